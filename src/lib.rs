@@ -1,0 +1,47 @@
+//! # aio: asyncio, rebuilt in Rust
+//!
+//! `aio` is a single-threaded, asyncio-style event loop built on [mio]. It is written
+//! chapter by chapter in the book that lives next to it (`book/`), and this file is its
+//! table of contents: every module below belongs to exactly one chapter, and a module
+//! only uses modules of its own chapter or earlier ones (`tests/architecture.rs` checks
+//! this).
+//!
+//! ```
+//! let answer = aio::run(async {
+//!     aio::sleep(std::time::Duration::from_millis(1)).await;
+//!     42
+//! });
+//! assert_eq!(answer.unwrap(), 42);
+//! ```
+
+// Chapter 1: coroutines, and the loop that drives them.
+mod clock;
+mod error;
+mod event_loop;
+mod logging;
+mod owner_thread;
+mod ready_queue;
+mod remote;
+mod run;
+mod running;
+mod sync;
+mod task;
+mod task_handle;
+mod timers;
+mod waker;
+
+// Chapter 2: scheduling calls to regular functions.
+mod handle;
+mod schedule;
+mod sleep;
+
+pub use clock::ClockKind;
+pub use error::{Error, TaskError};
+pub use event_loop::{Builder, EventLoop};
+pub use handle::{Handle, TimerHandle};
+pub use logging::{Level, Record, set_log_sink};
+pub use remote::RemoteLoop;
+pub use run::run;
+pub use running::get_running_loop;
+pub use sleep::{Sleep, sleep, sleep_until};
+pub use task_handle::{Task, spawn};

@@ -1,0 +1,134 @@
+//! Chapter 2 (scheduling): sleeping, built from a timer and a waker.
+//!
+//! `asyncio.sleep(delay)` makes a future, schedules `call_later(delay, set_result)` and
+//! awaits the future. [`Sleep`] does the same in one object: on its first poll it asks
+//! the loop for a timer whose callback wakes the sleeping task. Dropping a `Sleep` cancels
+//! its timer. `sleep(Duration::ZERO)` skips the timer and just yields for one tick.
+
+use crate::handle::TimerHandle;
+use crate::logging;
+use crate::running;
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+/// What the timer callback and the sleeping future share.
+#[derive(Default)]
+struct Alarm {
+    rung: Cell<bool>,
+    waker: RefCell<Option<Waker>>,
+}
+
+enum SleepState {
+    /// Not polled yet: the deadline is relative to the first poll for `sleep`.
+    Created,
+    /// `sleep(ZERO)` yielded once and is ready on its next poll.
+    Yielded,
+    /// A timer is scheduled.
+    Waiting { timer: TimerHandle, alarm: Rc<Alarm> },
+    /// The deadline passed.
+    Done,
+}
+
+enum Deadline {
+    After(Duration),
+    At(Duration),
+}
+
+/// A future that completes at a loop time. Made by [`sleep`] and [`sleep_until`].
+pub struct Sleep {
+    deadline: Deadline,
+    state: SleepState,
+}
+
+/// Completes after `delay` of loop time (`asyncio.sleep`). The delay counts from the
+/// first poll. A zero delay yields to the loop for exactly one tick.
+pub fn sleep(delay: Duration) -> Sleep {
+    Sleep { deadline: Deadline::After(delay), state: SleepState::Created }
+}
+
+/// Completes when the loop time reaches `deadline`. A deadline in the past completes
+/// on the next tick.
+pub fn sleep_until(deadline: Duration) -> Sleep {
+    Sleep { deadline: Deadline::At(deadline), state: SleepState::Created }
+}
+
+// ANCHOR: sleep_poll
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        match &self.state {
+            SleepState::Created => {}
+            SleepState::Yielded | SleepState::Done => {
+                self.state = SleepState::Done;
+                return Poll::Ready(());
+            }
+            SleepState::Waiting { alarm, .. } => {
+                if alarm.rung.get() {
+                    self.state = SleepState::Done;
+                    return Poll::Ready(());
+                }
+                alarm.waker.replace(Some(cx.waker().clone()));
+                return Poll::Pending;
+            }
+        }
+        let Ok(event_loop) = running::get_running_loop() else {
+            logging::error!("aio.sleep", "a Sleep was polled outside a running aio loop; it completes at once");
+            self.state = SleepState::Done;
+            return Poll::Ready(());
+        };
+        let when = match self.deadline {
+            Deadline::After(Duration::ZERO) => {
+                self.state = SleepState::Yielded;
+                cx.waker().wake_by_ref(); // back of the ready queue: runs next tick
+                return Poll::Pending;
+            }
+            Deadline::After(delay) => event_loop.time().saturating_add(delay),
+            Deadline::At(deadline) => deadline,
+        };
+        let alarm = Rc::new(Alarm { rung: Cell::new(false), waker: RefCell::new(Some(cx.waker().clone())) });
+        let ring = Rc::clone(&alarm);
+        let scheduled = event_loop.call_at(when, move || {
+            ring.rung.set(true);
+            if let Some(waker) = ring.waker.take() {
+                waker.wake();
+            }
+        });
+        match scheduled {
+            Ok(timer) => {
+                self.state = SleepState::Waiting { timer, alarm };
+                Poll::Pending
+            }
+            Err(error) => {
+                logging::error!("aio.sleep", "could not schedule the sleep's timer: {error}");
+                self.state = SleepState::Done;
+                Poll::Ready(())
+            }
+        }
+    }
+}
+// ANCHOR_END: sleep_poll
+
+impl Drop for Sleep {
+    fn drop(&mut self) {
+        if let SleepState::Waiting { timer, .. } = &self.state {
+            timer.cancel();
+        }
+    }
+}
+
+impl std::fmt::Debug for Sleep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match &self.state {
+            SleepState::Created => "created",
+            SleepState::Yielded => "yielded",
+            SleepState::Waiting { .. } => "waiting",
+            SleepState::Done => "done",
+        };
+        f.debug_struct("Sleep").field("state", &state).finish()
+    }
+}
