@@ -1,0 +1,21 @@
+//! Chapter 1: cooperative multitasking with coroutines.
+//!
+//! The ports of PyMOTW-3's `asyncio` coroutine examples. Each example is a module with a
+//! `main`, run by its own binary (`cargo run -p ch01-coroutines --bin coroutine`); the
+//! chapter's default binary runs them all in book order.
+
+pub mod coroutine;
+pub mod coroutine_chain;
+pub mod coroutine_return;
+pub mod generator;
+
+/// An example's entry point.
+pub type Example = fn() -> Result<(), aio::Error>;
+
+/// The chapter's examples in book order: binary name and entry point.
+pub const EXAMPLES: &[(&str, Example)] = &[
+    ("coroutine", coroutine::main),
+    ("coroutine_return", coroutine_return::main),
+    ("coroutine_chain", coroutine_chain::main),
+    ("generator", generator::main),
+];
