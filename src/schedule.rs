@@ -39,7 +39,6 @@ impl EventLoop {
         self.inner().timers.insert(when, callback.clone());
         Ok(TimerHandle { handle: Handle { callback }, when })
     }
-    // ANCHOR_END: call_soon
 
     /// Schedules `callback` from any thread; see [`RemoteLoop::call_soon_threadsafe`].
     /// Called on the loop's own thread, this is the same as going through [`EventLoop::remote`].
@@ -47,6 +46,7 @@ impl EventLoop {
         self.remote().call_soon_threadsafe(callback)
     }
 }
+// ANCHOR_END: call_soon
 
 // ANCHOR: call_soon_threadsafe
 impl RemoteLoop {

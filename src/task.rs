@@ -288,12 +288,12 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
-// ANCHOR: run
 impl<F: Future + 'static> Runnable for TaskCell<F> {
     fn header(&self) -> &Header {
         &self.header
     }
 
+    // ANCHOR: run
     fn run(self: Arc<Self>) {
         let Some(local) = self.local() else { return };
         // Clear the flag before polling: a wake during the poll queues the task again,
