@@ -312,7 +312,9 @@ impl EventLoop {
                     RemoteItem::Task(task) => inner.ready.push(Ready::Task(task)),
                     RemoteItem::Callback(callback) => {
                         let callback: Box<dyn FnOnce()> = callback;
-                        inner.ready.push(Ready::Callback(crate::ready_queue::CallbackCell::new_shared(callback)));
+                        inner
+                            .ready
+                            .push(Ready::Callback(crate::ready_queue::CallbackCell::new_shared(callback)));
                     }
                 }
             }

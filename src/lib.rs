@@ -39,7 +39,7 @@ pub use clock::ClockKind;
 pub use error::{Error, TaskError};
 pub use event_loop::{Builder, EventLoop};
 pub use handle::{Handle, TimerHandle};
-pub use logging::{Level, Record, set_log_sink};
+pub use logging::{Level, LogSink, Record, set_log_sink};
 pub use remote::RemoteLoop;
 pub use run::run;
 pub use running::get_running_loop;

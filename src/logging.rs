@@ -47,17 +47,18 @@ pub struct Record<'a> {
     pub message: fmt::Arguments<'a>,
 }
 
-type Sink = Box<dyn Fn(&Record<'_>)>;
+/// A function that receives the runtime's log records.
+pub type LogSink = Box<dyn Fn(&Record<'_>)>;
 
 thread_local! {
-    static SINK: RefCell<Option<Sink>> = const { RefCell::new(None) };
+    static SINK: RefCell<Option<LogSink>> = const { RefCell::new(None) };
 }
 
 /// Replaces this thread's log sink and returns the previous one.
 ///
 /// Pass `None` to go back to the default sink (standard error, filtered by `AIO_LOG`).
 /// Sinks are per thread, like loops: a loop logs to the sink of the thread it runs on.
-pub fn set_log_sink(sink: Option<Box<dyn Fn(&Record<'_>)>>) -> Option<Box<dyn Fn(&Record<'_>)>> {
+pub fn set_log_sink(sink: Option<LogSink>) -> Option<LogSink> {
     SINK.with(|slot| slot.replace(sink))
 }
 

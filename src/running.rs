@@ -78,5 +78,7 @@ pub(crate) fn forget_task(task_id: u64) {
 /// Schedules an internal callback on the running loop (done-callbacks). With no loop
 /// running, the loop is closing and the callback is dropped.
 pub(crate) fn call_soon_internal(callback: Box<dyn FnOnce()>) {
-    with_running(|event_loop| event_loop.inner().ready.push(Ready::Callback(CallbackCell::new_shared(callback))));
+    with_running(|event_loop| {
+        event_loop.inner().ready.push(Ready::Callback(CallbackCell::new_shared(callback)))
+    });
 }

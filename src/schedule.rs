@@ -25,7 +25,11 @@ impl EventLoop {
     }
 
     /// Schedules `callback` to run `delay` from now (loop time).
-    pub fn call_later(&self, delay: Duration, callback: impl FnOnce() + 'static) -> Result<TimerHandle, Error> {
+    pub fn call_later(
+        &self,
+        delay: Duration,
+        callback: impl FnOnce() + 'static,
+    ) -> Result<TimerHandle, Error> {
         self.call_at(self.time().saturating_add(delay), callback)
     }
 

@@ -77,7 +77,10 @@ impl Future for Sleep {
             }
         }
         let Ok(event_loop) = running::get_running_loop() else {
-            logging::error!("aio.sleep", "a Sleep was polled outside a running aio loop; it completes at once");
+            logging::error!(
+                "aio.sleep",
+                "a Sleep was polled outside a running aio loop; it completes at once"
+            );
             self.state = SleepState::Done;
             return Poll::Ready(());
         };

@@ -228,7 +228,8 @@ impl<F: Future + 'static> TaskCell<F> {
         let (join_waker, callbacks, unwanted) = {
             let mut meta = local.meta.borrow_mut();
             // asyncio: a task that finishes after cancel() was requested is cancelled.
-            let outcome = if meta.state == TaskState::Cancelling { Err(TaskError::Cancelled) } else { outcome };
+            let outcome =
+                if meta.state == TaskState::Cancelling { Err(TaskError::Cancelled) } else { outcome };
             meta.state = match outcome {
                 Err(TaskError::Cancelled) => TaskState::Cancelled,
                 _ => TaskState::Finished,
@@ -270,7 +271,12 @@ impl<F: Future + 'static> TaskCell<F> {
             if meta.handle_alive || !meta.state.is_final() {
                 return;
             }
-            (meta.name.take(), meta.result.take(), meta.join_waker.take(), std::mem::take(&mut meta.done_callbacks))
+            (
+                meta.name.take(),
+                meta.result.take(),
+                meta.join_waker.take(),
+                std::mem::take(&mut meta.done_callbacks),
+            )
         };
         drop(leftovers);
         self.local.mark_emptied();
@@ -360,6 +366,9 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
     }
 }
 
+/// A function that looks at a task's stored result, if there is one.
+pub(crate) type ResultViewer<'a, T> = &'a mut dyn FnMut(Option<&Result<T, TaskError>>);
+
 /// What a [`Task`](crate::Task) handle needs from its task.
 pub(crate) trait JoinTarget<T>: Runnable {
     /// Takes the result if the task is final; otherwise remembers the waker.
@@ -381,7 +390,7 @@ pub(crate) trait JoinTarget<T>: Runnable {
     /// Unregisters a done-callback. Returns whether it was registered.
     fn remove_done_callback(&self, id: u64) -> bool;
     /// Calls `show` with the stored result, if any.
-    fn inspect_result(&self, show: &mut dyn FnMut(Option<&Result<T, TaskError>>));
+    fn inspect_result(&self, show: ResultViewer<'_, T>);
 }
 
 impl<F: Future + 'static> JoinTarget<F::Output> for TaskCell<F> {
@@ -477,7 +486,7 @@ impl<F: Future + 'static> JoinTarget<F::Output> for TaskCell<F> {
         removed.is_some()
     }
 
-    fn inspect_result(&self, show: &mut dyn FnMut(Option<&Result<F::Output, TaskError>>)) {
+    fn inspect_result(&self, show: ResultViewer<'_, F::Output>) {
         match self.local() {
             Some(local) => show(local.meta.borrow().result.as_ref()),
             None => show(None),

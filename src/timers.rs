@@ -113,7 +113,10 @@ mod tests {
         let order = Rc::new(RefCell::new(Vec::new()));
         for n in 0..5 {
             let order = order.clone();
-            queue.insert(Duration::from_millis(10), CallbackCell::new_shared(move || order.borrow_mut().push(n)));
+            queue.insert(
+                Duration::from_millis(10),
+                CallbackCell::new_shared(move || order.borrow_mut().push(n)),
+            );
         }
         while let Some(callback) = queue.pop_due(Duration::from_millis(10)) {
             callback.run();

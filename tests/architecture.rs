@@ -28,7 +28,8 @@ fn modules_in_lib() -> BTreeMap<String, u32> {
         if let Some(rest) = line.strip_prefix("// Chapter ") {
             chapter = rest.split(|c: char| !c.is_ascii_digit()).next().and_then(|n| n.parse().ok());
         } else if let Some(name) = line.strip_prefix("mod ").and_then(|rest| rest.strip_suffix(';')) {
-            let chapter = chapter.unwrap_or_else(|| panic!("lib.rs: `mod {name};` is under no chapter heading"));
+            let chapter =
+                chapter.unwrap_or_else(|| panic!("lib.rs: `mod {name};` is under no chapter heading"));
             modules.insert(name.to_owned(), chapter);
         }
     }
@@ -40,7 +41,9 @@ fn reexports() -> BTreeMap<String, String> {
     let lib = fs::read_to_string(src().join("lib.rs")).expect("lib.rs is readable");
     let mut owners = BTreeMap::new();
     for line in lib.lines() {
-        let Some(rest) = line.strip_prefix("pub use ").and_then(|rest| rest.strip_suffix(';')) else { continue };
+        let Some(rest) = line.strip_prefix("pub use ").and_then(|rest| rest.strip_suffix(';')) else {
+            continue;
+        };
         let Some((module, names)) = rest.split_once("::") else { continue };
         for name in names.trim_matches(|c| c == '{' || c == '}').split(',') {
             owners.insert(name.trim().to_owned(), module.to_owned());
@@ -64,7 +67,8 @@ fn crate_modules_used(text: &str) -> Vec<String> {
         if let Some(group) = rest.strip_prefix('{') {
             let end = group.find('}').unwrap_or(group.len());
             for item in group[..end].split(',') {
-                let name: String = item.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                let name: String =
+                    item.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
                 used.push(name);
             }
         } else {
@@ -82,7 +86,10 @@ fn every_module_declares_its_chapter_and_lib_agrees() {
     for (module, listed) in &modules {
         let declared = declared_chapter(module)
             .unwrap_or_else(|| panic!("src/{module}.rs must start with `//! Chapter N (...)`"));
-        assert_eq!(declared, *listed, "src/{module}.rs says chapter {declared} but lib.rs lists it under {listed}");
+        assert_eq!(
+            declared, *listed,
+            "src/{module}.rs says chapter {declared} but lib.rs lists it under {listed}"
+        );
     }
     for entry in fs::read_dir(src()).expect("src is readable").flatten() {
         let name = entry.file_name().to_string_lossy().trim_end_matches(".rs").to_owned();

@@ -116,15 +116,19 @@ fn every_include_names_an_existing_file_and_anchor() {
                     ));
                 }
             }
-            None if is_snapshot => {
-                problems.push(format!("{shown}: {} is included with its insta header", include.file.display()))
-            }
+            None if is_snapshot => problems
+                .push(format!("{shown}: {} is included with its insta header", include.file.display())),
             Some(selector) if !selector.chars().next().is_some_and(|c| c.is_ascii_digit()) => {
                 let text = fs::read_to_string(&include.file).unwrap_or_default();
-                let begins = text.lines().any(|line| line.trim_end().ends_with(&format!("ANCHOR: {selector}")));
-                let ends = text.lines().any(|line| line.trim_end().ends_with(&format!("ANCHOR_END: {selector}")));
+                let begins =
+                    text.lines().any(|line| line.trim_end().ends_with(&format!("ANCHOR: {selector}")));
+                let ends =
+                    text.lines().any(|line| line.trim_end().ends_with(&format!("ANCHOR_END: {selector}")));
                 if !(begins && ends) {
-                    problems.push(format!("{shown}: anchor `{selector}` is missing in {}", include.file.display()));
+                    problems.push(format!(
+                        "{shown}: anchor `{selector}` is missing in {}",
+                        include.file.display()
+                    ));
                 }
             }
             _ => {}

@@ -26,7 +26,8 @@ fn running_a_closed_loop_is_an_error() {
 fn nesting_run_until_complete_is_an_error_not_a_hang() {
     let event_loop = virtual_loop();
     let inner = event_loop.clone();
-    let nested = event_loop.run_until_complete(async move { inner.run_until_complete(async { 1 }).err() }).unwrap();
+    let nested =
+        event_loop.run_until_complete(async move { inner.run_until_complete(async { 1 }).err() }).unwrap();
     assert!(matches!(nested, Some(aio::Error::AlreadyRunning)), "got {nested:?}");
     event_loop.close().unwrap();
 }
@@ -113,7 +114,9 @@ fn a_panicking_callback_is_reported_and_the_loop_keeps_going() {
     assert_eq!(journal.entries(), ["next callback ran", "timer ran"]);
     let records = log.records();
     assert!(
-        records.iter().any(|(level, message)| *level == aio::Level::Error && message.contains("callback exploded")),
+        records
+            .iter()
+            .any(|(level, message)| *level == aio::Level::Error && message.contains("callback exploded")),
         "the panic was reported: {records:?}"
     );
     event_loop.close().unwrap();
@@ -175,7 +178,10 @@ fn a_detached_task_that_panics_is_reported_with_its_name_and_origin() {
     let records = log.records();
     let report = records.iter().find(|(_, message)| message.contains("nobody is listening"));
     let (_, message) = report.unwrap_or_else(|| panic!("no report in {records:?}"));
-    assert!(message.contains("Task-") && message.contains("failures.rs"), "report names task and origin: {message}");
+    assert!(
+        message.contains("Task-") && message.contains("failures.rs"),
+        "report names task and origin: {message}"
+    );
     event_loop.close().unwrap();
 }
 
@@ -262,5 +268,9 @@ fn an_unclosed_loop_is_reported_when_dropped() {
     event_loop.call_later(Duration::from_secs(1), move || drop(guard)).unwrap();
     drop(event_loop);
     assert_eq!(drops.alive(), 0, "dropping the loop still releases what it held");
-    assert!(log.records().iter().any(|(level, message)| *level == aio::Level::Warn && message.contains("unclosed")));
+    assert!(
+        log.records()
+            .iter()
+            .any(|(level, message)| *level == aio::Level::Warn && message.contains("unclosed"))
+    );
 }

@@ -46,7 +46,9 @@ fn many_threads_many_calls_none_lost_and_each_thread_in_order() {
             thread::spawn(move || {
                 for call in 0..CALLS {
                     remote
-                        .call_soon_threadsafe(move || RECEIVED.with(|r| r.borrow_mut().push((thread_index, call))))
+                        .call_soon_threadsafe(move || {
+                            RECEIVED.with(|r| r.borrow_mut().push((thread_index, call)))
+                        })
                         .unwrap();
                 }
             })

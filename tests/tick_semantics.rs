@@ -163,15 +163,19 @@ fn cancelled_handles_never_run_and_release_their_captures() {
     let drops = DropCounter::default();
 
     let (j, guard) = (journal.clone(), drops.guard());
-    let soon = event_loop.call_soon(move || {
+    let soon = event_loop
+        .call_soon(move || {
             let _captured = &guard;
             j.log("soon ran")
-        }).unwrap();
+        })
+        .unwrap();
     let (j, guard) = (journal.clone(), drops.guard());
-    let later = event_loop.call_later(5 * MS, move || {
+    let later = event_loop
+        .call_later(5 * MS, move || {
             let _captured = &guard;
             j.log("later ran")
-        }).unwrap();
+        })
+        .unwrap();
     soon.cancel();
     later.cancel();
     assert!(soon.cancelled() && later.cancelled());

@@ -9,7 +9,11 @@ use std::process::Command;
 fn run_example(binary: &str) -> String {
     let output = Command::new(binary).env("AIO_CLOCK", "virtual").output().expect("example binary runs");
     assert!(output.status.success(), "{binary} failed: {}", String::from_utf8_lossy(&output.stderr));
-    assert!(output.stderr.is_empty(), "{binary} wrote to stderr: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.stderr.is_empty(),
+        "{binary} wrote to stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     redact(&String::from_utf8(output.stdout).expect("output is UTF-8"))
 }
 
