@@ -169,6 +169,7 @@ impl EventLoop {
     ///
     /// Like asyncio, the future is wrapped in a task, and the loop stops from a
     /// done-callback of that task, so the tick in which it finishes runs to its end.
+    #[track_caller]
     pub fn run_until_complete<F>(&self, future: F) -> Result<F::Output, Error>
     where
         F: Future + 'static,
@@ -259,22 +260,24 @@ impl EventLoop {
     /// One tick, as in asyncio's `_run_once`.
     fn run_once(&self) {
         let inner = &*self.inner;
-        // 1. Sleep in the poller until I/O, a remote wake, or the next timer.
-        let timeout = if !inner.ready.is_empty() || inner.stopping.get() {
-            Some(Duration::ZERO)
-        } else {
-            inner.timers.next_deadline().map(|deadline| deadline.saturating_sub(inner.clock.now()))
-        };
-        if inner.clock.is_virtual() && timeout.is_some() {
-            // Virtual time never waits for a timer: check for I/O, then jump.
+        // 1. Sleep in the poller until I/O, a remote wake, or the next timer. With work
+        //    ready, or a stop requested, only look: do not wait.
+        let must_not_wait = !inner.ready.is_empty() || inner.stopping.get();
+        let next_timer = inner.timers.next_deadline();
+        if must_not_wait {
             self.poll_events(Some(Duration::ZERO));
-            if inner.ready.is_empty()
-                && let Some(deadline) = inner.timers.next_deadline()
-            {
-                inner.clock.advance_to(deadline);
+        } else if let Some(deadline) = next_timer {
+            if inner.clock.is_virtual() {
+                // Virtual time never waits for a timer: look for I/O, then jump to it.
+                self.poll_events(Some(Duration::ZERO));
+                if inner.ready.is_empty() {
+                    inner.clock.advance_to(deadline);
+                }
+            } else {
+                self.poll_events(Some(deadline.saturating_sub(inner.clock.now())));
             }
         } else {
-            self.poll_events(timeout);
+            self.poll_events(None);
         }
         // 2. Move every due timer to the ready queue, earliest first.
         let now = inner.clock.now();

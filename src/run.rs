@@ -14,6 +14,7 @@ use crate::running;
 /// Afterwards the tasks still pending are cancelled and driven until they are gone, and
 /// the loop is closed. Fails with [`Error::RunInsideLoop`] if a loop is already running
 /// on this thread.
+#[track_caller]
 pub fn run<F>(future: F) -> Result<F::Output, Error>
 where
     F: Future + 'static,

@@ -36,6 +36,21 @@ fn work_scheduled_during_a_tick_waits_for_the_next_tick() {
 }
 
 #[test]
+fn a_stop_request_never_moves_the_virtual_clock_or_fires_a_timer() {
+    let event_loop = virtual_loop();
+    let journal = Journal::default();
+    let j = journal.clone();
+    event_loop.call_later(10 * MS, move || j.log("timer")).unwrap();
+    event_loop.stop();
+    event_loop.run_forever().unwrap(); // one tick, which must not wait for the timer
+    assert_eq!(event_loop.time(), Duration::ZERO);
+    assert!(journal.entries().is_empty());
+    event_loop.run_until_complete(aio::sleep(20 * MS)).unwrap();
+    assert_eq!(journal.entries(), ["timer"]);
+    event_loop.close().unwrap();
+}
+
+#[test]
 fn a_task_that_keeps_waking_itself_cannot_starve_a_timer() {
     let event_loop = real_loop();
     let spins = Rc::new(Cell::new(0u64));
