@@ -18,7 +18,7 @@ use crate::timers::TimerQueue;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::time::Duration;
 
 /// The token of the poller's waker; I/O sources get other tokens.
@@ -56,6 +56,17 @@ pub(crate) struct LoopInner {
     closed: Cell<bool>,
 }
 // ANCHOR_END: loop_inner
+
+/// A non-owning handle to a loop.
+#[derive(Clone)]
+pub(crate) struct WeakLoop(Weak<LoopInner>);
+
+impl WeakLoop {
+    /// The loop, if it still exists.
+    pub(crate) fn upgrade(&self) -> Option<EventLoop> {
+        self.0.upgrade().map(|inner| EventLoop { inner })
+    }
+}
 
 /// Configures a new [`EventLoop`].
 #[derive(Debug, Clone)]
@@ -122,6 +133,11 @@ impl EventLoop {
 
     pub(crate) fn inner(&self) -> &LoopInner {
         &self.inner
+    }
+
+    /// A handle that does not keep the loop alive (for objects the loop may own).
+    pub(crate) fn downgrade(&self) -> WeakLoop {
+        WeakLoop(Rc::downgrade(&self.inner))
     }
 
     /// A number that identifies this loop for the life of the process.

@@ -35,13 +35,21 @@ mod handle;
 mod schedule;
 mod sleep;
 
+// Chapter 3: producing results asynchronously.
+mod promise;
+
+// Chapter 4: executing tasks concurrently.
+mod task_ref;
+
 pub use clock::ClockKind;
 pub use error::{Error, TaskError};
 pub use event_loop::{Builder, EventLoop};
 pub use handle::{Handle, TimerHandle};
 pub use logging::{Level, LogSink, Record, set_log_sink};
+pub use promise::{Exception, InvalidStateError, Promise, PromiseCallbackId, PromiseError};
 pub use remote::RemoteLoop;
 pub use run::run;
 pub use running::get_running_loop;
 pub use sleep::{Sleep, sleep, sleep_until};
 pub use task_handle::{Task, spawn};
+pub use task_ref::{DoneCallbackId, TaskRef, Watch, all_tasks, current_task};

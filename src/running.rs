@@ -10,10 +10,11 @@ use crate::event_loop::EventLoop;
 use crate::ready_queue::{CallbackCell, Ready};
 use crate::sync::Arc;
 use crate::task::Runnable;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 thread_local! {
     static RUNNING: RefCell<Option<EventLoop>> = const { RefCell::new(None) };
+    static CURRENT_TASK: Cell<Option<u64>> = const { Cell::new(None) };
 }
 
 // ANCHOR: get_running_loop
@@ -81,4 +82,26 @@ pub(crate) fn call_soon_internal(callback: Box<dyn FnOnce()>) {
     with_running(|event_loop| {
         event_loop.inner().ready.push(Ready::Callback(CallbackCell::new_shared(callback)))
     });
+}
+
+/// Records which task is being polled until the guard is dropped.
+pub(crate) fn enter_task(task_id: u64) -> CurrentTaskGuard {
+    let previous = CURRENT_TASK.with(|current| current.replace(Some(task_id)));
+    CurrentTaskGuard { previous }
+}
+
+/// Restores the previous current task when dropped.
+pub(crate) struct CurrentTaskGuard {
+    previous: Option<u64>,
+}
+
+impl Drop for CurrentTaskGuard {
+    fn drop(&mut self) {
+        let _ = CURRENT_TASK.try_with(|current| current.set(self.previous));
+    }
+}
+
+/// The id of the task being polled on this thread, if any.
+pub(crate) fn current_task_id() -> Option<u64> {
+    CURRENT_TASK.try_with(Cell::get).ok().flatten()
 }

@@ -61,6 +61,18 @@ pub(crate) trait Runnable: Send + Sync {
     /// Requests cancellation: the loop drops the future on its next tick. Returns false
     /// if the task is already final.
     fn request_cancel(self: Arc<Self>) -> bool;
+    /// The current state.
+    fn state(&self) -> TaskState;
+    /// The task's name (`Task-N` unless set).
+    fn name(&self) -> String;
+    /// Renames the task.
+    fn set_name(&self, name: String);
+    /// Where the task was spawned.
+    fn spawned_at(&self) -> &'static Location<'static>;
+    /// Registers a callback to schedule when the task is final; returns its id.
+    fn add_done_callback(&self, callback: Box<dyn FnOnce()>) -> Option<u64>;
+    /// Unregisters a done-callback. Returns whether it was registered.
+    fn remove_done_callback(&self, id: u64) -> bool;
 }
 
 // ANCHOR: header
@@ -82,6 +94,8 @@ pub(crate) struct TaskMeta<T> {
     result: Option<Result<T, TaskError>>,
     join_waker: Option<Waker>,
     handle_alive: bool,
+    /// Whether someone looked at the result (so a panic was seen).
+    result_retrieved: bool,
     done_callbacks: Vec<(u64, Box<dyn FnOnce()>)>,
     next_callback_id: u64,
     spawned_at: &'static Location<'static>,
@@ -188,6 +202,7 @@ impl<F: Future + 'static> TaskCell<F> {
                     result: None,
                     join_waker: None,
                     handle_alive: true,
+                    result_retrieved: false,
                     done_callbacks: Vec::new(),
                     next_callback_id: 0,
                     spawned_at,
@@ -244,7 +259,7 @@ impl<F: Future + 'static> TaskCell<F> {
         };
         if let Some(Err(TaskError::Panicked { message })) = &unwanted {
             let spawned_at = local.meta.borrow().spawned_at;
-            logging::error!(
+            logging::warn!(
                 "aio.task",
                 "{} (spawned at {spawned_at}) panicked and its handle was dropped, so nobody will see it: {message}",
                 self.name_of(local)
@@ -317,7 +332,10 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
         }
         let waker = Waker::from(Arc::clone(&self));
         let mut cx = Context::from_waker(&waker);
-        let polled = catch_unwind(AssertUnwindSafe(|| local.future.poll(&mut cx)));
+        let polled = {
+            let _current = running::enter_task(self.header.id);
+            catch_unwind(AssertUnwindSafe(|| local.future.poll(&mut cx)))
+        };
         match polled {
             Ok(None | Some(Poll::Pending)) => {}
             Ok(Some(Poll::Ready(value))) => {
@@ -364,85 +382,6 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
         crate::waker::schedule(&self);
         true
     }
-}
-
-/// A function that looks at a task's stored result, if there is one.
-pub(crate) type ResultViewer<'a, T> = &'a mut dyn FnMut(Option<&Result<T, TaskError>>);
-
-/// What a [`Task`](crate::Task) handle needs from its task.
-pub(crate) trait JoinTarget<T>: Runnable {
-    /// Takes the result if the task is final; otherwise remembers the waker.
-    fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<T, TaskError>>;
-    /// Takes the result now, if the task is final.
-    fn take_result(&self) -> Option<Result<T, TaskError>>;
-    /// The handle was dropped: the task runs on, detached.
-    fn detach(&self);
-    /// The current state.
-    fn state(&self) -> TaskState;
-    /// The task's name (`Task-N` unless set).
-    fn name(&self) -> String;
-    /// Renames the task.
-    fn set_name(&self, name: String);
-    /// Where the task was spawned.
-    fn spawned_at(&self) -> &'static Location<'static>;
-    /// Registers a callback to schedule when the task is final; returns its id.
-    fn add_done_callback(&self, callback: Box<dyn FnOnce()>) -> Option<u64>;
-    /// Unregisters a done-callback. Returns whether it was registered.
-    fn remove_done_callback(&self, id: u64) -> bool;
-    /// Calls `show` with the stored result, if any.
-    fn inspect_result(&self, show: ResultViewer<'_, T>);
-}
-
-impl<F: Future + 'static> JoinTarget<F::Output> for TaskCell<F> {
-    fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<F::Output, TaskError>> {
-        let Some(local) = self.local() else { return Poll::Pending };
-        let mut meta = local.meta.borrow_mut();
-        if !meta.state.is_final() {
-            match &mut meta.join_waker {
-                Some(waker) => waker.clone_from(cx.waker()),
-                slot @ None => *slot = Some(cx.waker().clone()),
-            }
-            return Poll::Pending;
-        }
-        match meta.result.take() {
-            Some(result) => Poll::Ready(result),
-            None => {
-                drop(meta);
-                logging::error!(
-                    "aio.task",
-                    "{} was awaited again after its result was taken; a task's result can be taken once",
-                    self.name_of(local)
-                );
-                Poll::Pending
-            }
-        }
-    }
-
-    fn take_result(&self) -> Option<Result<F::Output, TaskError>> {
-        let local = self.local()?;
-        let mut meta = local.meta.borrow_mut();
-        if meta.state.is_final() { meta.result.take() } else { None }
-    }
-
-    fn detach(&self) {
-        let Some(local) = self.local() else { return };
-        let result = {
-            let mut meta = local.meta.borrow_mut();
-            meta.handle_alive = false;
-            meta.join_waker = None;
-            meta.result.take()
-        };
-        if let Some(Err(TaskError::Panicked { message })) = &result {
-            let spawned_at = local.meta.borrow().spawned_at;
-            logging::error!(
-                "aio.task",
-                "{} (spawned at {spawned_at}) panicked and its error was never retrieved: {message}",
-                self.name_of(local)
-            );
-        }
-        drop(result);
-        self.release_if_unreachable(local);
-    }
 
     fn state(&self) -> TaskState {
         self.local().map_or(TaskState::Pending, |local| local.meta.borrow().state)
@@ -486,9 +425,108 @@ impl<F: Future + 'static> JoinTarget<F::Output> for TaskCell<F> {
         removed.is_some()
     }
 
+}
+
+/// A function that looks at a task's stored result, if there is one.
+pub(crate) type ResultViewer<'a, T> = &'a mut dyn FnMut(Option<&Result<T, TaskError>>);
+
+/// What a [`Task`](crate::Task) handle needs from its task.
+pub(crate) trait JoinTarget<T>: Runnable {
+    /// Takes the result if the task is final; otherwise remembers the waker.
+    fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<T, TaskError>>;
+    /// Takes the result now, if the task is final.
+    fn take_result(&self) -> Option<Result<T, TaskError>>;
+    /// The handle was dropped: the task runs on, detached.
+    fn detach(&self);
+    /// Calls `show` with the stored result, if any.
+    fn inspect_result(&self, show: ResultViewer<'_, T>);
+    /// Ready once the task is final; otherwise remembers the waker.
+    fn poll_final(&self, cx: &mut Context<'_>) -> Poll<()>;
+    /// Like `inspect_result`, and counts as retrieving the result.
+    fn retrieve_result(&self, show: ResultViewer<'_, T>);
+}
+
+impl<F: Future + 'static> JoinTarget<F::Output> for TaskCell<F> {
+    fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<F::Output, TaskError>> {
+        if self.poll_final(cx).is_pending() {
+            return Poll::Pending;
+        }
+        let Some(local) = self.local() else { return Poll::Pending };
+        let mut meta = local.meta.borrow_mut();
+        match meta.result.take() {
+            Some(result) => {
+                meta.result_retrieved = true;
+                Poll::Ready(result)
+            }
+            None => {
+                drop(meta);
+                logging::error!(
+                    "aio.task",
+                    "{} was awaited again after its result was taken; a task's result can be taken once",
+                    self.name_of(local)
+                );
+                Poll::Pending
+            }
+        }
+    }
+
+    fn take_result(&self) -> Option<Result<F::Output, TaskError>> {
+        let local = self.local()?;
+        let mut meta = local.meta.borrow_mut();
+        if !meta.state.is_final() {
+            return None;
+        }
+        meta.result_retrieved = true;
+        meta.result.take()
+    }
+
+    fn detach(&self) {
+        let Some(local) = self.local() else { return };
+        let (result, retrieved) = {
+            let mut meta = local.meta.borrow_mut();
+            meta.handle_alive = false;
+            meta.join_waker = None;
+            (meta.result.take(), meta.result_retrieved)
+        };
+        if let Some(Err(TaskError::Panicked { message })) = &result
+            && !retrieved
+        {
+            let spawned_at = local.meta.borrow().spawned_at;
+            logging::warn!(
+                "aio.task",
+                "{} (spawned at {spawned_at}) panicked and its error was never retrieved: {message}",
+                self.name_of(local)
+            );
+        }
+        drop(result);
+        self.release_if_unreachable(local);
+    }
     fn inspect_result(&self, show: ResultViewer<'_, F::Output>) {
         match self.local() {
             Some(local) => show(local.meta.borrow().result.as_ref()),
+            None => show(None),
+        }
+    }
+
+    fn poll_final(&self, cx: &mut Context<'_>) -> Poll<()> {
+        let Some(local) = self.local() else { return Poll::Pending };
+        let mut meta = local.meta.borrow_mut();
+        if meta.state.is_final() {
+            return Poll::Ready(());
+        }
+        match &mut meta.join_waker {
+            Some(waker) => waker.clone_from(cx.waker()),
+            slot @ None => *slot = Some(cx.waker().clone()),
+        }
+        Poll::Pending
+    }
+
+    fn retrieve_result(&self, show: ResultViewer<'_, F::Output>) {
+        match self.local() {
+            Some(local) => {
+                local.meta.borrow_mut().result_retrieved = true;
+                show(local.meta.borrow().result.as_ref());
+            }
             None => show(None),
         }
     }

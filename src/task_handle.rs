@@ -118,6 +118,14 @@ impl<T> Task<T> {
     pub(crate) fn take_result(&self) -> Option<Result<T, TaskError>> {
         self.target.take_result()
     }
+
+    pub(crate) fn target(&self) -> &dyn JoinTarget<T> {
+        &*self.target
+    }
+
+    pub(crate) fn runnable(&self) -> Arc<dyn Runnable> {
+        self.target.clone()
+    }
 }
 
 impl<T> Future for Task<T> {
