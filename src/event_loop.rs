@@ -49,6 +49,8 @@ pub(crate) struct LoopInner {
     pub(crate) clock: Clock,
     /// Every task that has not finished, so that `close` can drop them all.
     pub(crate) tasks: RefCell<HashMap<u64, Arc<dyn Runnable>>>,
+    /// The number in the next task's default name, `Task-N`, counted per loop.
+    pub(crate) next_task_number: Cell<u64>,
     poll: RefCell<mio::Poll>,
     events: RefCell<mio::Events>,
     running: Cell<bool>,
@@ -110,6 +112,7 @@ impl Builder {
             timers: TimerQueue::default(),
             clock: Clock::new(self.clock),
             tasks: RefCell::new(HashMap::new()),
+            next_task_number: Cell::new(1),
             poll: RefCell::new(poll),
             events: RefCell::new(mio::Events::with_capacity(self.event_capacity)),
             running: Cell::new(false),

@@ -188,7 +188,9 @@ impl<T: 'static> Promise<T> {
             if let State::Pending = *state {
                 *state = outcome;
             } else {
-                return Err(InvalidStateError { message: format!("invalid state: the future is already {}", state.word()) });
+                return Err(InvalidStateError {
+                    message: format!("invalid state: the future is already {}", state.word()),
+                });
             }
         }
         let listeners = std::mem::take(&mut *self.shared.listeners.borrow_mut());
@@ -232,7 +234,9 @@ impl<T: 'static> Promise<T> {
     pub fn remove_done_callback(&self, id: PromiseCallbackId) -> bool {
         let mut listeners = self.shared.listeners.borrow_mut();
         let before = listeners.len();
-        listeners.retain(|listener| !matches!(listener, Listener::Callback(callback_id, _) if *callback_id == id.0));
+        listeners.retain(
+            |listener| !matches!(listener, Listener::Callback(callback_id, _) if *callback_id == id.0),
+        );
         listeners.len() != before
     }
 
@@ -288,7 +292,9 @@ impl<T: Clone + 'static> Future for Promise<T> {
             return Poll::Ready(self.result());
         }
         let mut listeners = self.shared.listeners.borrow_mut();
-        let known = listeners.iter().any(|listener| matches!(listener, Listener::Waker(w) if w.will_wake(cx.waker())));
+        let known = listeners
+            .iter()
+            .any(|listener| matches!(listener, Listener::Waker(w) if w.will_wake(cx.waker())));
         if !known {
             listeners.push(Listener::Waker(cx.waker().clone()));
         }

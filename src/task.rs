@@ -78,7 +78,7 @@ pub(crate) trait Runnable: Send + Sync {
 // ANCHOR: header
 /// The thread-safe part of a task.
 pub(crate) struct Header {
-    /// The task's number, which also names it (`Task-7`).
+    /// A number that identifies the task for the life of the process.
     pub(crate) id: u64,
     /// True while the task sits in a ready queue, so that many wakes queue it once.
     pub(crate) scheduled: AtomicBool,
@@ -98,6 +98,8 @@ pub(crate) struct TaskMeta<T> {
     result_retrieved: bool,
     done_callbacks: Vec<(u64, Box<dyn FnOnce()>)>,
     next_callback_id: u64,
+    /// The task's number on its loop, which names it (`Task-7`) until renamed.
+    number: u64,
     spawned_at: &'static Location<'static>,
 }
 
@@ -188,6 +190,7 @@ impl<F: Future + 'static> TaskCell<F> {
     /// Allocates a task around `future`. It is not scheduled yet.
     pub(crate) fn new(
         id: u64,
+        number: u64,
         loop_shared: Arc<LoopShared>,
         future: F,
         spawned_at: &'static Location<'static>,
@@ -205,6 +208,7 @@ impl<F: Future + 'static> TaskCell<F> {
                     result_retrieved: false,
                     done_callbacks: Vec::new(),
                     next_callback_id: 0,
+                    number,
                     spawned_at,
                 }),
             }),
@@ -231,9 +235,10 @@ impl<F: Future + 'static> TaskCell<F> {
     }
 
     fn name_of(&self, local: &TaskLocal<F>) -> String {
-        match &local.meta.borrow().name {
+        let meta = local.meta.borrow();
+        match &meta.name {
             Some(name) => name.clone(),
-            None => format!("Task-{}", self.header.id),
+            None => format!("Task-{}", meta.number),
         }
     }
 
@@ -388,7 +393,7 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
     }
 
     fn name(&self) -> String {
-        self.local().map_or_else(|| format!("Task-{}", self.header.id), |local| self.name_of(local))
+        self.local().map_or_else(|| format!("task #{}", self.header.id), |local| self.name_of(local))
     }
 
     fn set_name(&self, name: String) {
@@ -424,7 +429,6 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
         };
         removed.is_some()
     }
-
 }
 
 /// A function that looks at a task's stored result, if there is one.

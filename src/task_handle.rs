@@ -17,7 +17,7 @@ use std::panic::Location;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-/// Numbers tasks for the life of the process, like asyncio's `Task-N` names.
+/// Numbers tasks for the life of the process (their `Task-N` names count per loop).
 static NEXT_TASK_ID: AtomicU64 = AtomicU64::new(1);
 
 /// A handle to a spawned task (asyncio's `Task`). Await it for the task's output.
@@ -66,7 +66,9 @@ impl EventLoop {
         }
         let inner = self.inner();
         let id = NEXT_TASK_ID.fetch_add(1, Ordering::Relaxed);
-        let cell = TaskCell::new(id, Arc::clone(&inner.shared), future, spawned_at);
+        let number = inner.next_task_number.get();
+        inner.next_task_number.set(number + 1);
+        let cell = TaskCell::new(id, number, Arc::clone(&inner.shared), future, spawned_at);
         cell.header().scheduled.store(true, Ordering::Relaxed);
         inner.tasks.borrow_mut().insert(id, cell.clone());
         inner.ready.push(Ready::Task(cell.clone()));

@@ -1,0 +1,21 @@
+//! Chapter 4: executing tasks concurrently.
+//!
+//! The ports of PyMOTW-3's `asyncio` task examples. Each example is a module with a
+//! `main`, run by its own binary (`cargo run -p ch04-tasks --bin cancel_task2`); the
+//! chapter's default binary runs them all in book order.
+
+pub mod cancel_task;
+pub mod cancel_task2;
+pub mod create_task;
+pub mod ensure_future;
+
+/// An example's entry point.
+pub type Example = fn() -> Result<(), Box<dyn std::error::Error>>;
+
+/// The chapter's examples in book order: binary name and entry point.
+pub const EXAMPLES: &[(&str, Example)] = &[
+    ("create_task", create_task::main),
+    ("cancel_task", cancel_task::main),
+    ("cancel_task2", cancel_task2::main),
+    ("ensure_future", ensure_future::main),
+];
