@@ -1,0 +1,278 @@
+//! The task lifecycle, case by case: every combination of when a task is cancelled, what
+//! happens to its handle, and how its body ends.
+
+mod common;
+
+use common::{CapturedLog, DropCounter, virtual_loop};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+const MS: Duration = Duration::from_millis(1);
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum CancelWhen {
+    BeforeStart,
+    WhileSleeping,
+    AfterFinish,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum HandleFate {
+    Awaited,
+    Dropped,
+    NeverTouched,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Body {
+    Panics,
+    Completes,
+}
+
+/// What one scenario observed.
+#[derive(Debug, Default)]
+struct Observed {
+    body_started: bool,
+    body_reached_end: bool,
+    cancel_returned: bool,
+    awaited: Option<Result<u32, aio::TaskError>>,
+    final_state: String,
+    done_callback_runs: u32,
+    alive_after_close: usize,
+    warnings: Vec<String>,
+}
+
+fn scenario(cancel_when: CancelWhen, fate: HandleFate, body: Body) -> Observed {
+    let log = CapturedLog::start();
+    let event_loop = virtual_loop();
+    let drops = DropCounter::default();
+    let started = Rc::new(Cell::new(false));
+    let reached_end = Rc::new(Cell::new(false));
+    let done_runs = Rc::new(Cell::new(0));
+    let awaited = Rc::new(RefCell::new(None));
+
+    let (guard, s, e) = (drops.guard(), started.clone(), reached_end.clone());
+    let task = event_loop
+        .create_task(async move {
+            let _guard = guard;
+            s.set(true);
+            aio::sleep(10 * MS).await;
+            if body == Body::Panics {
+                panic!("the body panicked");
+            }
+            e.set(true);
+            7_u32
+        })
+        .unwrap();
+    let runs = done_runs.clone();
+    task.add_done_callback(move |_| runs.set(runs.get() + 1));
+    let task_ref = task.as_task_ref();
+
+    let mut handle = Some(task);
+    if fate == HandleFate::Dropped {
+        handle = None;
+    }
+    if fate == HandleFate::Awaited {
+        let (task, slot) = (handle.take().unwrap(), awaited.clone());
+        event_loop.create_task(async move { *slot.borrow_mut() = Some(task.await) }).unwrap();
+    }
+
+    let cancel_at = match cancel_when {
+        CancelWhen::BeforeStart => Duration::ZERO,
+        CancelWhen::WhileSleeping => 5 * MS,
+        CancelWhen::AfterFinish => 20 * MS,
+    };
+    let cancel_returned = if cancel_when == CancelWhen::BeforeStart {
+        task_ref.cancel()
+    } else {
+        event_loop.run_until_complete(aio::sleep_until(cancel_at)).unwrap();
+        task_ref.cancel()
+    };
+    event_loop.run_until_complete(aio::sleep(30 * MS)).unwrap();
+    let final_state = format!("{task_ref:?}");
+    drop(handle);
+    drop(task_ref);
+    event_loop.close().unwrap();
+    Observed {
+        body_started: started.get(),
+        body_reached_end: reached_end.get(),
+        cancel_returned,
+        awaited: awaited.take(),
+        final_state,
+        done_callback_runs: done_runs.get(),
+        alive_after_close: drops.alive(),
+        warnings: log.records().into_iter().map(|(_, message)| message).collect(),
+    }
+}
+
+#[test]
+fn every_combination_of_cancel_time_handle_fate_and_body() {
+    for cancel_when in [CancelWhen::BeforeStart, CancelWhen::WhileSleeping, CancelWhen::AfterFinish] {
+        for fate in [HandleFate::Awaited, HandleFate::Dropped, HandleFate::NeverTouched] {
+            for body in [Body::Panics, Body::Completes] {
+                let case = format!("{cancel_when:?} × {fate:?} × {body:?}");
+                let seen = scenario(cancel_when, fate, body);
+                let cancelled = cancel_when != CancelWhen::AfterFinish;
+
+                assert_eq!(seen.body_started, cancel_when != CancelWhen::BeforeStart, "{case}: started");
+                assert_eq!(seen.cancel_returned, cancelled, "{case}: cancel() result");
+                assert_eq!(
+                    seen.body_reached_end,
+                    !cancelled && body == Body::Completes,
+                    "{case}: the body ran to its end"
+                );
+                let expected_state = if cancelled { "cancelled" } else { "finished" };
+                assert!(seen.final_state.contains(expected_state), "{case}: state {}", seen.final_state);
+                assert_eq!(seen.done_callback_runs, 1, "{case}: done-callbacks run exactly once");
+                assert_eq!(seen.alive_after_close, 0, "{case}: the future was dropped");
+
+                let expected_outcome = if cancelled {
+                    Err(aio::TaskError::Cancelled)
+                } else if body == Body::Panics {
+                    Err(aio::TaskError::Panicked { message: "the body panicked".into() })
+                } else {
+                    Ok(7)
+                };
+                match fate {
+                    HandleFate::Awaited => {
+                        assert_eq!(seen.awaited, Some(expected_outcome), "{case}: awaiter")
+                    }
+                    _ => assert_eq!(seen.awaited, None, "{case}: nobody awaited"),
+                }
+
+                // A panic that nobody retrieved is reported once, naming the task.
+                let unseen_panic = !cancelled && body == Body::Panics && fate != HandleFate::Awaited;
+                let reports: Vec<&String> =
+                    seen.warnings.iter().filter(|message| message.contains("the body panicked")).collect();
+                assert_eq!(reports.len(), usize::from(unseen_panic), "{case}: reports {:?}", seen.warnings);
+                if let Some(report) = reports.first() {
+                    assert!(
+                        report.contains("Task-1") && report.contains("task_lifecycle.rs"),
+                        "{case}: {report}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn cancel_is_a_request_carried_out_on_the_next_tick() {
+    let event_loop = virtual_loop();
+    let journal = common::Journal::default();
+    let j = journal.clone();
+    let lp = event_loop.clone();
+    event_loop
+        .run_until_complete(async move {
+            let drops = DropCounter::default();
+            let guard = drops.guard();
+            let task = aio::spawn(async move {
+                let _guard = guard;
+                aio::sleep(Duration::from_secs(1)).await;
+            })
+            .unwrap();
+            aio::sleep(Duration::ZERO).await; // let it start
+            assert!(task.cancel());
+            j.log(format!("after cancel: {task:?}, alive {}", drops.alive()));
+            assert!(task.cancel(), "a second request still reports true, as asyncio does");
+            aio::sleep(Duration::ZERO).await;
+            j.log(format!("next tick: {task:?}, alive {}", drops.alive()));
+            assert!(!task.cancel(), "cancelling a cancelled task returns false");
+            let _ = lp;
+        })
+        .unwrap();
+    assert_eq!(
+        journal.entries(),
+        [
+            r#"after cancel: Task { name: "Task-2", state: cancelling }, alive 1"#,
+            r#"next tick: Task { name: "Task-2", state: cancelled }, alive 0"#,
+        ]
+    );
+    event_loop.close().unwrap();
+}
+
+#[test]
+fn a_task_that_finishes_after_a_cancel_request_is_cancelled() {
+    let event_loop = virtual_loop();
+    let outcome = event_loop
+        .run_until_complete(async {
+            let me = aio::current_task().expect("inside a task");
+            me.cancel(); // like asyncio: the request wins over the value returned below
+            "returned anyway"
+        })
+        .unwrap_err();
+    assert!(matches!(outcome, aio::Error::Task(aio::TaskError::Cancelled)), "got {outcome:?}");
+    event_loop.close().unwrap();
+}
+
+#[test]
+fn names_current_task_and_all_tasks() {
+    let event_loop = virtual_loop();
+    event_loop
+        .run_until_complete(async {
+            let main = aio::current_task().unwrap();
+            assert_eq!(main.name(), "Task-1");
+            let worker = aio::spawn(async {
+                let me = aio::current_task().unwrap();
+                assert_eq!(me.name(), "worker");
+                aio::sleep(MS).await;
+            })
+            .unwrap();
+            assert_eq!(worker.name(), "Task-2");
+            worker.set_name("worker");
+            let names: Vec<String> = aio::all_tasks().iter().map(aio::TaskRef::name).collect();
+            assert_eq!(names, ["Task-1", "worker"]);
+            assert!(aio::all_tasks()[0].same_task(&main));
+            worker.await.unwrap();
+            assert_eq!(aio::all_tasks().len(), 1, "finished tasks leave all_tasks");
+        })
+        .unwrap();
+    assert!(aio::current_task().is_none() && aio::all_tasks().is_empty());
+    event_loop
+        .run_until_complete(async {
+            event_loop_callback_has_no_current_task();
+        })
+        .unwrap();
+    event_loop.close().unwrap();
+}
+
+fn event_loop_callback_has_no_current_task() {
+    let lp = aio::get_running_loop().unwrap();
+    lp.call_soon(|| assert!(aio::current_task().is_none(), "callbacks run outside any task")).unwrap();
+}
+
+#[test]
+fn awaiting_a_reference_keeps_the_result_and_counts_as_retrieving_a_panic() {
+    let log = CapturedLog::start();
+    let event_loop = virtual_loop();
+    event_loop
+        .run_until_complete(async {
+            let task = aio::spawn(async { String::from("kept") }).unwrap();
+            assert_eq!((&task).await, Ok("kept".to_owned()));
+            assert_eq!((&task).await, Ok("kept".to_owned()), "awaitable again, like an asyncio task");
+            assert_eq!(task.result(), Some(Ok("kept".to_owned())));
+            let failing = aio::spawn(async {
+                if aio::current_task().is_some() {
+                    panic!("seen panic");
+                }
+            })
+            .unwrap();
+            assert!(matches!((&failing).await, Err(aio::TaskError::Panicked { .. })));
+        })
+        .unwrap();
+    assert!(log.records().is_empty(), "a retrieved panic is not reported: {:?}", log.records());
+    event_loop.close().unwrap();
+}
+
+#[test]
+fn a_cancelled_task_that_never_started_never_runs_its_body() {
+    let event_loop = virtual_loop();
+    let ran = Rc::new(Cell::new(false));
+    let flag = ran.clone();
+    let task = event_loop.create_task(async move { flag.set(true) }).unwrap();
+    assert!(task.cancel());
+    assert_eq!(event_loop.run_until_complete(task).unwrap(), Err(aio::TaskError::Cancelled));
+    assert!(!ran.get());
+    event_loop.close().unwrap();
+}
