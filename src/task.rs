@@ -374,6 +374,7 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
         self.release_if_unreachable(local);
     }
 
+    // ANCHOR: request_cancel
     fn request_cancel(self: Arc<Self>) -> bool {
         let Some(local) = self.local() else { return false };
         {
@@ -387,6 +388,7 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
         crate::waker::schedule(&self);
         true
     }
+    // ANCHOR_END: request_cancel
 
     fn state(&self) -> TaskState {
         self.local().map_or(TaskState::Pending, |local| local.meta.borrow().state)
@@ -484,6 +486,7 @@ impl<F: Future + 'static> JoinTarget<F::Output> for TaskCell<F> {
         meta.result.take()
     }
 
+    // ANCHOR: detach
     fn detach(&self) {
         let Some(local) = self.local() else { return };
         let (result, retrieved) = {
@@ -505,6 +508,7 @@ impl<F: Future + 'static> JoinTarget<F::Output> for TaskCell<F> {
         drop(result);
         self.release_if_unreachable(local);
     }
+    // ANCHOR_END: detach
     fn inspect_result(&self, show: ResultViewer<'_, F::Output>) {
         match self.local() {
             Some(local) => show(local.meta.borrow().result.as_ref()),

@@ -144,6 +144,7 @@ impl<T> Drop for Task<T> {
     }
 }
 
+// ANCHOR: task_debug
 impl<T: fmt::Debug> fmt::Debug for Task<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = f.debug_struct("Task");
@@ -160,3 +161,4 @@ impl<T: fmt::Debug> fmt::Debug for Task<T> {
         out.finish()
     }
 }
+// ANCHOR_END: task_debug
