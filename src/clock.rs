@@ -31,6 +31,7 @@ impl ClockKind {
     }
 }
 
+// ANCHOR: clock
 /// A running clock.
 #[derive(Debug)]
 pub(crate) enum Clock {
@@ -70,3 +71,4 @@ impl Clock {
         }
     }
 }
+// ANCHOR_END: clock

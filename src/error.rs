@@ -19,6 +19,8 @@ pub enum TaskError {
         /// The panic message (`"<non-string panic payload>"` when it was not a string).
         message: String,
     },
+    /// The task's result was already moved out by an earlier `.await` of the handle.
+    ResultTaken,
 }
 
 impl fmt::Display for TaskError {
@@ -26,6 +28,10 @@ impl fmt::Display for TaskError {
         match self {
             TaskError::Cancelled => write!(f, "the task was cancelled"),
             TaskError::Panicked { message } => write!(f, "the task panicked: {message}"),
+            TaskError::ResultTaken => write!(
+                f,
+                "the task's result was already taken by an earlier await; await `&task` instead to keep it (needs T: Clone)"
+            ),
         }
     }
 }

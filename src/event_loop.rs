@@ -315,6 +315,7 @@ impl EventLoop {
     }
     // ANCHOR_END: run_once
 
+    // ANCHOR: poll_events
     /// Waits in the poller for at most `timeout` (`None`: until woken), then moves what
     /// other threads sent into the ready queue.
     fn poll_events(&self, timeout: Option<Duration>) {
@@ -342,8 +343,10 @@ impl EventLoop {
             }
         }
     }
+    // ANCHOR_END: poll_events
 }
 
+// ANCHOR: run_callback
 /// Runs one callback, catching and reporting a panic so the loop keeps going.
 fn run_callback(callback: &dyn crate::ready_queue::Callback) {
     if callback.cancelled() {
@@ -353,6 +356,7 @@ fn run_callback(callback: &dyn crate::ready_queue::Callback) {
         logging::error!("aio.event_loop", "exception in callback: {}", panic_message(&*payload));
     }
 }
+// ANCHOR_END: run_callback
 
 /// Leaves the running state when dropped, even if a tick panicked.
 struct EnteredLoop<'a> {

@@ -29,6 +29,7 @@ impl ThreadToken {
     }
 }
 
+// ANCHOR: owner_thread_cell
 /// A value that can be shared between threads but used only on the thread that made it.
 pub(crate) struct OwnerThreadCell<T> {
     owner: ThreadToken,
@@ -67,6 +68,7 @@ impl<T> OwnerThreadCell<T> {
         (ThreadToken::current() == self.owner).then_some(&*self.value)
     }
 }
+// ANCHOR_END: owner_thread_cell
 
 impl<T> Drop for OwnerThreadCell<T> {
     fn drop(&mut self) {

@@ -44,10 +44,11 @@ impl EventLoop {
         Ok(TimerHandle { handle: Handle { callback }, when })
     }
 
-    /// Schedules `callback` from any thread; see [`RemoteLoop::call_soon_threadsafe`].
-    /// Called on the loop's own thread, this is the same as going through [`EventLoop::remote`].
-    pub fn call_soon_threadsafe(&self, callback: impl FnOnce() + Send + 'static) -> Result<(), Error> {
-        self.remote().call_soon_threadsafe(callback)
+    /// `call_soon_threadsafe` on the loop's own thread (an `EventLoop` never leaves it):
+    /// the same as [`call_soon`](EventLoop::call_soon), as in asyncio, where it appends to
+    /// the same ready queue. Other threads use [`RemoteLoop::call_soon_threadsafe`].
+    pub fn call_soon_threadsafe(&self, callback: impl FnOnce() + Send + 'static) -> Result<Handle, Error> {
+        self.call_soon(callback)
     }
 }
 // ANCHOR_END: call_soon

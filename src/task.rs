@@ -464,15 +464,7 @@ impl<F: Future + 'static> JoinTarget<F::Output> for TaskCell<F> {
                 meta.result_retrieved = true;
                 Poll::Ready(result)
             }
-            None => {
-                drop(meta);
-                logging::error!(
-                    "aio.task",
-                    "{} was awaited again after its result was taken; a task's result can be taken once",
-                    self.name_of(local)
-                );
-                Poll::Pending
-            }
+            None => Poll::Ready(Err(TaskError::ResultTaken)),
         }
     }
 

@@ -156,7 +156,7 @@ impl<T: fmt::Debug> fmt::Debug for Task<T> {
             Some(Err(TaskError::Panicked { message })) => {
                 out.field("panic", message);
             }
-            Some(Err(TaskError::Cancelled)) | None => {}
+            Some(Err(TaskError::Cancelled | TaskError::ResultTaken)) | None => {}
         });
         out.finish()
     }

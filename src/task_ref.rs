@@ -157,9 +157,7 @@ impl<T: Clone + 'static> Future for Watch<'_, T> {
         if self.task.target().poll_final(cx).is_pending() {
             return Poll::Pending;
         }
-        match self.task.result() {
-            Some(outcome) => Poll::Ready(outcome),
-            None => Poll::Pending,
-        }
+        // A final task with no stored result had it moved out by a by-value await.
+        Poll::Ready(self.task.result().unwrap_or(Err(TaskError::ResultTaken)))
     }
 }

@@ -66,7 +66,9 @@ fn includes_in(page: &Path) -> Vec<Include> {
 
 fn anchors_in(file: &Path) -> Vec<String> {
     let text = fs::read_to_string(file).unwrap_or_default();
+    // Only comments define anchors (this file's own string literals do not).
     text.lines()
+        .filter(|line| line.trim_start().starts_with("//"))
         .filter_map(|line| line.split_once("ANCHOR: ").map(|(_, name)| name.trim().to_owned()))
         .collect()
 }

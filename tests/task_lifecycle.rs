@@ -276,3 +276,20 @@ fn a_cancelled_task_that_never_started_never_runs_its_body() {
     assert!(!ran.get());
     event_loop.close().unwrap();
 }
+
+#[test]
+fn awaiting_a_handle_again_after_taking_its_result_is_an_error_not_a_hang() {
+    let event_loop = virtual_loop();
+    let (first, second) = event_loop
+        .run_until_complete(async {
+            let mut task = aio::spawn(async { 3 }).unwrap();
+            let first = (&mut task).await;
+            let second = (&mut task).await;
+            let watched = (&task).await;
+            (first, (second, watched))
+        })
+        .unwrap();
+    assert_eq!(first, Ok(3));
+    assert_eq!(second, (Err(aio::TaskError::ResultTaken), Err(aio::TaskError::ResultTaken)));
+    event_loop.close().unwrap();
+}

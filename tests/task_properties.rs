@@ -78,6 +78,7 @@ fn observed(result: &Result<usize, aio::TaskError>) -> Outcome {
         Ok(value) => Outcome::Value(*value),
         Err(aio::TaskError::Cancelled) => Outcome::Cancelled,
         Err(aio::TaskError::Panicked { .. }) => Outcome::Panicked,
+        Err(other) => panic!("unexpected task error: {other}"),
     }
 }
 
