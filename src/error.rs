@@ -60,6 +60,11 @@ pub enum Error {
     Task(TaskError),
     /// The operating system refused a resource the loop needs (for example the poller).
     Io(std::io::Error),
+    /// A deadline passed first (`wait_for`, `timeout`, `as_completed`): asyncio's
+    /// `TimeoutError`.
+    TimedOut,
+    /// `wait` was given nothing to wait for.
+    NothingToWaitFor,
 }
 
 impl fmt::Display for Error {
@@ -95,6 +100,13 @@ impl fmt::Display for Error {
             ),
             Error::Task(error) => write!(f, "{error}"),
             Error::Io(error) => write!(f, "the operating system refused the event loop a resource: {error}"),
+            Error::TimedOut => write!(
+                f,
+                "the deadline passed before the operation finished; give it a longer timeout, or handle the timeout"
+            ),
+            Error::NothingToWaitFor => {
+                write!(f, "wait() was given no tasks or futures; pass at least one, or skip the call")
+            }
         }
     }
 }

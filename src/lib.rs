@@ -41,6 +41,14 @@ mod promise;
 // Chapter 4: executing tasks concurrently.
 mod task_ref;
 
+// Chapter 5: composing coroutines with control structures.
+mod as_completed;
+mod gather;
+mod shield;
+mod timeouts;
+mod wait;
+mod waitable;
+
 pub use clock::ClockKind;
 pub use error::{Error, TaskError};
 pub use event_loop::{Builder, EventLoop};
@@ -53,3 +61,10 @@ pub use running::get_running_loop;
 pub use sleep::{Sleep, sleep, sleep_until};
 pub use task_handle::{Task, spawn};
 pub use task_ref::{DoneCallbackId, TaskRef, Watch, all_tasks, current_task};
+
+pub use as_completed::{AsCompleted, as_completed};
+pub use gather::{Child, Children, Gather, GatherSettled, gather, gather_settled};
+pub use shield::{Shield, shield};
+pub use timeouts::{CancelOnDrop, Timeout, TimeoutScope, timeout, timeout_at, wait_for};
+pub use wait::{DoneAndPending, ReturnWhen, Wait, wait};
+pub use waitable::Waitable;

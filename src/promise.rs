@@ -255,6 +255,13 @@ impl<T: 'static> Promise<T> {
     }
 }
 
+impl<T> Promise<T> {
+    /// Whether the promise holds an exception, without counting as retrieving it.
+    pub(crate) fn holds_exception(&self) -> bool {
+        matches!(*self.shared.state.borrow(), State::Failed(_))
+    }
+}
+
 fn not_done() -> PromiseError {
     PromiseError::InvalidState(InvalidStateError {
         message: "invalid state: the result is not set yet; await the future, or check done() first".into(),
