@@ -9,10 +9,11 @@
 use crate::error::Error;
 use crate::running;
 use crate::sleep::{Sleep, sleep_until};
-use crate::task_handle::{Task, spawn};
+use crate::task_handle::{Task, spawn_at};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::future::{Future, poll_fn};
+use std::panic::Location;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
@@ -48,11 +49,12 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
+    let origin = Location::caller();
     let finished: Rc<RefCell<Finished>> = Rc::default();
     let mut tasks = Vec::new();
     let mut spawn_error = None;
     for (index, future) in futures.into_iter().enumerate() {
-        match spawn(future) {
+        match spawn_at(future, origin) {
             Ok(task) => {
                 let record = Rc::clone(&finished);
                 task.add_done_callback(move |_| {

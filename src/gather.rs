@@ -11,8 +11,9 @@
 //! cancel the unfinished ones if the gather itself is dropped before it completes.
 
 use crate::error::{Error, TaskError};
-use crate::task_handle::{Task, spawn};
+use crate::task_handle::{Task, spawn_at};
 use std::future::Future;
+use std::panic::Location;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -33,7 +34,14 @@ impl<T: 'static> Child<T> {
     /// Spawns `future` on the running loop.
     #[track_caller]
     pub fn spawn<F: Future<Output = T> + 'static>(future: F) -> Child<T> {
-        match spawn(future) {
+        Child::spawn_from(future, Location::caller())
+    }
+
+    fn spawn_from<F: Future<Output = T> + 'static>(
+        future: F,
+        origin: &'static Location<'static>,
+    ) -> Child<T> {
+        match spawn_at(future, origin) {
             Ok(task) => Child::Running(task),
             Err(error) => Child::Failed(error),
         }
@@ -217,7 +225,8 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    Gather::new(futures.into_iter().map(Child::spawn).collect())
+    let origin = Location::caller();
+    Gather::new(futures.into_iter().map(|future| Child::spawn_from(future, origin)).collect())
 }
 // ANCHOR_END: gather
 
@@ -235,7 +244,11 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    GatherSettled { children: futures.into_iter().map(Child::spawn).collect(), finished: false }
+    let origin = Location::caller();
+    GatherSettled {
+        children: futures.into_iter().map(|future| Child::spawn_from(future, origin)).collect(),
+        finished: false,
+    }
 }
 
 // Like `Gather`, a settled gather never pins its children's values.

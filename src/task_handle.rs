@@ -45,6 +45,16 @@ where
     running::get_running_loop()?.spawn_at(future, spawned_at)
 }
 
+/// Spawns `future` on the running loop, recording `spawned_at` as its origin. For
+/// functions that spawn on their caller's behalf (`gather`, `as_completed`).
+pub(crate) fn spawn_at<F>(future: F, spawned_at: &'static Location<'static>) -> Result<Task<F::Output>, Error>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    running::get_running_loop()?.spawn_at(future, spawned_at)
+}
+
 impl EventLoop {
     /// Spawns `future` on this loop (`loop.create_task`). It runs once the loop runs.
     #[track_caller]

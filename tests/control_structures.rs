@@ -1,0 +1,300 @@
+//! The composition tools (`wait`, `gather`, `as_completed`, `wait_for`, `timeout`,
+//! `shield`) match asyncio's semantics.
+
+mod common;
+
+use aio::{Error, ReturnWhen, TaskError};
+use common::{DropCounter, Journal, virtual_loop};
+use std::future::{pending, poll_fn};
+use std::pin::Pin;
+use std::time::Duration;
+
+const MS: Duration = Duration::from_millis(1);
+
+async fn after(ms: u64, value: u32) -> u32 {
+    aio::sleep(Duration::from_millis(ms)).await;
+    value
+}
+
+async fn fail_after(ms: u64) -> u32 {
+    aio::sleep(Duration::from_millis(ms)).await;
+    panic!("failed after {ms} ms");
+}
+
+/// The next item of any stream, through the `futures_core::Stream` trait alone.
+async fn next_item<S: futures_core::Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
+    poll_fn(|cx| Pin::new(&mut *stream).poll_next(cx)).await
+}
+
+fn run<T: 'static>(program: impl Future<Output = T> + 'static) -> T {
+    let event_loop = virtual_loop();
+    let output = event_loop.run_until_complete(program).unwrap();
+    event_loop.close().unwrap();
+    output
+}
+
+#[test]
+fn wait_first_completed_returns_early_and_cancels_nothing() {
+    let (done, pending, later) = run(async {
+        let tasks = vec![aio::spawn(after(30, 3)).unwrap(), aio::spawn(after(10, 1)).unwrap()];
+        let (done, pending) = aio::wait(tasks, None, ReturnWhen::FirstCompleted).await.unwrap();
+        let now = aio::get_running_loop().unwrap().time();
+        let values: Vec<u32> = done.iter().map(|t| t.result().unwrap().unwrap()).collect();
+        assert_eq!(now, 10 * MS);
+        let mut rest = Vec::new();
+        for task in pending {
+            rest.push(task.await.unwrap());
+        }
+        (values, 1, rest)
+    });
+    assert_eq!((done, pending, later), (vec![1], 1, vec![3]));
+}
+
+#[test]
+fn wait_first_exception_counts_panics_not_cancellations() {
+    run(async {
+        let cancelled = aio::spawn(after(50, 0)).unwrap();
+        cancelled.cancel();
+        let tasks = vec![cancelled, aio::spawn(fail_after(20)).unwrap(), aio::spawn(after(40, 4)).unwrap()];
+        let (done, pending) = aio::wait(tasks, None, ReturnWhen::FirstException).await.unwrap();
+        assert_eq!(aio::get_running_loop().unwrap().time(), 20 * MS, "returned at the panic");
+        assert_eq!(done.len(), 2, "the cancelled task and the failed one are done");
+        assert!(matches!((&done[1]).await, Err(TaskError::Panicked { .. })));
+        assert_eq!(pending.len(), 1);
+    });
+}
+
+#[test]
+fn wait_on_a_timeout_leaves_the_pending_running_and_an_empty_wait_is_an_error() {
+    run(async {
+        let tasks = vec![aio::spawn(after(5, 5)).unwrap(), aio::spawn(after(50, 50)).unwrap()];
+        let (done, pending) = aio::wait(tasks, Some(20 * MS), ReturnWhen::AllCompleted).await.unwrap();
+        assert_eq!((done.len(), pending.len()), (1, 1));
+        assert_eq!(aio::get_running_loop().unwrap().time(), 20 * MS);
+        let slow = pending.into_iter().next().unwrap();
+        assert_eq!(slow.await, Ok(50), "not cancelled by the timeout");
+        let nothing: Vec<aio::Task<u32>> = Vec::new();
+        assert!(matches!(
+            aio::wait(nothing, None, ReturnWhen::AllCompleted).await,
+            Err(Error::NothingToWaitFor)
+        ));
+    });
+}
+
+#[test]
+fn wait_accepts_promises() {
+    run(async {
+        let event_loop = aio::get_running_loop().unwrap();
+        let promises: Vec<aio::Promise<u8>> = (0..3).map(|_| event_loop.create_future()).collect();
+        let second = promises[1].clone();
+        event_loop.call_later(MS, move || second.set_result(2).unwrap()).unwrap();
+        let (done, pending) = aio::wait(promises, None, ReturnWhen::FirstCompleted).await.unwrap();
+        assert_eq!(done.len(), 1);
+        assert_eq!(done[0].result().unwrap(), 2);
+        assert_eq!(pending.len(), 2);
+    });
+}
+
+#[test]
+fn gather_returns_results_in_argument_order() {
+    let results = run(async { aio::gather([after(30, 0), after(10, 1), after(20, 2)]).await.unwrap() });
+    assert_eq!(results, [0, 1, 2]);
+}
+
+#[test]
+fn gather_fails_with_the_first_failure_and_the_others_keep_running() {
+    let journal = Journal::default();
+    let j = journal.clone();
+    run(async move {
+        let slow = {
+            let j = j.clone();
+            async move {
+                aio::sleep(50 * MS).await;
+                j.log("slow sibling finished");
+                0
+            }
+        };
+        let outcome = aio::gather!(slow, fail_after(10), fail_after(20)).await;
+        match outcome {
+            Err(Error::Task(TaskError::Panicked { message })) => assert_eq!(message, "failed after 10 ms"),
+            other => panic!("expected the first failure, got {other:?}"),
+        }
+        j.log("gather failed");
+        aio::sleep(100 * MS).await;
+    });
+    assert_eq!(journal.entries(), ["gather failed", "slow sibling finished"]);
+}
+
+#[test]
+fn dropping_an_unfinished_gather_cancels_its_children() {
+    let drops = DropCounter::default();
+    let d = drops.clone();
+    run(async move {
+        let children: Vec<_> = (0..3)
+            .map(|_| {
+                let guard = d.guard();
+                async move {
+                    let _guard = guard;
+                    pending::<()>().await;
+                }
+            })
+            .collect();
+        let gatherer = aio::spawn(async move { aio::gather(children).await }).unwrap();
+        aio::sleep(MS).await;
+        assert_eq!(d.alive(), 3);
+        gatherer.cancel();
+        aio::sleep(MS).await;
+        assert_eq!(d.alive(), 0, "cancelling the gather cancelled every child");
+    });
+}
+
+#[test]
+fn gather_settled_collects_every_outcome_in_order() {
+    let outcomes = run(async {
+        let futures: Vec<Pin<Box<dyn Future<Output = u32>>>> =
+            vec![Box::pin(after(20, 1)), Box::pin(fail_after(5)), Box::pin(after(10, 3))];
+        aio::gather_settled(futures).await
+    });
+    assert!(matches!(outcomes[0], Ok(1)));
+    assert!(matches!(outcomes[1], Err(Error::Task(TaskError::Panicked { .. }))));
+    assert!(matches!(outcomes[2], Ok(3)));
+}
+
+#[test]
+fn as_completed_yields_in_completion_order_then_ends() {
+    let order = run(async {
+        let mut stream =
+            aio::as_completed([after(30, 30), after(10, 10), after(20, 20), after(10, 11)], None);
+        let mut order = Vec::new();
+        while let Some(value) = stream.next().await {
+            order.push(value.unwrap());
+        }
+        order
+    });
+    assert_eq!(order, [10, 11, 20, 30], "equal finishing times come out in spawn order");
+}
+
+#[test]
+fn as_completed_is_a_stream_and_times_out_without_cancelling() {
+    let journal = Journal::default();
+    let j = journal.clone();
+    run(async move {
+        let slow = {
+            let j = j.clone();
+            async move {
+                aio::sleep(50 * MS).await;
+                j.log("slow one finished anyway");
+                50
+            }
+        };
+        let futures: Vec<Pin<Box<dyn Future<Output = u32>>>> = vec![Box::pin(after(5, 5)), Box::pin(slow)];
+        let mut stream = aio::as_completed(futures, Some(20 * MS));
+        assert!(matches!(next_item(&mut stream).await, Some(Ok(5))));
+        assert!(matches!(next_item(&mut stream).await, Some(Err(Error::TimedOut))));
+        assert_eq!(aio::get_running_loop().unwrap().time(), 20 * MS);
+        assert!(next_item(&mut stream).await.is_none(), "the stream ends after the timeout");
+        aio::sleep(100 * MS).await;
+    });
+    assert_eq!(journal.entries(), ["slow one finished anyway"]);
+}
+
+#[test]
+fn wait_for_drops_the_inner_future_exactly_at_the_deadline() {
+    let drops = DropCounter::default();
+    let d = drops.clone();
+    run(async move {
+        let guard = d.guard();
+        let slow = async move {
+            let _guard = guard;
+            aio::sleep(Duration::from_secs(1)).await;
+        };
+        let outcome = aio::wait_for(slow, 25 * MS).await;
+        assert!(matches!(outcome, Err(Error::TimedOut)));
+        assert_eq!(aio::get_running_loop().unwrap().time(), 25 * MS);
+        assert_eq!(d.alive(), 0, "the inner future is gone the moment wait_for returns");
+        assert_eq!(
+            aio::wait_for(async { 9 }, Duration::ZERO).await.unwrap(),
+            9,
+            "ready beats a zero timeout"
+        );
+        assert_eq!(aio::wait_for(after(5, 5), 10 * MS).await.unwrap(), 5);
+    });
+}
+
+#[test]
+fn wait_for_with_cancel_on_drop_cancels_a_task() {
+    run(async {
+        let task = aio::spawn(after(100, 1)).unwrap();
+        let watcher = task.as_task_ref();
+        assert!(matches!(aio::wait_for(task.cancel_on_drop(), 10 * MS).await, Err(Error::TimedOut)));
+        aio::sleep(Duration::ZERO).await;
+        assert!(watcher.cancelled());
+        let detached = aio::spawn(after(20, 2)).unwrap();
+        let watcher = detached.as_task_ref();
+        assert!(aio::wait_for(detached, 10 * MS).await.is_err());
+        aio::sleep(20 * MS).await;
+        assert!(watcher.done() && !watcher.cancelled(), "a plain handle is only detached");
+    });
+}
+
+#[test]
+fn a_timeout_scope_can_move_its_deadline() {
+    run(async {
+        let event_loop = aio::get_running_loop().unwrap();
+        // Moved later from inside the block: the block completes.
+        let scope = aio::timeout(10 * MS);
+        let inner = scope.clone();
+        let lp = event_loop.clone();
+        let outcome = scope
+            .run(async move {
+                aio::sleep(5 * MS).await;
+                inner.reschedule(Some(lp.time() + 20 * MS));
+                aio::sleep(10 * MS).await;
+                "finished"
+            })
+            .await;
+        assert_eq!(outcome.unwrap(), "finished");
+        assert!(!scope.expired());
+
+        // Moved earlier from another task: the block expires at the new deadline.
+        let start = event_loop.time();
+        let scope = aio::timeout_at(start + Duration::from_secs(10));
+        let mover = scope.clone();
+        let lp = event_loop.clone();
+        aio::spawn(async move {
+            aio::sleep(3 * MS).await;
+            mover.reschedule(Some(lp.time() + 2 * MS));
+        })
+        .unwrap();
+        assert!(matches!(scope.run(pending::<()>()).await, Err(Error::TimedOut)));
+        assert_eq!(event_loop.time(), start + 5 * MS);
+        assert!(scope.expired());
+
+        // No deadline at all.
+        let scope = aio::timeout(MS);
+        scope.reschedule(None);
+        assert_eq!(scope.run(after(20, 7)).await.unwrap(), 7);
+        assert_eq!(scope.when(), None);
+    });
+}
+
+#[test]
+fn shield_keeps_the_inner_task_running_when_the_outer_is_cancelled() {
+    let journal = Journal::default();
+    let j = journal.clone();
+    run(async move {
+        let work = {
+            let j = j.clone();
+            async move {
+                aio::sleep(20 * MS).await;
+                j.log("shielded work finished");
+            }
+        };
+        let outer = aio::spawn(async move { aio::shield(work).await }).unwrap();
+        aio::sleep(5 * MS).await;
+        outer.cancel();
+        assert!(matches!(outer.await, Err(TaskError::Cancelled)));
+        aio::sleep(30 * MS).await;
+    });
+    assert_eq!(journal.entries(), ["shielded work finished"]);
+}
