@@ -241,8 +241,10 @@ impl EventLoop {
         Ok(())
     }
 
+    // ANCHOR: cancel_all_tasks
     /// Cancels every task and runs the loop until all of them are gone (`asyncio.run`'s
-    /// shutdown step). Tasks spawned during the shutdown are cancelled too.
+    /// shutdown step). Tasks spawned during the shutdown are cancelled too, and the
+    /// done-callbacks that the cancellations scheduled get their tick before `close`.
     pub(crate) fn cancel_all_tasks(&self) -> Result<(), Error> {
         let _running = self.enter()?;
         while !self.inner.tasks.borrow().is_empty() {
@@ -252,8 +254,14 @@ impl EventLoop {
             }
             self.run_once();
         }
+        // One more tick for what the last cancellations queued (never a blocking one:
+        // with work ready, the poller is only asked, not waited on).
+        if !self.inner.ready.is_empty() {
+            self.run_once();
+        }
         Ok(())
     }
+    // ANCHOR_END: cancel_all_tasks
 
     fn check_can_run(&self) -> Result<(), Error> {
         if self.inner.closed.get() {

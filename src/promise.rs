@@ -107,6 +107,9 @@ pub struct PromiseCallbackId(u64);
 /// to the same slot.
 pub struct Promise<T> {
     shared: Rc<Shared<T>>,
+    /// The waker this handle registered while being awaited, removed again if the
+    /// handle is dropped before the promise is done (an awaiter that gave up).
+    waiting: Option<Waker>,
 }
 
 struct Shared<T> {
@@ -138,6 +141,7 @@ impl EventLoop {
     /// Creates a pending promise bound to this loop (`loop.create_future()`).
     pub fn create_future<T: 'static>(&self) -> Promise<T> {
         Promise {
+            waiting: None,
             shared: Rc::new(Shared {
                 event_loop: self.downgrade(),
                 state: RefCell::new(State::Pending),
@@ -286,7 +290,36 @@ impl<T: Clone + 'static> Promise<T> {
 
 impl<T> Clone for Promise<T> {
     fn clone(&self) -> Self {
-        Promise { shared: Rc::clone(&self.shared) }
+        Promise { shared: Rc::clone(&self.shared), waiting: None }
+    }
+}
+
+impl<T> Promise<T> {
+    /// Adds `waker` to the listeners unless one that wakes the same task is there.
+    pub(crate) fn register_waker(&self, waker: &Waker) {
+        let mut listeners = self.shared.listeners.borrow_mut();
+        let known =
+            listeners.iter().any(|listener| matches!(listener, Listener::Waker(w) if w.will_wake(waker)));
+        if !known {
+            listeners.push(Listener::Waker(waker.clone()));
+        }
+    }
+
+    fn unregister_waker(&self, waker: &Waker) {
+        self.shared
+            .listeners
+            .borrow_mut()
+            .retain(|listener| !matches!(listener, Listener::Waker(w) if w.will_wake(waker)));
+    }
+}
+
+impl<T> Drop for Promise<T> {
+    fn drop(&mut self) {
+        if let Some(waker) = self.waiting.take()
+            && matches!(*self.shared.state.borrow(), State::Pending)
+        {
+            self.unregister_waker(&waker);
+        }
     }
 }
 
@@ -294,16 +327,17 @@ impl<T> Clone for Promise<T> {
 impl<T: Clone + 'static> Future for Promise<T> {
     type Output = Result<T, PromiseError>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         if self.done() {
+            self.waiting = None;
             return Poll::Ready(self.result());
         }
-        let mut listeners = self.shared.listeners.borrow_mut();
-        let known = listeners
-            .iter()
-            .any(|listener| matches!(listener, Listener::Waker(w) if w.will_wake(cx.waker())));
-        if !known {
-            listeners.push(Listener::Waker(cx.waker().clone()));
+        if !self.waiting.as_ref().is_some_and(|waiting| waiting.will_wake(cx.waker())) {
+            if let Some(previous) = self.waiting.take() {
+                self.unregister_waker(&previous);
+            }
+            self.register_waker(cx.waker());
+            self.waiting = Some(cx.waker().clone());
         }
         Poll::Pending
     }

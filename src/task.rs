@@ -20,12 +20,14 @@ use std::panic::{AssertUnwindSafe, Location, catch_unwind};
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
+// ANCHOR: task_state
 /// Where a task is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TaskState {
     /// Not finished; it may be running, ready, or waiting.
     Pending,
-    /// `cancel()` was called; the loop will drop the future on its next tick.
+    /// `cancel()` was called; the loop drops the future the next time it runs the task
+    /// (at its place in the ready queue, so within the same tick or the next).
     Cancelling,
     /// The future returned, or panicked.
     Finished,
@@ -49,6 +51,7 @@ impl TaskState {
         }
     }
 }
+// ANCHOR_END: task_state
 
 /// What the loop needs from a task, whatever its future type.
 pub(crate) trait Runnable: Send + Sync {
@@ -58,7 +61,8 @@ pub(crate) trait Runnable: Send + Sync {
     fn run(self: Arc<Self>);
     /// Drops the future without polling it again: the loop is closing (loop thread).
     fn abandon(&self);
-    /// Requests cancellation: the loop drops the future on its next tick. Returns false
+    /// Requests cancellation: the loop drops the future when it next runs the task (the
+    /// task is queued for that now). Returns false
     /// if the task is already final.
     fn request_cancel(self: Arc<Self>) -> bool;
     /// The current state.
@@ -92,7 +96,7 @@ pub(crate) struct TaskMeta<T> {
     name: Option<String>,
     state: TaskState,
     result: Option<Result<T, TaskError>>,
-    join_waker: Option<Waker>,
+    awaiters: Awaiters,
     handle_alive: bool,
     /// Whether someone looked at the result (so a panic was seen).
     result_retrieved: bool,
@@ -101,6 +105,33 @@ pub(crate) struct TaskMeta<T> {
     /// The task's number on its loop, which names it (`Task-7`) until renamed.
     number: u64,
     spawned_at: &'static Location<'static>,
+}
+
+/// The wakers of whoever awaits the task (a handle, `&task` watchers, `wait`): the first
+/// is kept inline, so a task awaited once needs no allocation for it.
+#[derive(Default)]
+struct Awaiters {
+    first: Option<Waker>,
+    more: Vec<Waker>,
+}
+
+impl Awaiters {
+    /// Remembers `waker`, unless it would wake a task already registered.
+    fn register(&mut self, waker: &Waker) {
+        let known = |registered: &Waker| registered.will_wake(waker);
+        if self.first.as_ref().is_some_and(known) || self.more.iter().any(known) {
+            return;
+        }
+        match self.first {
+            None => self.first = Some(waker.clone()),
+            Some(_) => self.more.push(waker.clone()),
+        }
+    }
+
+    /// Wakes every awaiter, first come first woken.
+    fn wake_all(self) {
+        self.first.into_iter().chain(self.more).for_each(Waker::wake);
+    }
 }
 
 // ANCHOR: task_cell
@@ -203,7 +234,7 @@ impl<F: Future + 'static> TaskCell<F> {
                     name: None,
                     state: TaskState::Pending,
                     result: None,
-                    join_waker: None,
+                    awaiters: Awaiters::default(),
                     handle_alive: true,
                     result_retrieved: false,
                     done_callbacks: Vec::new(),
@@ -245,11 +276,14 @@ impl<F: Future + 'static> TaskCell<F> {
     // ANCHOR: complete
     /// Records the outcome, wakes the awaiting handle and schedules done-callbacks.
     fn complete(&self, local: &TaskLocal<F>, outcome: Result<F::Output, TaskError>) {
-        let (join_waker, callbacks, unwanted) = {
+        let (awaiters, callbacks, unwanted) = {
             let mut meta = local.meta.borrow_mut();
-            // asyncio: a task that finishes after cancel() was requested is cancelled.
-            let outcome =
-                if meta.state == TaskState::Cancelling { Err(TaskError::Cancelled) } else { outcome };
+            // asyncio: a task that returns after cancel() was requested is cancelled. (A
+            // panic in that same step still wins, as an exception does in asyncio.)
+            let outcome = match outcome {
+                Ok(_) if meta.state == TaskState::Cancelling => Err(TaskError::Cancelled),
+                other => other,
+            };
             meta.state = match outcome {
                 Err(TaskError::Cancelled) => TaskState::Cancelled,
                 _ => TaskState::Finished,
@@ -260,7 +294,7 @@ impl<F: Future + 'static> TaskCell<F> {
             } else {
                 Some(outcome)
             };
-            (meta.join_waker.take(), std::mem::take(&mut meta.done_callbacks), unwanted)
+            (std::mem::take(&mut meta.awaiters), std::mem::take(&mut meta.done_callbacks), unwanted)
         };
         if let Some(Err(TaskError::Panicked { message })) = &unwanted {
             let spawned_at = local.meta.borrow().spawned_at;
@@ -272,9 +306,7 @@ impl<F: Future + 'static> TaskCell<F> {
         }
         drop(unwanted);
         running::forget_task(self.header.id);
-        if let Some(waker) = join_waker {
-            waker.wake();
-        }
+        awaiters.wake_all();
         for (_, callback) in callbacks {
             running::call_soon_internal(callback);
         }
@@ -294,7 +326,7 @@ impl<F: Future + 'static> TaskCell<F> {
             (
                 meta.name.take(),
                 meta.result.take(),
-                meta.join_waker.take(),
+                std::mem::take(&mut meta.awaiters),
                 std::mem::take(&mut meta.done_callbacks),
             )
         };
@@ -368,7 +400,7 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
             if meta.handle_alive {
                 meta.result = Some(Err(TaskError::Cancelled));
             }
-            (meta.join_waker.take(), std::mem::take(&mut meta.done_callbacks))
+            (std::mem::take(&mut meta.awaiters), std::mem::take(&mut meta.done_callbacks))
         };
         drop(leftovers);
         self.release_if_unreachable(local);
@@ -484,7 +516,7 @@ impl<F: Future + 'static> JoinTarget<F::Output> for TaskCell<F> {
         let (result, retrieved) = {
             let mut meta = local.meta.borrow_mut();
             meta.handle_alive = false;
-            meta.join_waker = None;
+            meta.awaiters = Awaiters::default();
             (meta.result.take(), meta.result_retrieved)
         };
         if let Some(Err(TaskError::Panicked { message })) = &result
@@ -514,10 +546,7 @@ impl<F: Future + 'static> JoinTarget<F::Output> for TaskCell<F> {
         if meta.state.is_final() {
             return Poll::Ready(());
         }
-        match &mut meta.join_waker {
-            Some(waker) => waker.clone_from(cx.waker()),
-            slot @ None => *slot = Some(cx.waker().clone()),
-        }
+        meta.awaiters.register(cx.waker());
         Poll::Pending
     }
 

@@ -99,7 +99,8 @@ impl<T> Task<T> {
     }
 
     /// Requests cancellation. The task shows as cancelling until the loop drops its
-    /// future on the next tick. Returns false if the task had already finished.
+    /// future when it next runs the task: at its place in the ready queue, later in this tick
+    /// or in the next. Returns false if the task had already finished.
     pub fn cancel(&self) -> bool {
         Arc::clone(&self.target).request_cancel()
     }

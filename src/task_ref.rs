@@ -133,6 +133,7 @@ impl<T: Clone + 'static> Task<T> {
     }
 }
 
+// ANCHOR: watch
 /// Awaiting `&task` leaves the result in the task, like awaiting an asyncio task, which
 /// can be awaited again and still show its result. It needs `T: Clone`.
 impl<'a, T: Clone + 'static> IntoFuture for &'a Task<T> {
@@ -161,3 +162,4 @@ impl<T: Clone + 'static> Future for Watch<'_, T> {
         Poll::Ready(self.task.result().unwrap_or(Err(TaskError::ResultTaken)))
     }
 }
+// ANCHOR_END: watch

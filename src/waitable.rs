@@ -39,12 +39,8 @@ impl<T: Clone + 'static> Waitable for Promise<T> {
         if self.done() {
             return Poll::Ready(());
         }
-        // Registering through the promise's own `poll` keeps one listener per waker.
-        let mut watcher = std::pin::pin!(self.clone());
-        match std::future::Future::poll(watcher.as_mut(), cx) {
-            Poll::Ready(_) => Poll::Ready(()),
-            Poll::Pending => Poll::Pending,
-        }
+        self.register_waker(cx.waker());
+        Poll::Pending
     }
 
     fn failed(&self) -> bool {

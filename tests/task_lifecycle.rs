@@ -293,3 +293,63 @@ fn awaiting_a_handle_again_after_taking_its_result_is_an_error_not_a_hang() {
     assert_eq!(second, (Err(aio::TaskError::ResultTaken), Err(aio::TaskError::ResultTaken)));
     event_loop.close().unwrap();
 }
+
+#[test]
+fn a_panic_in_the_step_that_requested_cancellation_still_wins() {
+    let event_loop = virtual_loop();
+    let outcome = event_loop
+        .run_until_complete(async {
+            let task = aio::spawn(async {
+                aio::current_task().unwrap().cancel();
+                if aio::current_task().is_some() {
+                    panic!("after cancel");
+                }
+            })
+            .unwrap();
+            task.await
+        })
+        .unwrap();
+    assert_eq!(outcome, Err(aio::TaskError::Panicked { message: "after cancel".into() }));
+    event_loop.close().unwrap();
+}
+
+#[test]
+fn every_watcher_of_a_task_is_woken() {
+    let event_loop = virtual_loop();
+    let seen = event_loop
+        .run_until_complete(async {
+            let task = Rc::new(
+                aio::spawn(async {
+                    aio::sleep(5 * MS).await;
+                    "shared"
+                })
+                .unwrap(),
+            );
+            let watchers: Vec<_> = (0..3)
+                .map(|_| {
+                    let task = task.clone();
+                    aio::spawn(async move { (&*task).await }).unwrap()
+                })
+                .collect();
+            let mut seen = Vec::new();
+            for watcher in watchers {
+                seen.push(watcher.await.unwrap());
+            }
+            seen
+        })
+        .unwrap();
+    assert_eq!(seen, vec![Ok("shared"), Ok("shared"), Ok("shared")]);
+    event_loop.close().unwrap();
+}
+
+#[test]
+fn aio_run_lets_the_done_callbacks_of_cancelled_tasks_run() {
+    let journal = common::Journal::default();
+    let j = journal.clone();
+    aio::run(async move {
+        let task = aio::spawn(std::future::pending::<()>()).unwrap();
+        task.add_done_callback(move |task| j.log(format!("done-callback saw {task:?}")));
+    })
+    .unwrap();
+    assert_eq!(journal.entries(), [r#"done-callback saw Task { name: "Task-2", state: cancelled }"#]);
+}
