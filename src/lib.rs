@@ -49,6 +49,16 @@ mod timeouts;
 mod wait;
 mod waitable;
 
+// Chapter 6: synchronization primitives.
+mod barrier;
+mod condition;
+mod event;
+mod lock;
+mod queue;
+mod semaphore;
+mod sync_error;
+mod waiter;
+
 pub use clock::ClockKind;
 pub use error::{Error, TaskError};
 pub use event_loop::{Builder, EventLoop};
@@ -68,3 +78,11 @@ pub use shield::{Shield, shield};
 pub use timeouts::{CancelOnDrop, Timeout, TimeoutScope, timeout, timeout_at, wait_for};
 pub use wait::{DoneAndPending, ReturnWhen, Wait, wait};
 pub use waitable::Waitable;
+
+pub use barrier::Barrier;
+pub use condition::Condition;
+pub use event::Event;
+pub use lock::{Lock, LockGuard};
+pub use queue::{LifoQueue, PriorityQueue, Queue};
+pub use semaphore::{BoundedSemaphore, Semaphore, SemaphorePermit};
+pub use sync_error::SyncError;

@@ -1,0 +1,17 @@
+//! Chapter 6: synchronization primitives.
+//!
+//! The ports of PyMOTW-3's `asyncio` synchronization examples. Each example is a module
+//! with a `main`, run by its own binary (`cargo run -p ch06-sync --bin queue`); the
+//! chapter's default binary runs them all in book order.
+
+pub mod condition;
+pub mod event;
+pub mod lock;
+pub mod queue;
+
+/// An example's entry point.
+pub type Example = fn() -> Result<(), Box<dyn std::error::Error>>;
+
+/// The chapter's examples in book order: binary name and entry point.
+pub const EXAMPLES: &[(&str, Example)] =
+    &[("lock", lock::main), ("event", event::main), ("condition", condition::main), ("queue", queue::main)];
