@@ -4,6 +4,7 @@
 //! with a `main`, run by its own binary (`cargo run -p ch06-sync --bin queue`); the
 //! chapter's default binary runs them all in book order.
 
+pub mod cancel_race;
 pub mod condition;
 pub mod event;
 pub mod lock;

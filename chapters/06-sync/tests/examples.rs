@@ -60,4 +60,4 @@ macro_rules! snapshot_tests {
     };
 }
 
-snapshot_tests!(lock, event, condition, queue);
+snapshot_tests!(lock, event, condition, queue, cancel_race);
