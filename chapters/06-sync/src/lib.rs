@@ -14,5 +14,10 @@ pub mod queue;
 pub type Example = fn() -> Result<(), Box<dyn std::error::Error>>;
 
 /// The chapter's examples in book order: binary name and entry point.
-pub const EXAMPLES: &[(&str, Example)] =
-    &[("lock", lock::main), ("event", event::main), ("condition", condition::main), ("queue", queue::main)];
+pub const EXAMPLES: &[(&str, Example)] = &[
+    ("lock", lock::main),
+    ("event", event::main),
+    ("condition", condition::main),
+    ("queue", queue::main),
+    ("cancel_race", cancel_race::main),
+];
