@@ -105,7 +105,6 @@ impl<T: 'static> AsCompleted<T> {
         self.finished.borrow_mut().consumer = Some(cx.waker().clone());
         Poll::Pending
     }
-    // ANCHOR_END: as_completed
 
     fn timed_out(&mut self, cx: &mut Context<'_>) -> bool {
         let Some(timeout) = self.timeout else { return false };
@@ -122,6 +121,7 @@ impl<T: 'static> AsCompleted<T> {
         self.tasks.clear();
     }
 }
+// ANCHOR_END: as_completed
 
 impl<T: 'static> futures_core::Stream for AsCompleted<T> {
     type Item = Result<T, Error>;

@@ -2,12 +2,14 @@
 //!
 //! Like asyncio's `Barrier` (Python 3.11): each `wait` returns the task's arrival index
 //! once the last party arrives, and the barrier starts over for the next round. A
-//! waiter that is cancelled before the barrier trips leaves the count. `reset` sends
+//! waiter that is cancelled before the barrier trips leaves the count, and the indices
+//! are counted among the waiters still there when it trips, so they stay unique (in
+//! asyncio a cancelled waiter can leave two tasks with the same index). `reset` sends
 //! the current waiters away with `BrokenBarrier` and starts over; `abort` breaks the
 //! barrier for good.
 
 use crate::sync_error::SyncError;
-use crate::waiter::{OnCancel, Waiter, remove_waiter};
+use crate::waiter::{OnCancel, Waiter};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::fmt;
@@ -19,13 +21,13 @@ pub struct Barrier {
     inner: Rc<BarrierState>,
 }
 
+/// What a waiting task learns when it is woken: its arrival index, or that the round
+/// was broken.
+type Outcome = Rc<Cell<Option<Result<usize, SyncError>>>>;
+
 struct BarrierState {
     parties: usize,
-    waiters: RefCell<VecDeque<Waiter>>,
-    /// Bumped each time the barrier trips or is reset: a waiter whose round is over
-    /// learns how it ended from `broken_rounds`.
-    round: Cell<u64>,
-    broken_rounds: RefCell<Vec<u64>>,
+    waiters: RefCell<VecDeque<(Waiter, Outcome)>>,
     aborted: Cell<bool>,
 }
 
@@ -37,63 +39,54 @@ impl Barrier {
             inner: Rc::new(BarrierState {
                 parties: parties.max(1),
                 waiters: RefCell::default(),
-                round: Cell::new(0),
-                broken_rounds: RefCell::default(),
                 aborted: Cell::new(false),
             }),
         }
     }
 
     /// Waits until `parties` tasks are waiting, then returns this task's arrival index
-    /// (0 for the first). Fails with `BrokenBarrier` if the barrier is reset or aborted.
+    /// among them (0 for the first). Fails with `BrokenBarrier` if the barrier is reset
+    /// or aborted meanwhile.
     pub async fn wait(&self) -> Result<usize, SyncError> {
         let state = &*self.inner;
         if state.aborted.get() {
             return Err(SyncError::BrokenBarrier);
         }
-        let index = state.waiters.borrow().len();
-        if index + 1 == state.parties {
-            // The last party: release everyone, and start the next round.
+        if state.waiters.borrow().len() + 1 == state.parties {
+            // The last party: release everyone with their index; the next round starts empty.
             let released = std::mem::take(&mut *state.waiters.borrow_mut());
-            state.round.set(state.round.get() + 1);
-            released.iter().for_each(|waiter| {
+            for (index, (waiter, outcome)) in released.iter().enumerate() {
+                outcome.set(Some(Ok(index)));
                 waiter.wake();
-            });
-            return Ok(index);
+            }
+            return Ok(state.parties - 1);
         }
-        let round = state.round.get();
         let waiter = Waiter::default();
-        state.waiters.borrow_mut().push_back(waiter.clone());
+        let outcome: Outcome = Rc::default();
+        state.waiters.borrow_mut().push_back((waiter.clone(), outcome.clone()));
         let on_cancel = OnCancel::new(|| {
             waiter.cancel();
-            remove_waiter(&state.waiters, &waiter); // leave the count
+            // Leave the count: later arrivals take our place.
+            state.waiters.borrow_mut().retain(|(queued, _)| !queued.same(&waiter));
         });
         waiter.woken_up().await;
         on_cancel.disarm();
-        if state.broken_rounds.borrow().contains(&round) { Err(SyncError::BrokenBarrier) } else { Ok(index) }
+        outcome.take().unwrap_or(Err(SyncError::BrokenBarrier))
     }
 
     /// Sends every current waiter away with `BrokenBarrier`, and starts an empty round.
     pub fn reset(&self) {
-        self.break_round();
+        let waiters = std::mem::take(&mut *self.inner.waiters.borrow_mut());
+        for (waiter, outcome) in waiters {
+            outcome.set(Some(Err(SyncError::BrokenBarrier)));
+            waiter.wake();
+        }
     }
 
     /// Breaks the barrier for good: current and future waits fail with `BrokenBarrier`.
     pub fn abort(&self) {
         self.inner.aborted.set(true);
-        self.break_round();
-    }
-
-    fn break_round(&self) {
-        let state = &*self.inner;
-        let waiters = std::mem::take(&mut *state.waiters.borrow_mut());
-        if !waiters.is_empty() {
-            state.broken_rounds.borrow_mut().push(state.round.get());
-        }
-        state.round.set(state.round.get() + 1);
-        waiters.iter().for_each(|waiter| {
-            waiter.wake();
-        });
+        self.reset();
     }
 }
 // ANCHOR_END: barrier

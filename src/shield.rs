@@ -34,7 +34,10 @@ impl<T: 'static> Future for Shield<T> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match &mut self.inner {
             Ok(task) => Pin::new(task).poll(cx).map_err(Error::Task),
-            Err(error) => Poll::Ready(Err(error.take().unwrap_or(Error::TimedOut))),
+            // The spawn error is handed out once; polling again after that is misuse.
+            Err(error) => {
+                Poll::Ready(Err(error.take().unwrap_or(Error::Task(crate::error::TaskError::ResultTaken))))
+            }
         }
     }
 }

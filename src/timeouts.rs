@@ -10,7 +10,7 @@
 //! A [`Task`](crate::Task) handle passed as the inner future is only dropped, which
 //! detaches the task; wrap it with [`Task::cancel_on_drop`] to cancel it as asyncio does.
 
-use crate::error::Error;
+use crate::error::{Error, TaskError};
 use crate::running;
 use crate::sleep::{Sleep, sleep_until};
 use crate::task_handle::Task;
@@ -119,7 +119,12 @@ impl<F: Future> Future for Timeout<F> {
         // SAFETY: `future` is never moved while pinned: it is polled in place and only
         // ever dropped in place (set to `None`). The other fields are not pinned.
         let this = unsafe { self.get_unchecked_mut() };
-        let Some(future) = this.future.as_mut() else { return Poll::Ready(Err(Error::TimedOut)) };
+        let Some(future) = this.future.as_mut() else {
+            // Polled again after it completed: report what happened the first time.
+            let outcome =
+                if this.scope.expired() { Error::TimedOut } else { Error::Task(TaskError::ResultTaken) };
+            return Poll::Ready(Err(outcome));
+        };
         let now = running::with_running(|event_loop| event_loop.time()).unwrap_or_default();
         let state = &this.scope.shared;
         if let Deadline::After(delay) = state.deadline.get() {

@@ -9,6 +9,7 @@ use crate::promise::Promise;
 use crate::task_handle::Task;
 use std::task::{Context, Poll};
 
+// ANCHOR: waitable
 /// Something `wait` can watch: a [`Task`] or a [`Promise`].
 pub trait Waitable {
     /// Ready once the awaitable is done; otherwise arranges for `cx` to be woken then.
@@ -47,3 +48,4 @@ impl<T: Clone + 'static> Waitable for Promise<T> {
         self.holds_exception()
     }
 }
+// ANCHOR_END: waitable
