@@ -12,7 +12,7 @@ use crate::logging;
 use crate::ready_queue::{Ready, ReadyQueue};
 use crate::remote::{LoopShared, RemoteItem, RemoteLoop};
 use crate::running;
-use crate::sync::{Arc, AtomicU64, Ordering};
+use crate::sync::{Arc, IdCounter, Ordering, TaskArc};
 use crate::task::{Runnable, panic_message};
 use crate::timers::TimerQueue;
 use std::cell::{Cell, RefCell};
@@ -25,7 +25,7 @@ use std::time::Duration;
 const WAKER_TOKEN: mio::Token = mio::Token(usize::MAX);
 
 /// Numbers loops for the life of the process.
-static NEXT_LOOP_ID: AtomicU64 = AtomicU64::new(1);
+static NEXT_LOOP_ID: IdCounter = IdCounter::new(1);
 
 /// An asyncio-style event loop. Cloning it gives another handle to the same loop.
 ///
@@ -48,7 +48,7 @@ pub(crate) struct LoopInner {
     /// Loop time, real or virtual.
     pub(crate) clock: Clock,
     /// Every task that has not finished, so that `close` can drop them all.
-    pub(crate) tasks: RefCell<HashMap<u64, Arc<dyn Runnable>>>,
+    pub(crate) tasks: RefCell<HashMap<u64, TaskArc<dyn Runnable>>>,
     /// The number in the next task's default name, `Task-N`, counted per loop.
     pub(crate) next_task_number: Cell<u64>,
     poll: RefCell<mio::Poll>,
@@ -107,7 +107,7 @@ impl Builder {
         let poll_waker = mio::Waker::new(poll.registry(), WAKER_TOKEN)?;
         let loop_id = NEXT_LOOP_ID.fetch_add(1, Ordering::Relaxed);
         let inner = LoopInner {
-            shared: Arc::new(LoopShared::new(loop_id, poll_waker)),
+            shared: Arc::new(LoopShared::new(loop_id, Box::new(poll_waker))),
             ready: ReadyQueue::default(),
             timers: TimerQueue::default(),
             clock: Clock::new(self.clock),
@@ -248,7 +248,7 @@ impl EventLoop {
     pub(crate) fn cancel_all_tasks(&self) -> Result<(), Error> {
         let _running = self.enter()?;
         while !self.inner.tasks.borrow().is_empty() {
-            let tasks: Vec<Arc<dyn Runnable>> = self.inner.tasks.borrow().values().cloned().collect();
+            let tasks: Vec<TaskArc<dyn Runnable>> = self.inner.tasks.borrow().values().cloned().collect();
             for task in tasks {
                 task.request_cancel();
             }

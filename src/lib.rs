@@ -59,6 +59,12 @@ mod semaphore;
 mod sync_error;
 mod waiter;
 
+// Chapter 13: combining coroutines with threads and processes.
+pub mod oneshot;
+
+// Chapter 14: debugging with asyncio.
+mod bug_museum;
+
 pub use clock::ClockKind;
 pub use error::{Error, TaskError};
 pub use event_loop::{Builder, EventLoop};

@@ -8,14 +8,14 @@
 //! runtime empties these cells on the loop's thread before that can happen.
 
 use crate::logging;
-use crate::sync::{AtomicBool, AtomicU64, Ordering};
+use crate::sync::{AtomicBool, IdCounter, Ordering, thread_local};
 use std::mem::ManuallyDrop;
 
 /// A number that names one thread for the life of the process (never reused).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ThreadToken(u64);
 
-static NEXT_TOKEN: AtomicU64 = AtomicU64::new(1);
+static NEXT_TOKEN: IdCounter = IdCounter::new(1);
 
 thread_local! {
     static THIS_THREAD: u64 = NEXT_TOKEN.fetch_add(1, Ordering::Relaxed);

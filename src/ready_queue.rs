@@ -5,7 +5,7 @@
 //! reference-counted so that a callback's [`Handle`](crate::Handle) and a task's wakers
 //! can point at the very entry that is queued.
 
-use crate::sync::Arc;
+use crate::sync::TaskArc;
 use crate::task::Runnable;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -56,7 +56,7 @@ impl<F: FnOnce()> Callback for CallbackCell<F> {
 /// One unit of work waiting for the next tick.
 pub(crate) enum Ready {
     /// A task to poll once.
-    Task(Arc<dyn Runnable>),
+    Task(TaskArc<dyn Runnable>),
     /// A callback to call.
     Callback(Rc<dyn Callback>),
 }

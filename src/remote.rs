@@ -8,14 +8,27 @@
 
 use crate::error::Error;
 use crate::logging;
-use crate::sync::{Arc, AtomicBool, Mutex, MutexGuard, Ordering};
+use crate::sync::{Arc, AtomicBool, Mutex, MutexGuard, Ordering, TaskArc};
 use crate::task::Runnable;
 use std::collections::VecDeque;
+
+/// What interrupts the loop's sleep in the poller: a `mio::Waker` in the runtime, and a
+/// model of one in the loom models.
+pub(crate) trait PollWake: Send + Sync {
+    /// Makes the poller's current or next wait return.
+    fn wake(&self) -> std::io::Result<()>;
+}
+
+impl PollWake for mio::Waker {
+    fn wake(&self) -> std::io::Result<()> {
+        mio::Waker::wake(self)
+    }
+}
 
 /// Work that another thread hands to the loop.
 pub(crate) enum RemoteItem {
     /// A task woken from another thread.
-    Task(Arc<dyn Runnable>),
+    Task(TaskArc<dyn Runnable>),
     /// A callback sent with `call_soon_threadsafe`.
     Callback(Box<dyn FnOnce() + Send>),
 }
@@ -31,7 +44,7 @@ pub(crate) struct LoopShared {
     /// A number that identifies the loop for the life of the process.
     pub(crate) loop_id: u64,
     queue: Mutex<RemoteQueue>,
-    poll_waker: mio::Waker,
+    poll_waker: Box<dyn PollWake>,
     /// True from the first push after a drain until the loop drains again: pushes in
     /// between need no second system call to wake the poller.
     wake_pending: AtomicBool,
@@ -40,7 +53,7 @@ pub(crate) struct LoopShared {
 // ANCHOR: remote_push
 impl LoopShared {
     /// Creates the shared part of loop `loop_id`, waking the poller through `poll_waker`.
-    pub(crate) fn new(loop_id: u64, poll_waker: mio::Waker) -> LoopShared {
+    pub(crate) fn new(loop_id: u64, poll_waker: Box<dyn PollWake>) -> LoopShared {
         LoopShared {
             loop_id,
             queue: Mutex::new(RemoteQueue::default()),
@@ -70,8 +83,12 @@ impl LoopShared {
 
     /// Takes everything queued so far (loop thread). The flag is cleared first, so a push
     /// that races with the drain either lands in this batch or wakes the poller again.
+    /// The clear is a read-modify-write, like the pushers' `swap`: all of them then sit in
+    /// one order on the flag. With a plain store, the loom model of two senders found an
+    /// execution in which a sender's `swap` still read the old `true` and skipped the
+    /// wake-up, leaving the loop asleep with work queued.
     pub(crate) fn drain(&self) -> VecDeque<RemoteItem> {
-        self.wake_pending.store(false, Ordering::Release);
+        self.wake_pending.swap(false, Ordering::AcqRel);
         std::mem::take(&mut self.lock().items)
     }
 
@@ -103,5 +120,137 @@ pub struct RemoteLoop {
 impl std::fmt::Debug for RemoteLoop {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RemoteLoop").field("loop_id", &self.shared.loop_id).finish()
+    }
+}
+
+/// The bug museum's exhibit: a drain that clears the "wake pending" flag *after* taking
+/// the queue. A push that lands between the two finds the flag still set, skips the
+/// wake-up, and the loop goes back to sleep with work queued. Only the loom models use it.
+#[cfg(all(test, loom))]
+impl LoopShared {
+    // ANCHOR: museum_drain
+    pub(crate) fn drain_then_clear_flag(&self) -> VecDeque<RemoteItem> {
+        let items = std::mem::take(&mut self.lock().items);
+        self.wake_pending.store(false, Ordering::Release); // too late: see `drain`
+        items
+    }
+    // ANCHOR_END: museum_drain
+}
+
+#[cfg(all(test, loom))]
+pub(crate) mod loom_models {
+    //! Models of the remote queue: run with `RUSTFLAGS="--cfg loom" cargo test --lib loom`.
+
+    use super::*;
+    use loom::sync::Notify;
+    use loom::thread;
+
+    /// The poller, modelled: `wake` leaves a permit (as an eventfd does), and the loop's
+    /// `wait` blocks until there is one, then takes it.
+    pub(crate) struct ModelPoller(pub(crate) Arc<Notify>);
+
+    impl PollWake for ModelPoller {
+        fn wake(&self) -> std::io::Result<()> {
+            self.0.notify();
+            Ok(())
+        }
+    }
+
+    /// A loop's shared part wired to a modelled poller.
+    pub(crate) fn modelled_loop() -> (Arc<LoopShared>, Arc<Notify>) {
+        let poller = Arc::new(Notify::new());
+        (Arc::new(LoopShared::new(1, Box::new(ModelPoller(poller.clone())))), poller)
+    }
+
+    type Log = Arc<Mutex<Vec<(usize, usize)>>>;
+
+    fn callback(log: &Log, sender: usize, n: usize) -> RemoteItem {
+        let log = log.clone();
+        RemoteItem::Callback(Box::new(move || log.lock().unwrap().push((sender, n))))
+    }
+
+    /// The loop with nothing else to do, as `run_once` drives it: sleep in the poller
+    /// until woken, then drain and run. Returns once `expected` callbacks have run.
+    fn run_loop(
+        shared: &LoopShared,
+        poller: &Notify,
+        expected: usize,
+        drain: fn(&LoopShared) -> VecDeque<RemoteItem>,
+    ) {
+        let mut ran = 0;
+        while ran < expected {
+            poller.wait();
+            for item in drain(shared) {
+                if let RemoteItem::Callback(callback) = item {
+                    callback();
+                    ran += 1;
+                }
+            }
+        }
+    }
+
+    /// Model 1: a push from another thread that lands while the loop is deciding to
+    /// sleep, or sleeping, always wakes it. Two pushes, so one can land mid-drain.
+    pub(crate) fn remote_wake_model(drain: fn(&LoopShared) -> VecDeque<RemoteItem>) {
+        let (shared, poller) = modelled_loop();
+        let log: Log = Arc::default();
+        let sender = {
+            let (shared, log) = (shared.clone(), log.clone());
+            thread::spawn(move || {
+                shared.push(callback(&log, 0, 0)).unwrap();
+                shared.push(callback(&log, 0, 1)).unwrap();
+            })
+        };
+        run_loop(&shared, &poller, 2, drain);
+        sender.join().unwrap();
+        assert_eq!(*log.lock().unwrap(), [(0, 0), (0, 1)]);
+    }
+
+    #[test]
+    fn loom_remote_wake_is_never_lost() {
+        loom::model(|| remote_wake_model(LoopShared::drain));
+    }
+
+    #[test]
+    fn loom_call_soon_threadsafe_from_two_threads() {
+        loom::model(|| {
+            let (shared, poller) = modelled_loop();
+            let log: Log = Arc::default();
+            let senders: Vec<_> = (0..2)
+                .map(|sender| {
+                    let (shared, log) = (shared.clone(), log.clone());
+                    thread::spawn(move || {
+                        for n in 0..2 {
+                            shared.push(callback(&log, sender, n)).unwrap();
+                        }
+                    })
+                })
+                .collect();
+            run_loop(&shared, &poller, 4, LoopShared::drain);
+            senders.into_iter().for_each(|sender| sender.join().unwrap());
+            let log = log.lock().unwrap();
+            for sender in 0..2 {
+                let calls: Vec<usize> = log.iter().filter(|(s, _)| *s == sender).map(|(_, n)| *n).collect();
+                assert_eq!(calls, [0, 1], "each callback ran exactly once, in its sender's order");
+            }
+        });
+    }
+
+    #[test]
+    fn loom_a_push_after_close_is_refused_and_dropped() {
+        loom::model(|| {
+            let (shared, _poller) = modelled_loop();
+            let log: Log = Arc::default();
+            let sender = {
+                let (shared, log) = (shared.clone(), log.clone());
+                thread::spawn(move || shared.push(callback(&log, 0, 0)).is_ok())
+            };
+            let left = shared.close();
+            let accepted = sender.join().unwrap();
+            // Either the push came first and close handed it back, or close came first
+            // and the push was refused: never both, never neither.
+            assert_eq!(accepted, left.len() == 1);
+            assert!(shared.push(callback(&log, 0, 1)).is_err());
+        });
     }
 }

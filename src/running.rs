@@ -8,7 +8,7 @@
 use crate::error::Error;
 use crate::event_loop::EventLoop;
 use crate::ready_queue::{CallbackCell, Ready};
-use crate::sync::Arc;
+use crate::sync::TaskArc;
 use crate::task::Runnable;
 use std::cell::{Cell, RefCell};
 
@@ -54,7 +54,10 @@ impl Drop for RunningGuard {
 
 /// Pushes a woken task onto the ready queue of loop `loop_id`, if that loop is the one
 /// running on this thread. Otherwise hands the task back.
-pub(crate) fn push_ready_if_running(loop_id: u64, task: Arc<dyn Runnable>) -> Result<(), Arc<dyn Runnable>> {
+pub(crate) fn push_ready_if_running(
+    loop_id: u64,
+    task: TaskArc<dyn Runnable>,
+) -> Result<(), TaskArc<dyn Runnable>> {
     let mut task = Some(task);
     let _ = RUNNING.try_with(|running| {
         if let Some(event_loop) = running.borrow().as_ref()

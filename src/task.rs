@@ -12,8 +12,8 @@ use crate::logging;
 use crate::owner_thread::OwnerThreadCell;
 use crate::remote::LoopShared;
 use crate::running;
-use crate::sync::{Arc, AtomicBool, Ordering};
-use std::cell::{Cell, RefCell, UnsafeCell};
+use crate::sync::{Arc, AtomicBool, Ordering, TaskArc, UnsafeCell};
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::mem::MaybeUninit;
 use std::panic::{AssertUnwindSafe, Location, catch_unwind};
@@ -58,13 +58,13 @@ pub(crate) trait Runnable: Send + Sync {
     /// The part any thread may touch.
     fn header(&self) -> &Header;
     /// Polls the future once, or carries out a requested cancellation (loop thread).
-    fn run(self: Arc<Self>);
+    fn run(self: TaskArc<Self>);
     /// Drops the future without polling it again: the loop is closing (loop thread).
     fn abandon(&self);
     /// Requests cancellation: the loop drops the future when it next runs the task (the
     /// task is queued for that now). Returns false
     /// if the task is already final.
-    fn request_cancel(self: Arc<Self>) -> bool;
+    fn request_cancel(self: TaskArc<Self>) -> bool;
     /// The current state.
     fn state(&self) -> TaskState;
     /// The task's name (`Task-N` unless set).
@@ -178,8 +178,11 @@ impl<F: Future> FutureSlot<F> {
         // every other access out until this borrow ends. The slot lives inside the task's
         // `Arc` allocation, which never moves, and the future is only ever dropped in
         // place (`drop_future`), never moved out, so pinning it here is sound.
-        let future = unsafe { Pin::new_unchecked((*self.future.get()).assume_init_mut()) };
-        Some(future.poll(cx))
+        self.future.with_mut(|slot| {
+            // SAFETY: as above: initialised, unaliased while `Polling`, never moved.
+            let future = unsafe { Pin::new_unchecked((*slot).assume_init_mut()) };
+            Some(future.poll(cx))
+        })
     }
     // ANCHOR_END: poll_in_place
 
@@ -191,9 +194,11 @@ impl<F: Future> FutureSlot<F> {
         // Mark the slot empty first: if the future's destructor panics, it is still
         // never dropped twice.
         self.state.set(SlotState::Empty);
-        // SAFETY: the slot was `Idle`, so it held an initialised future that nothing
-        // borrows (no poll is in progress), and it is now marked `Empty`.
-        unsafe { (*self.future.get()).assume_init_drop() };
+        self.future.with_mut(|slot| {
+            // SAFETY: the slot was `Idle`, so it held an initialised future that nothing
+            // borrows (no poll is in progress), and it is now marked `Empty`.
+            unsafe { (*slot).assume_init_drop() }
+        });
         true
     }
 }
@@ -202,8 +207,10 @@ impl<F> Drop for FutureSlot<F> {
     fn drop(&mut self) {
         if self.state.get() == SlotState::Idle {
             self.state.set(SlotState::Empty);
-            // SAFETY: `Idle` means initialised, and `&mut self` means nothing borrows it.
-            unsafe { self.future.get_mut().assume_init_drop() };
+            self.future.with_mut(|slot| {
+                // SAFETY: `Idle` means initialised, and `&mut self` means nothing borrows it.
+                unsafe { (*slot).assume_init_drop() }
+            });
         }
     }
 }
@@ -225,8 +232,8 @@ impl<F: Future + 'static> TaskCell<F> {
         loop_shared: Arc<LoopShared>,
         future: F,
         spawned_at: &'static Location<'static>,
-    ) -> Arc<Self> {
-        Arc::new(TaskCell {
+    ) -> TaskArc<Self> {
+        TaskArc::new(TaskCell {
             header: Header { id, scheduled: AtomicBool::new(false), loop_shared },
             local: OwnerThreadCell::new(TaskLocal {
                 future: FutureSlot::new(future),
@@ -352,7 +359,7 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
     }
 
     // ANCHOR: run
-    fn run(self: Arc<Self>) {
+    fn run(self: TaskArc<Self>) {
         let Some(local) = self.local() else { return };
         // Clear the flag before polling: a wake during the poll queues the task again,
         // for the next tick.
@@ -367,7 +374,7 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
             }
             TaskState::Finished | TaskState::Cancelled => return,
         }
-        let waker = Waker::from(Arc::clone(&self));
+        let waker = Waker::from(TaskArc::clone(&self));
         let mut cx = Context::from_waker(&waker);
         let polled = {
             let _current = running::enter_task(self.header.id);
@@ -407,7 +414,7 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
     }
 
     // ANCHOR: request_cancel
-    fn request_cancel(self: Arc<Self>) -> bool {
+    fn request_cancel(self: TaskArc<Self>) -> bool {
         let Some(local) = self.local() else { return false };
         {
             let mut meta = local.meta.borrow_mut();

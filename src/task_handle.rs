@@ -8,7 +8,7 @@ use crate::error::{Error, TaskError};
 use crate::event_loop::EventLoop;
 use crate::ready_queue::Ready;
 use crate::running;
-use crate::sync::{Arc, AtomicU64, Ordering};
+use crate::sync::{IdCounter, Ordering, TaskArc};
 use crate::task::{JoinTarget, Runnable, TaskCell};
 use std::fmt;
 use std::future::Future;
@@ -18,7 +18,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 /// Numbers tasks for the life of the process (their `Task-N` names count per loop).
-static NEXT_TASK_ID: AtomicU64 = AtomicU64::new(1);
+static NEXT_TASK_ID: IdCounter = IdCounter::new(1);
 
 /// A handle to a spawned task (asyncio's `Task`). Await it for the task's output.
 ///
@@ -26,7 +26,7 @@ static NEXT_TASK_ID: AtomicU64 = AtomicU64::new(1);
 /// Dropping the handle detaches the task: it keeps running. The handle stays on the
 /// loop's thread (it is not `Send`).
 pub struct Task<T> {
-    target: Arc<dyn JoinTarget<T>>,
+    target: TaskArc<dyn JoinTarget<T>>,
     _loop_thread_only: PhantomData<*const ()>,
 }
 
@@ -78,7 +78,7 @@ impl EventLoop {
         let id = NEXT_TASK_ID.fetch_add(1, Ordering::Relaxed);
         let number = inner.next_task_number.get();
         inner.next_task_number.set(number + 1);
-        let cell = TaskCell::new(id, number, Arc::clone(&inner.shared), future, spawned_at);
+        let cell = TaskCell::new(id, number, crate::sync::Arc::clone(&inner.shared), future, spawned_at);
         cell.header().scheduled.store(true, Ordering::Relaxed);
         inner.tasks.borrow_mut().insert(id, cell.clone());
         inner.ready.push(Ready::Task(cell.clone()));
@@ -102,7 +102,7 @@ impl<T> Task<T> {
     /// future when it next runs the task: at its place in the ready queue, later in this tick
     /// or in the next. Returns false if the task had already finished.
     pub fn cancel(&self) -> bool {
-        Arc::clone(&self.target).request_cancel()
+        TaskArc::clone(&self.target).request_cancel()
     }
 
     /// Whether the task has finished, by returning, panicking or being cancelled.
@@ -136,7 +136,7 @@ impl<T> Task<T> {
         &*self.target
     }
 
-    pub(crate) fn runnable(&self) -> Arc<dyn Runnable> {
+    pub(crate) fn runnable(&self) -> TaskArc<dyn Runnable> {
         self.target.clone()
     }
 }

@@ -7,7 +7,7 @@
 
 use crate::error::TaskError;
 use crate::running;
-use crate::sync::Arc;
+use crate::sync::TaskArc;
 use crate::task::{Runnable, TaskState};
 use crate::task_handle::Task;
 use std::fmt;
@@ -18,7 +18,7 @@ use std::task::{Context, Poll};
 /// An untyped, shareable view of a task (what `asyncio.current_task()` returns).
 #[derive(Clone)]
 pub struct TaskRef {
-    task: Arc<dyn Runnable>,
+    task: TaskArc<dyn Runnable>,
     _loop_thread_only: PhantomData<*const ()>,
 }
 
@@ -39,7 +39,7 @@ pub fn current_task() -> Option<TaskRef> {
 /// Every task of the running loop that has not finished, oldest first, like
 /// `asyncio.all_tasks()`. Empty with no loop running.
 pub fn all_tasks() -> Vec<TaskRef> {
-    let mut tasks: Vec<Arc<dyn Runnable>> =
+    let mut tasks: Vec<TaskArc<dyn Runnable>> =
         running::with_running(|event_loop| event_loop.inner().tasks.borrow().values().cloned().collect())
             .unwrap_or_default();
     tasks.sort_by_key(|task| task.header().id);
@@ -48,7 +48,7 @@ pub fn all_tasks() -> Vec<TaskRef> {
 // ANCHOR_END: current_task
 
 impl TaskRef {
-    fn new(task: Arc<dyn Runnable>) -> TaskRef {
+    fn new(task: TaskArc<dyn Runnable>) -> TaskRef {
         TaskRef { task, _loop_thread_only: PhantomData }
     }
 
@@ -64,7 +64,7 @@ impl TaskRef {
 
     /// Requests cancellation; see [`Task::cancel`].
     pub fn cancel(&self) -> bool {
-        Arc::clone(&self.task).request_cancel()
+        TaskArc::clone(&self.task).request_cancel()
     }
 
     /// Whether the task has finished (returned, panicked or was cancelled).

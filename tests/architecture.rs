@@ -27,7 +27,12 @@ fn modules_in_lib() -> BTreeMap<String, u32> {
     for line in lib.lines() {
         if let Some(rest) = line.strip_prefix("// Chapter ") {
             chapter = rest.split(|c: char| !c.is_ascii_digit()).next().and_then(|n| n.parse().ok());
-        } else if let Some(name) = line.strip_prefix("mod ").and_then(|rest| rest.strip_suffix(';')) {
+        } else if let Some(name) = line
+            .strip_prefix("pub ")
+            .unwrap_or(line)
+            .strip_prefix("mod ")
+            .and_then(|rest| rest.strip_suffix(';'))
+        {
             let chapter =
                 chapter.unwrap_or_else(|| panic!("lib.rs: `mod {name};` is under no chapter heading"));
             modules.insert(name.to_owned(), chapter);
