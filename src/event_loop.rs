@@ -15,10 +15,11 @@ use crate::running;
 use crate::sync::{Arc, IdCounter, Ordering, TaskArc};
 use crate::task::{Runnable, panic_message};
 use crate::timers::TimerQueue;
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::{Rc, Weak};
+use std::task::Waker;
 use std::time::Duration;
 
 /// The token of the poller's waker; I/O sources get other tokens.
@@ -52,12 +53,28 @@ pub(crate) struct LoopInner {
     /// The number in the next task's default name, `Task-N`, counted per loop.
     pub(crate) next_task_number: Cell<u64>,
     poll: RefCell<mio::Poll>,
+    /// A handle to the poller's registry, for sources to register with (chapter 7).
+    pub(crate) registry: mio::Registry,
+    /// Whoever registered I/O sources: the loop hands it every event but its own wake-up.
+    pub(crate) io_driver: OnceCell<Rc<dyn IoDriver>>,
     events: RefCell<mio::Events>,
+    /// Wakers collected while dispatching events, woken after every borrow is released.
+    woken_by_io: RefCell<Vec<Waker>>,
     running: Cell<bool>,
     stopping: Cell<bool>,
     closed: Cell<bool>,
 }
 // ANCHOR_END: loop_inner
+
+/// What the loop needs from its I/O layer: something to hand readiness events to. The
+/// loop knows nothing of sockets; chapter 7's reactor installs itself here the first time
+/// a source registers.
+pub(crate) trait IoDriver {
+    /// Records one readiness event, collecting the wakers it should wake into `to_wake`.
+    fn dispatch(&self, event: &mio::event::Event, to_wake: &mut Vec<Waker>);
+    /// The driver as `Any`, so its owner can get its concrete type back.
+    fn as_any(&self) -> &dyn std::any::Any;
+}
 
 /// A non-owning handle to a loop.
 #[derive(Clone)]
@@ -105,6 +122,7 @@ impl Builder {
     pub fn build(self) -> Result<EventLoop, Error> {
         let poll = mio::Poll::new()?;
         let poll_waker = mio::Waker::new(poll.registry(), WAKER_TOKEN)?;
+        let registry = poll.registry().try_clone()?;
         let loop_id = NEXT_LOOP_ID.fetch_add(1, Ordering::Relaxed);
         let inner = LoopInner {
             shared: Arc::new(LoopShared::new(loop_id, Box::new(poll_waker))),
@@ -114,7 +132,10 @@ impl Builder {
             tasks: RefCell::new(HashMap::new()),
             next_task_number: Cell::new(1),
             poll: RefCell::new(poll),
+            registry,
+            io_driver: OnceCell::new(),
             events: RefCell::new(mio::Events::with_capacity(self.event_capacity)),
+            woken_by_io: RefCell::new(Vec::new()),
             running: Cell::new(false),
             stopping: Cell::new(false),
             closed: Cell::new(false),
@@ -335,8 +356,24 @@ impl EventLoop {
             }
             return;
         }
-        let woken = events.iter().any(|event| event.token() == WAKER_TOKEN);
+        let mut woken = false;
+        {
+            let mut to_wake = inner.woken_by_io.borrow_mut();
+            for event in events.iter() {
+                if event.token() == WAKER_TOKEN {
+                    woken = true;
+                } else if let Some(driver) = inner.io_driver.get() {
+                    driver.dispatch(event, &mut to_wake);
+                }
+            }
+        }
         drop(events);
+        // Wake I/O tasks outside every borrow: a waker may run arbitrary code.
+        let mut to_wake = std::mem::take(&mut *inner.woken_by_io.borrow_mut());
+        for waker in to_wake.drain(..) {
+            waker.wake();
+        }
+        *inner.woken_by_io.borrow_mut() = to_wake; // keep the capacity for the next tick
         if woken {
             for item in inner.shared.drain() {
                 match item {

@@ -59,6 +59,15 @@ mod semaphore;
 mod sync_error;
 mod waiter;
 
+// Chapter 7: asynchronous I/O with protocol class abstractions.
+mod connect;
+mod reactor;
+mod server;
+mod transport;
+
+// Chapter 8: asynchronous I/O using coroutines and streams.
+mod streams;
+
 // Chapter 13: combining coroutines with threads and processes.
 pub mod oneshot;
 
@@ -92,3 +101,11 @@ pub use lock::{Lock, LockGuard};
 pub use queue::{LifoQueue, PriorityQueue, Queue};
 pub use semaphore::{BoundedSemaphore, Semaphore, SemaphorePermit};
 pub use sync_error::SyncError;
+
+pub use connect::create_connection;
+pub use server::{Server, create_server};
+pub use transport::{DEFAULT_HIGH_WATER, Protocol, Transport};
+
+pub use streams::{
+    DEFAULT_LIMIT, Lines, StreamError, StreamReader, StreamWriter, open_connection, start_server,
+};

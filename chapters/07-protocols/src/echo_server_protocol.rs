@@ -1,0 +1,74 @@
+//! `asyncio_echo_server_protocol.py`: an echo server built from a protocol.
+
+use crate::bytes_repr;
+use aio::{Protocol, Server, Transport};
+use std::io;
+
+// ANCHOR: protocol
+/// One connection's protocol: every method logs, and data goes straight back.
+#[derive(Default)]
+pub struct EchoServer {
+    transport: Option<Transport>,
+    log: String,
+}
+
+impl Protocol for EchoServer {
+    fn connection_made(&mut self, transport: Transport) {
+        // Python names the logger after the peer: EchoServer_<host>_<port>.
+        if let Some(peer) = transport.get_extra_info("peername") {
+            self.log = format!("EchoServer_{}_{}", peer.ip(), peer.port());
+        }
+        println!("{}: connection accepted", self.log);
+        self.transport = Some(transport);
+    }
+
+    fn data_received(&mut self, data: &[u8]) {
+        println!("{}: received {}", self.log, bytes_repr(data));
+        if let Some(transport) = &self.transport
+            && transport.write(data).is_ok()
+        {
+            println!("{}: sent {}", self.log, bytes_repr(data));
+        }
+    }
+
+    fn eof_received(&mut self) -> bool {
+        println!("{}: received EOF", self.log);
+        if let Some(transport) = &self.transport
+            && transport.can_write_eof()
+        {
+            transport.write_eof();
+        }
+        false // then the transport closes
+    }
+
+    fn connection_lost(&mut self, error: Option<io::Error>) {
+        match error {
+            Some(error) => println!("{}: ERROR: {error}", self.log),
+            None => println!("{}: closing", self.log),
+        }
+    }
+}
+// ANCHOR_END: protocol
+
+// ANCHOR: start
+/// Starts the server and prints where it listens.
+pub async fn start(host: &str, port: u16) -> io::Result<Server> {
+    let server = aio::create_server(EchoServer::default, host, port).await?;
+    println!("main: starting up on {host} port {}", server.port());
+    Ok(server)
+}
+
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let (host, port) = crate::address_from_args()?;
+    let event_loop = aio::EventLoop::new()?;
+    let server = event_loop.run_until_complete(async move { start(&host, port).await })??;
+    // Serve until the process is stopped (Python: run_forever until Ctrl-C).
+    let serving = server.clone();
+    let outcome = event_loop.run_until_complete(async move { serving.serve_forever().await });
+    println!("main: closing server");
+    server.close();
+    println!("main: closing event loop");
+    event_loop.close()?;
+    Ok(outcome?)
+}
+// ANCHOR_END: start

@@ -1,0 +1,61 @@
+//! `asyncio_echo_server_coroutine.py`: an echo server built from streams.
+
+use crate::bytes_repr;
+use aio::{Server, StreamReader, StreamWriter};
+use std::io;
+
+// ANCHOR: echo
+/// One connection: read up to 128 bytes at a time and send them back, until EOF.
+async fn echo(reader: StreamReader, writer: StreamWriter) {
+    let log = match writer.get_extra_info("peername") {
+        Some(peer) => format!("echo_{}_{}", peer.ip(), peer.port()),
+        None => "echo".to_owned(),
+    };
+    println!("{log}: connection accepted");
+    loop {
+        match reader.read(128).await {
+            Ok(data) if !data.is_empty() => {
+                println!("{log}: received {}", bytes_repr(&data));
+                if writer.write(&data).is_err() || writer.drain().await.is_err() {
+                    println!("{log}: the client went away");
+                    return;
+                }
+                println!("{log}: sent {}", bytes_repr(&data));
+            }
+            Ok(_) => {
+                println!("{log}: closing");
+                writer.close();
+                return;
+            }
+            Err(error) => {
+                println!("{log}: ERROR: {error}");
+                writer.close();
+                return;
+            }
+        }
+    }
+}
+// ANCHOR_END: echo
+
+// ANCHOR: start
+/// Starts the server and prints where it listens.
+pub async fn start(host: &str, port: u16) -> io::Result<Server> {
+    let server = aio::start_server(echo, host, port).await?;
+    println!("main: starting up on {host} port {}", server.port());
+    Ok(server)
+}
+
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let (host, port) = crate::address_from_args()?;
+    let event_loop = aio::EventLoop::new()?;
+    let server = event_loop.run_until_complete(async move { start(&host, port).await })??;
+    // Serve until the process is stopped (Python: run_forever until Ctrl-C).
+    let serving = server.clone();
+    let outcome = event_loop.run_until_complete(async move { serving.serve_forever().await });
+    println!("main: closing server");
+    server.close();
+    println!("main: closing event loop");
+    event_loop.close()?;
+    Ok(outcome?)
+}
+// ANCHOR_END: start

@@ -1,0 +1,40 @@
+//! Chapter 8: asynchronous I/O using coroutines and streams.
+//!
+//! The ports of PyMOTW-3's echo server and client built from streams. Each takes the
+//! host and port as arguments (default: localhost, port 10000). `cargo run -p
+//! ch08-streams` runs both in one process, on a free port.
+
+pub mod echo_client_coroutine;
+pub mod echo_server_coroutine;
+
+/// The host and port from the command line: `[host] [port]`, defaulting to
+/// `localhost 10000`, as in PyMOTW.
+pub fn address_from_args() -> Result<(String, u16), String> {
+    let mut args = std::env::args().skip(1);
+    let host = args.next().unwrap_or_else(|| "localhost".to_owned());
+    let port = match args.next() {
+        Some(port) => {
+            port.parse().map_err(|_| format!("the port must be a number from 0 to 65535, not {port:?}"))?
+        }
+        None => 10000,
+    };
+    Ok((host, port))
+}
+
+/// Shows bytes the way Python's `repr` shows a `bytes` object: `b'...'`.
+pub fn bytes_repr(bytes: &[u8]) -> String {
+    let mut out = String::from("b'");
+    for &byte in bytes {
+        match byte {
+            b'\\' => out.push_str("\\\\"),
+            b'\'' => out.push_str("\\'"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x20..=0x7e => out.push(byte as char),
+            _ => out.push_str(&format!("\\x{byte:02x}")),
+        }
+    }
+    out.push('\'');
+    out
+}

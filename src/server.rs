@@ -1,0 +1,141 @@
+//! Chapter 7 (protocols): listening for connections (`loop.create_server`).
+//!
+//! A server is a listening socket and a task that accepts from it, makes a protocol for
+//! each connection with the factory it was given, and starts a transport. It can be
+//! closed (no new connections) and awaited. If the process runs out of file descriptors,
+//! accepting fails with `EMFILE`; like asyncio, the server logs it, pauses accepting for
+//! a moment, and carries on, instead of spinning or dying.
+
+use crate::connect::resolve;
+use crate::event::Event;
+use crate::logging;
+use crate::reactor::{Direction, IoSource};
+use crate::task_handle::spawn;
+use crate::transport::{Protocol, Transport};
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::future::poll_fn;
+use std::io;
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::time::Duration;
+
+/// How long accepting pauses after running out of file descriptors (asyncio's
+/// `ACCEPT_RETRY_DELAY`).
+const ACCEPT_RETRY_DELAY: Duration = Duration::from_secs(1);
+
+/// A listening server. Cloning gives another handle to the same server.
+#[derive(Clone)]
+pub struct Server {
+    inner: Rc<ServerInner>,
+}
+
+struct ServerInner {
+    addresses: Vec<SocketAddr>,
+    serving: Cell<bool>,
+    closed: Event,
+    listener: RefCell<Option<Rc<IoSource<mio::net::TcpListener>>>>,
+}
+
+// ANCHOR: create_server
+/// Listens on `host`:`port` (port 0 picks a free one) and runs a protocol made by
+/// `factory` on every accepted connection (asyncio's `loop.create_server`).
+pub async fn create_server<P: Protocol>(
+    factory: impl Fn() -> P + 'static,
+    host: &str,
+    port: u16,
+) -> io::Result<Server> {
+    let address = resolve(host, port)?[0];
+    let listener = Rc::new(IoSource::new(mio::net::TcpListener::bind(address)?)?);
+    let local = listener.get_ref().local_addr()?;
+    let server = Server {
+        inner: Rc::new(ServerInner {
+            addresses: vec![local],
+            serving: Cell::new(true),
+            closed: Event::new(),
+            listener: RefCell::new(Some(listener.clone())),
+        }),
+    };
+    let accepting = server.clone();
+    spawn(async move { accepting.accept_loop(listener, factory).await }).map_err(io::Error::other)?;
+    Ok(server)
+}
+
+impl Server {
+    async fn accept_loop<P: Protocol>(
+        &self,
+        listener: Rc<IoSource<mio::net::TcpListener>>,
+        factory: impl Fn() -> P,
+    ) {
+        while self.is_serving() {
+            let accepted =
+                poll_fn(|cx| listener.poll_io(Direction::Read, cx, |socket| socket.accept())).await;
+            match accepted {
+                Ok((stream, _peer)) => {
+                    let protocol: Rc<RefCell<dyn Protocol>> = Rc::new(RefCell::new(factory()));
+                    if let Err(error) = IoSource::new(stream).and_then(|io| Transport::start(io, protocol)) {
+                        logging::error!("aio.server", "could not start a connection: {error}");
+                    }
+                }
+                Err(error) if is_out_of_descriptors(&error) => {
+                    logging::error!(
+                        "aio.server",
+                        "accepting failed: {error}; out of file descriptors, so accepting pauses for {ACCEPT_RETRY_DELAY:?}"
+                    );
+                    crate::sleep::sleep(ACCEPT_RETRY_DELAY).await;
+                }
+                Err(error) => logging::error!("aio.server", "accepting failed: {error}"),
+            }
+        }
+    }
+}
+// ANCHOR_END: create_server
+
+fn is_out_of_descriptors(error: &io::Error) -> bool {
+    // EMFILE (24) and ENFILE (23): the process or the system ran out of descriptors.
+    matches!(error.raw_os_error(), Some(23 | 24))
+}
+
+impl Server {
+    /// The addresses the server listens on (asyncio's `server.sockets`).
+    pub fn addresses(&self) -> &[SocketAddr] {
+        &self.inner.addresses
+    }
+
+    /// The port of the first address.
+    pub fn port(&self) -> u16 {
+        self.inner.addresses[0].port()
+    }
+
+    /// Whether the server accepts new connections.
+    pub fn is_serving(&self) -> bool {
+        self.inner.serving.get()
+    }
+
+    /// Stops accepting and closes the listening socket. Connections already accepted
+    /// carry on.
+    pub fn close(&self) {
+        self.inner.serving.set(false);
+        drop(self.inner.listener.borrow_mut().take());
+        self.inner.closed.set();
+    }
+
+    /// Waits until the server is closed.
+    pub async fn wait_closed(&self) {
+        self.inner.closed.wait().await;
+    }
+
+    /// Serves until the server is closed (asyncio's `serve_forever`).
+    pub async fn serve_forever(&self) {
+        self.wait_closed().await;
+    }
+}
+
+impl fmt::Debug for Server {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Server")
+            .field("addresses", &self.inner.addresses)
+            .field("serving", &self.is_serving())
+            .finish()
+    }
+}
