@@ -283,9 +283,8 @@ impl futures_core::Stream for Lines {
             let reader = self.reader.clone();
             self.pending = Some(Box::pin(async move { reader.readline().await }));
         }
-        let line = std::task::ready!(
-            self.pending.as_mut().map_or(Poll::Ready(Ok(Vec::new())), |f| f.as_mut().poll(cx))
-        );
+        let Some(pending) = self.pending.as_mut() else { return Poll::Ready(None) };
+        let line = std::task::ready!(pending.as_mut().poll(cx));
         self.pending = None;
         match line {
             Ok(line) if line.is_empty() => Poll::Ready(None),

@@ -6,8 +6,9 @@
 //! [`Transport`] is driven by one task per connection, which waits for readiness, reads
 //! until `WouldBlock`, flushes the write buffer, and applies flow control: past the
 //! high water mark it tells the protocol to `pause_writing`, and below the low one to
-//! `resume_writing`. Protocol methods are only ever called from that task, never from
-//! inside another protocol call, so a protocol may call its transport at any time.
+//! `resume_writing`. A protocol method is never called from inside another one: a pause
+//! that a protocol causes by writing from its own `data_received` is delivered by the
+//! connection's task right after, instead of re-entering the protocol.
 
 use crate::reactor::{Direction, IoSource};
 use std::cell::{Cell, RefCell};
@@ -237,7 +238,28 @@ impl Transport {
         let inner = &*self.inner;
         if !inner.writing_paused.get() && self.get_write_buffer_size() > inner.high_water.get() {
             inner.writing_paused.set(true);
-            inner.flow_news.set(Some(true));
+            self.tell_protocol_flow(true);
+        }
+    }
+
+    /// Tells the protocol to pause or resume writing: at once, as asyncio does, unless
+    /// the protocol is busy in one of its own methods (it wrote from `data_received`);
+    /// then the connection's task tells it as soon as that method returns.
+    fn tell_protocol_flow(&self, paused: bool) {
+        let protocol = self.inner.protocol.borrow().clone();
+        let told = protocol.is_some_and(|protocol| match protocol.try_borrow_mut() {
+            Ok(mut protocol) => {
+                if paused {
+                    protocol.pause_writing()
+                } else {
+                    protocol.resume_writing()
+                }
+                true
+            }
+            Err(_) => false,
+        });
+        if !told {
+            self.inner.flow_news.set(Some(paused));
             self.wake_driver();
         }
     }
@@ -320,7 +342,7 @@ impl Transport {
         let buffered = inner.write_buffer.borrow().len();
         if inner.writing_paused.get() && buffered <= inner.low_water.get() {
             inner.writing_paused.set(false);
-            inner.flow_news.set(Some(false));
+            self.tell_protocol_flow(false);
         }
         if buffered == 0 {
             if inner.closing.get() {
@@ -361,6 +383,7 @@ impl Transport {
             return;
         }
         inner.closing.set(true);
+        self.tell_flow_news(); // a resume still on its way arrives before the goodbye
         drop(inner.io.borrow_mut().take()); // deregister and close the socket
         inner.write_buffer.borrow_mut().clear();
         let protocol = inner.protocol.borrow_mut().take();

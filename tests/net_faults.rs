@@ -1,0 +1,358 @@
+//! Faults and bad input on real sockets: resets, half-closes, slow readers, long lines,
+//! many connections, refused connections.
+
+mod common;
+
+use aio::{Protocol, StreamError, Transport};
+use std::cell::RefCell;
+use std::io::{self, Read, Write};
+use std::rc::Rc;
+use std::time::Duration;
+
+fn real_loop() -> aio::EventLoop {
+    common::real_loop()
+}
+
+/// Records what a protocol was told.
+#[derive(Clone, Default)]
+struct Recorder(Rc<RefCell<Vec<String>>>);
+
+impl Recorder {
+    fn push(&self, event: impl Into<String>) {
+        self.0.borrow_mut().push(event.into());
+    }
+    fn events(&self) -> Vec<String> {
+        self.0.borrow().clone()
+    }
+}
+
+/// A server protocol that sends `payload` as soon as a client connects.
+struct Sender {
+    payload: Vec<u8>,
+    log: Recorder,
+}
+
+impl Protocol for Sender {
+    fn connection_made(&mut self, transport: Transport) {
+        transport.write(&self.payload).unwrap();
+        self.log.push("made");
+    }
+    fn connection_lost(&mut self, error: Option<io::Error>) {
+        self.log.push(match error {
+            Some(error) => format!("lost: {:?}", error.kind()),
+            None => "lost cleanly".to_owned(),
+        });
+    }
+}
+
+#[test]
+fn a_reset_from_the_peer_reaches_connection_lost_with_the_error() {
+    let event_loop = real_loop();
+    let log = Recorder::default();
+    let l = log.clone();
+    event_loop
+        .run_until_complete(async move {
+            let log = l.clone();
+            let server = aio::create_server(
+                move || Sender { payload: vec![7; 1 << 20], log: log.clone() },
+                "127.0.0.1",
+                0,
+            )
+            .await
+            .unwrap();
+            let port = server.port();
+            // A blocking client on another thread: it connects, reads nothing, and closes
+            // with unread data in its buffer, which makes the kernel send a reset.
+            let (done_tx, done_rx) = aio::oneshot::channel();
+            std::thread::spawn(move || {
+                let stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+                std::thread::sleep(Duration::from_millis(100));
+                drop(stream);
+                done_tx.send(()).unwrap();
+            });
+            done_rx.await.unwrap();
+            for _ in 0..100 {
+                if l.events().len() >= 2 {
+                    break;
+                }
+                aio::sleep(Duration::from_millis(10)).await;
+            }
+            server.close();
+        })
+        .unwrap();
+    let events = log.events();
+    assert_eq!(events[0], "made");
+    assert!(
+        events.get(1).is_some_and(|event| event.starts_with("lost: ") && event != "lost cleanly"),
+        "the reset was reported as an error: {events:?}"
+    );
+    event_loop.close().unwrap();
+}
+
+#[test]
+fn a_reset_makes_the_stream_reader_raise() {
+    let event_loop = real_loop();
+    let outcome = event_loop
+        .run_until_complete(async {
+            let (result_tx, result_rx) = aio::oneshot::channel::<String>();
+            let result_tx = Rc::new(RefCell::new(Some(result_tx)));
+            let server = aio::start_server(
+                move |reader: aio::StreamReader, writer: aio::StreamWriter| {
+                    let result_tx = result_tx.clone();
+                    async move {
+                        writer.write(&vec![1; 1 << 20]).unwrap();
+                        let outcome = loop {
+                            match reader.read(1024).await {
+                                Ok(data) if data.is_empty() => break "eof".to_owned(),
+                                Ok(_) => continue,
+                                Err(StreamError::Io(error)) => break format!("error: {:?}", error.kind()),
+                                Err(other) => break format!("other: {other}"),
+                            }
+                        };
+                        if let Some(tx) = result_tx.borrow_mut().take() {
+                            let _ = tx.send(outcome);
+                        }
+                    }
+                },
+                "127.0.0.1",
+                0,
+            )
+            .await
+            .unwrap();
+            let port = server.port();
+            std::thread::spawn(move || {
+                let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+                stream.write_all(b"some bytes").unwrap();
+                std::thread::sleep(Duration::from_millis(100));
+                drop(stream); // unread data: a reset
+            });
+            let outcome = result_rx.await.unwrap();
+            server.close();
+            outcome
+        })
+        .unwrap();
+    assert!(outcome.starts_with("error: "), "the reader raised the reset: {outcome}");
+    event_loop.close().unwrap();
+}
+
+/// Echoes until EOF, then (half-closed) sends a last word before closing.
+struct HalfCloser {
+    transport: Option<Transport>,
+    log: Recorder,
+}
+
+impl Protocol for HalfCloser {
+    fn connection_made(&mut self, transport: Transport) {
+        self.transport = Some(transport);
+    }
+    fn data_received(&mut self, data: &[u8]) {
+        self.transport.as_ref().unwrap().write(data).unwrap();
+    }
+    fn eof_received(&mut self) -> bool {
+        self.log.push("server got EOF");
+        let transport = self.transport.as_ref().unwrap();
+        transport.write(b" and a last word after your EOF").unwrap();
+        transport.close();
+        true // keep the write side open for that last word
+    }
+}
+
+#[test]
+fn half_close_in_both_directions() {
+    let event_loop = real_loop();
+    let log = Recorder::default();
+    let l = log.clone();
+    let received = event_loop
+        .run_until_complete(async move {
+            let log = l.clone();
+            let server =
+                aio::create_server(move || HalfCloser { transport: None, log: log.clone() }, "127.0.0.1", 0)
+                    .await
+                    .unwrap();
+            let (reader, writer) = aio::open_connection("127.0.0.1", server.port()).await.unwrap();
+            writer.write(b"hello").unwrap();
+            writer.write_eof(); // our half-close: we can still read
+            let received = reader.read_to_end().await.unwrap();
+            writer.close();
+            server.close();
+            received
+        })
+        .unwrap();
+    assert_eq!(received, b"hello and a last word after your EOF");
+    assert_eq!(log.events(), ["server got EOF"]);
+    event_loop.close().unwrap();
+}
+
+#[test]
+fn a_client_that_never_reads_keeps_the_server_buffer_bounded_and_drain_blocks() {
+    let event_loop = real_loop();
+    let (buffered, blocked) = event_loop
+        .run_until_complete(async {
+            let (stats_tx, stats_rx) = aio::oneshot::channel::<(usize, bool)>();
+            let stats_tx = Rc::new(RefCell::new(Some(stats_tx)));
+            let server = aio::start_server(
+                move |_reader: aio::StreamReader, writer: aio::StreamWriter| {
+                    let stats_tx = stats_tx.clone();
+                    async move {
+                        let chunk = vec![0u8; 64 * 1024];
+                        // Write until drain has to wait: the client reads nothing.
+                        let mut largest = 0;
+                        let mut blocked = false;
+                        for _ in 0..200 {
+                            writer.write(&chunk).unwrap();
+                            largest = largest.max(writer.transport().get_write_buffer_size());
+                            let drained = aio::wait_for(writer.drain(), Duration::from_millis(50)).await;
+                            if drained.is_err() {
+                                blocked = true;
+                                break;
+                            }
+                        }
+                        if let Some(tx) = stats_tx.borrow_mut().take() {
+                            let _ = tx.send((largest, blocked));
+                        }
+                        writer.close();
+                    }
+                },
+                "127.0.0.1",
+                0,
+            )
+            .await
+            .unwrap();
+            let port = server.port();
+            let idle_client = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+            let stats = stats_rx.await.unwrap();
+            drop(idle_client);
+            server.close();
+            stats
+        })
+        .unwrap();
+    assert!(blocked, "drain waited for a reader that never came");
+    // The buffer never holds more than the high water mark plus one write.
+    assert!(buffered <= aio::DEFAULT_HIGH_WATER + 64 * 1024, "buffered {buffered} bytes");
+    event_loop.close().unwrap();
+}
+
+#[test]
+fn a_line_longer_than_the_limit_is_an_error_and_the_stream_goes_on() {
+    let reader = aio::StreamReader::new(16);
+    let event_loop = common::virtual_loop();
+    let r = reader.clone();
+    let outcome = event_loop
+        .run_until_complete(async move {
+            r.feed_data(b"this line is far too long for the limit\nshort\n");
+            r.feed_eof();
+            let first = r.readline().await;
+            let second = r.readline().await.unwrap();
+            (matches!(first, Err(StreamError::LimitOverrun { .. })), second)
+        })
+        .unwrap();
+    assert_eq!(outcome, (true, b"short\n".to_vec()));
+    event_loop.close().unwrap();
+}
+
+#[test]
+fn a_thousand_concurrent_connections_through_one_server() {
+    const CLIENTS: usize = 1000;
+    let event_loop = real_loop();
+    let echoed = event_loop
+        .run_until_complete(async {
+            let server = aio::start_server(
+                |reader: aio::StreamReader, writer: aio::StreamWriter| async move {
+                    while let Ok(line) = reader.readline().await {
+                        if line.is_empty() || writer.write(&line).is_err() {
+                            break;
+                        }
+                    }
+                    writer.close();
+                },
+                "127.0.0.1",
+                0,
+            )
+            .await
+            .unwrap();
+            let port = server.port();
+            let clients: Vec<_> = (0..CLIENTS)
+                .map(|n| {
+                    aio::spawn(async move {
+                        let (reader, writer) = aio::open_connection("127.0.0.1", port).await.unwrap();
+                        let line = format!("client {n}\n");
+                        writer.write(line.as_bytes()).unwrap();
+                        let echo = reader.readline().await.unwrap();
+                        writer.close();
+                        echo == line.as_bytes()
+                    })
+                    .unwrap()
+                })
+                .collect();
+            let results = aio::gather(clients.into_iter().map(|client| async move { client.await.unwrap() }))
+                .await
+                .unwrap();
+            server.close();
+            results.into_iter().filter(|ok| *ok).count()
+        })
+        .unwrap();
+    assert_eq!(echoed, CLIENTS);
+    event_loop.close().unwrap();
+}
+
+#[test]
+fn connecting_to_a_closed_port_is_a_clear_refusal() {
+    let event_loop = real_loop();
+    // Find a port nobody listens on: bind, note the port, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let error =
+        event_loop.run_until_complete(async move { aio::open_connection("127.0.0.1", port).await }).unwrap();
+    let error = error.expect_err("nothing listens there");
+    assert_eq!(error.kind(), io::ErrorKind::ConnectionRefused);
+    assert!(
+        error.to_string().contains(&format!("127.0.0.1:{port}")),
+        "the message names the address: {error}"
+    );
+    event_loop.close().unwrap();
+}
+
+#[test]
+fn the_protocol_hears_pause_and_resume_writing_at_the_water_marks() {
+    struct Flow {
+        log: Recorder,
+    }
+    impl Protocol for Flow {
+        fn connection_made(&mut self, transport: Transport) {
+            transport.set_write_buffer_limits(64 * 1024, Some(16 * 1024));
+            transport.write(&vec![3u8; 4 << 20]).unwrap();
+            transport.close();
+        }
+        fn pause_writing(&mut self) {
+            self.log.push("pause");
+        }
+        fn resume_writing(&mut self) {
+            self.log.push("resume");
+        }
+    }
+    let event_loop = real_loop();
+    let log = Recorder::default();
+    let l = log.clone();
+    let total = event_loop
+        .run_until_complete(async move {
+            let log = l.clone();
+            let server = aio::create_server(move || Flow { log: log.clone() }, "127.0.0.1", 0).await.unwrap();
+            let port = server.port();
+            let (total_tx, total_rx) = aio::oneshot::channel();
+            std::thread::spawn(move || {
+                let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+                std::thread::sleep(Duration::from_millis(50)); // let the buffer fill first
+                let mut all = Vec::new();
+                stream.read_to_end(&mut all).unwrap();
+                total_tx.send(all.len()).unwrap();
+            });
+            let total = total_rx.await.unwrap();
+            server.close();
+            total
+        })
+        .unwrap();
+    assert_eq!(total, 4 << 20, "every byte arrived");
+    let events = log.events();
+    assert_eq!(events.first().map(String::as_str), Some("pause"), "{events:?}");
+    assert_eq!(events.last().map(String::as_str), Some("resume"), "{events:?}");
+    event_loop.close().unwrap();
+}
