@@ -6,6 +6,7 @@
 //! with the address in its message.
 
 use crate::reactor::{Direction, IoSource};
+use crate::socket::Connection;
 use crate::transport::{Protocol, Transport};
 use std::cell::RefCell;
 use std::future::poll_fn;
@@ -25,26 +26,26 @@ pub(crate) fn resolve(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
 
 // ANCHOR: connect
 /// Connects to one address and waits until the connection is established.
-pub(crate) async fn connect_stream(address: SocketAddr) -> io::Result<IoSource<mio::net::TcpStream>> {
-    let stream = IoSource::new(mio::net::TcpStream::connect(address)?)?;
+pub(crate) async fn connect_stream(address: SocketAddr) -> io::Result<IoSource<Connection>> {
+    let stream = IoSource::new(Connection::Tcp(mio::net::TcpStream::connect(address)?))?;
+    finish_connect(stream)
+        .await
+        .map_err(|error| io::Error::new(error.kind(), format!("could not connect to {address}: {error}")))
+}
+
+/// Waits until a non-blocking connect has finished, and reports how it went.
+pub(crate) async fn finish_connect(stream: IoSource<Connection>) -> io::Result<IoSource<Connection>> {
     // A non-blocking connect finishes when the socket becomes writable.
     poll_fn(|cx| {
         stream.poll_io(Direction::Write, cx, |socket| {
             if let Some(error) = socket.take_error()? {
                 return Err(error);
             }
-            match socket.peer_addr() {
-                Ok(_) => Ok(()),
-                // Not connected yet: wait for the next writable edge.
-                Err(error) if error.kind() == io::ErrorKind::NotConnected => {
-                    Err(io::Error::from(io::ErrorKind::WouldBlock))
-                }
-                Err(error) => Err(error),
-            }
+            // Not connected yet: wait for the next writable edge.
+            if socket.is_connected()? { Ok(()) } else { Err(io::Error::from(io::ErrorKind::WouldBlock)) }
         })
     })
-    .await
-    .map_err(|error| io::Error::new(error.kind(), format!("could not connect to {address}: {error}")))?;
+    .await?;
     Ok(stream)
 }
 

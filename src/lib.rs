@@ -61,9 +61,12 @@ mod waiter;
 
 // Chapter 7: asynchronous I/O with protocol class abstractions.
 mod connect;
+mod datagram;
 mod reactor;
 mod server;
+mod socket;
 mod transport;
+mod unix;
 
 // Chapter 8: asynchronous I/O using coroutines and streams.
 mod streams;
@@ -103,9 +106,12 @@ pub use semaphore::{BoundedSemaphore, Semaphore, SemaphorePermit};
 pub use sync_error::SyncError;
 
 pub use connect::create_connection;
+pub use datagram::{DatagramProtocol, DatagramTransport, create_datagram_endpoint};
 pub use server::{Server, create_server};
 pub use transport::{DEFAULT_HIGH_WATER, Protocol, Transport};
+pub use unix::{create_unix_connection, create_unix_server};
 
 pub use streams::{
-    DEFAULT_LIMIT, Lines, StreamError, StreamReader, StreamWriter, open_connection, start_server,
+    DEFAULT_LIMIT, Lines, StreamError, StreamReader, StreamWriter, open_connection, open_unix_connection,
+    start_server, start_unix_server,
 };

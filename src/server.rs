@@ -10,7 +10,9 @@ use crate::connect::resolve;
 use crate::event::Event;
 use crate::logging;
 use crate::reactor::{Direction, IoSource};
+use crate::socket::Listener;
 use crate::task_handle::spawn;
+use crate::task_ref::TaskRef;
 use crate::transport::{Protocol, Transport};
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -18,6 +20,7 @@ use std::future::poll_fn;
 use std::io;
 use std::net::SocketAddr;
 use std::rc::Rc;
+use std::task::Poll;
 use std::time::Duration;
 
 /// How long accepting pauses after running out of file descriptors (asyncio's
@@ -34,7 +37,10 @@ struct ServerInner {
     addresses: Vec<SocketAddr>,
     serving: Cell<bool>,
     closed: Event,
-    listener: RefCell<Option<Rc<IoSource<mio::net::TcpListener>>>>,
+    /// The listening socket, until `close` drops it (closing it at once).
+    listener: RefCell<Option<IoSource<Listener>>>,
+    /// The accepting task, cancelled by `close`.
+    acceptor: RefCell<Option<TaskRef>>,
 }
 
 // ANCHOR: create_server
@@ -46,32 +52,47 @@ pub async fn create_server<P: Protocol>(
     port: u16,
 ) -> io::Result<Server> {
     let address = resolve(host, port)?[0];
-    let listener = Rc::new(IoSource::new(mio::net::TcpListener::bind(address)?)?);
-    let local = listener.get_ref().local_addr()?;
-    let server = Server {
-        inner: Rc::new(ServerInner {
-            addresses: vec![local],
-            serving: Cell::new(true),
-            closed: Event::new(),
-            listener: RefCell::new(Some(listener.clone())),
-        }),
-    };
-    let accepting = server.clone();
-    spawn(async move { accepting.accept_loop(listener, factory).await }).map_err(io::Error::other)?;
-    Ok(server)
+    let listener = mio::net::TcpListener::bind(address)
+        .map_err(|error| io::Error::new(error.kind(), format!("could not listen on {address}: {error}")))?;
+    let local = listener.local_addr()?;
+    Server::listen(Listener::Tcp(listener), vec![local], factory)
 }
 
 impl Server {
-    async fn accept_loop<P: Protocol>(
-        &self,
-        listener: Rc<IoSource<mio::net::TcpListener>>,
-        factory: impl Fn() -> P,
-    ) {
+    /// Starts accepting on `listener`, in a task of its own.
+    pub(crate) fn listen<P: Protocol>(
+        listener: Listener,
+        addresses: Vec<SocketAddr>,
+        factory: impl Fn() -> P + 'static,
+    ) -> io::Result<Server> {
+        let server = Server {
+            inner: Rc::new(ServerInner {
+                addresses,
+                serving: Cell::new(true),
+                closed: Event::new(),
+                listener: RefCell::new(Some(IoSource::new(listener)?)),
+                acceptor: RefCell::new(None),
+            }),
+        };
+        let accepting = server.clone();
+        let acceptor =
+            spawn(async move { accepting.accept_loop(factory).await }).map_err(io::Error::other)?;
+        server.inner.acceptor.replace(Some(acceptor.as_task_ref()));
+        Ok(server)
+    }
+
+    async fn accept_loop<P: Protocol>(&self, factory: impl Fn() -> P) {
         while self.is_serving() {
-            let accepted =
-                poll_fn(|cx| listener.poll_io(Direction::Read, cx, |socket| socket.accept())).await;
+            let accepted = poll_fn(|cx| match self.inner.listener.borrow().as_ref() {
+                Some(listener) => listener.poll_io(Direction::Read, cx, |socket| socket.accept()),
+                None => Poll::Ready(Err(io::Error::from(io::ErrorKind::NotConnected))),
+            })
+            .await;
+            if !self.is_serving() {
+                break; // closed while we waited
+            }
             match accepted {
-                Ok((stream, _peer)) => {
+                Ok(stream) => {
                     let protocol: Rc<RefCell<dyn Protocol>> = Rc::new(RefCell::new(factory()));
                     if let Err(error) = IoSource::new(stream).and_then(|io| Transport::start(io, protocol)) {
                         logging::error!("aio.server", "could not start a connection: {error}");
@@ -102,9 +123,9 @@ impl Server {
         &self.inner.addresses
     }
 
-    /// The port of the first address.
+    /// The port of the first address (0 for a Unix-socket server, which has none).
     pub fn port(&self) -> u16 {
-        self.inner.addresses[0].port()
+        self.inner.addresses.first().map_or(0, SocketAddr::port)
     }
 
     /// Whether the server accepts new connections.
@@ -116,7 +137,11 @@ impl Server {
     /// carry on.
     pub fn close(&self) {
         self.inner.serving.set(false);
-        drop(self.inner.listener.borrow_mut().take());
+        let listener = self.inner.listener.borrow_mut().take();
+        drop(listener); // closes the socket (and removes a Unix socket's file) now
+        if let Some(acceptor) = self.inner.acceptor.borrow_mut().take() {
+            acceptor.cancel();
+        }
         self.inner.closed.set();
     }
 

@@ -11,12 +11,14 @@
 use crate::connect::create_connection;
 use crate::server::{Server, create_server};
 use crate::transport::{Protocol, Transport};
+use crate::unix::{create_unix_connection, create_unix_server};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::fmt;
 use std::future::poll_fn;
 use std::io;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
@@ -457,18 +459,45 @@ where
     F: Fn(StreamReader, StreamWriter) -> Fut + 'static,
     Fut: Future<Output = ()> + 'static,
 {
+    create_server(stream_protocol_factory(client_connected), host, port).await
+}
+
+/// Connects to the Unix socket at `path` (`asyncio.open_unix_connection`).
+pub async fn open_unix_connection(path: impl AsRef<Path>) -> io::Result<(StreamReader, StreamWriter)> {
+    let reader = StreamReader::new(DEFAULT_LIMIT);
+    let flow = Rc::new(FlowControl::default());
+    let protocol = StreamProtocol { reader: reader.clone(), flow: flow.clone(), on_connect: None };
+    let (transport, _protocol) = create_unix_connection(protocol, path).await?;
+    let writer = StreamWriter { transport, flow, reader: reader.clone() };
+    Ok((reader, writer))
+}
+
+/// Listens on the Unix socket at `path` (`asyncio.start_unix_server`).
+pub async fn start_unix_server<F, Fut>(client_connected: F, path: impl AsRef<Path>) -> io::Result<Server>
+where
+    F: Fn(StreamReader, StreamWriter) -> Fut + 'static,
+    Fut: Future<Output = ()> + 'static,
+{
+    create_unix_server(stream_protocol_factory(client_connected), path).await
+}
+
+/// Makes a stream protocol per connection, each starting `client_connected` in a task.
+fn stream_protocol_factory<F, Fut>(client_connected: F) -> impl Fn() -> StreamProtocol + 'static
+where
+    F: Fn(StreamReader, StreamWriter) -> Fut + 'static,
+    Fut: Future<Output = ()> + 'static,
+{
     let client_connected = Rc::new(client_connected);
     let on_connect: Rc<dyn Fn(StreamReader, StreamWriter)> = Rc::new(move |reader, writer| {
         if let Err(error) = crate::task_handle::spawn(client_connected(reader, writer)) {
             crate::logging::error!("aio.streams", "could not start the connection's task: {error}");
         }
     });
-    let factory = move || StreamProtocol {
+    move || StreamProtocol {
         reader: StreamReader::new(DEFAULT_LIMIT),
         flow: Rc::new(FlowControl::default()),
         on_connect: Some(on_connect.clone()),
-    };
-    create_server(factory, host, port).await
+    }
 }
 // ANCHOR_END: open_connection
 

@@ -11,12 +11,13 @@
 //! connection's task right after, instead of re-entering the protocol.
 
 use crate::reactor::{Direction, IoSource};
+use crate::socket::Connection;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::fmt;
 use std::future::poll_fn;
-use std::io::{self, Read, Write};
-use std::net::{Shutdown, SocketAddr};
+use std::io;
+use std::net::SocketAddr;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
@@ -57,7 +58,7 @@ pub struct Transport {
 }
 
 struct TransportInner {
-    io: RefCell<Option<IoSource<mio::net::TcpStream>>>,
+    io: RefCell<Option<IoSource<Connection>>>,
     protocol: RefCell<Option<Rc<RefCell<dyn Protocol>>>>,
     write_buffer: RefCell<VecDeque<u8>>,
     peer: Option<SocketAddr>,
@@ -80,13 +81,13 @@ impl Transport {
     /// Wraps a connected, registered stream, calls `connection_made`, and spawns the
     /// task that drives the connection.
     pub(crate) fn start(
-        io: IoSource<mio::net::TcpStream>,
+        io: IoSource<Connection>,
         protocol: Rc<RefCell<dyn Protocol>>,
     ) -> io::Result<Transport> {
         let stream = io.get_ref();
-        let _ = stream.set_nodelay(true); // as asyncio does for TCP
-        let peer = stream.peer_addr().ok();
-        let local = stream.local_addr().ok();
+        stream.set_nodelay(); // as asyncio does for TCP
+        let peer = stream.peer_addr();
+        let local = stream.local_addr();
         let transport = Transport {
             inner: Rc::new(TransportInner {
                 io: RefCell::new(Some(io)),
@@ -156,7 +157,7 @@ impl Transport {
         self.wake_driver();
     }
 
-    /// Whether `write_eof` is supported (always, for TCP).
+    /// Whether `write_eof` is supported (always, for TCP and Unix sockets).
     pub fn can_write_eof(&self) -> bool {
         true
     }
@@ -297,7 +298,7 @@ impl Transport {
             let read = {
                 let io = inner.io.borrow();
                 let io = io.as_ref()?;
-                io.poll_io(Direction::Read, cx, |mut stream| stream.read(chunk))
+                io.poll_io(Direction::Read, cx, |stream| stream.read(chunk))
             };
             match read {
                 Poll::Pending => return None,
@@ -328,7 +329,7 @@ impl Transport {
                 let Some(io) = io.as_ref() else { return Poll::Ready(Some(Ok(()))) };
                 let buffer = inner.write_buffer.borrow();
                 let (front, _) = buffer.as_slices();
-                io.poll_io(Direction::Write, cx, |mut stream| stream.write(front))
+                io.poll_io(Direction::Write, cx, |stream| stream.write(front))
             };
             match written {
                 Poll::Pending => break,
@@ -351,7 +352,7 @@ impl Transport {
             if inner.eof_requested.get() && !inner.eof_sent.get() {
                 inner.eof_sent.set(true);
                 if let Some(io) = inner.io.borrow().as_ref() {
-                    let _ = io.get_ref().shutdown(Shutdown::Write);
+                    let _ = io.get_ref().shutdown_write();
                 }
                 if inner.read_eof.get() {
                     return Poll::Ready(Some(Ok(()))); // both directions are done
