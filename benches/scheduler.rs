@@ -1,0 +1,512 @@
+//! Scheduler and timer workloads, side by side: aio, tokio's `current_thread` runtime,
+//! and smol's `LocalExecutor`, in one run. Prints each workload's median time and
+//! aio's ratio to each peer, and writes the table to `book/generated/scheduler.md`.
+//!
+//! ```sh
+//! cargo bench --bench scheduler            # the full suite
+//! cargo bench --bench scheduler -- --quick # fewer runs, smaller sizes
+//! ```
+
+use std::future::Future;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+/// A tiny xorshift, so every runtime gets the same "random" deadlines.
+fn deadlines(n: usize, max_ms: u64) -> Vec<Duration> {
+    let mut state = 0x9e37_79b9_u32;
+    (0..n)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            Duration::from_micros(u64::from(state) % (max_ms * 1000))
+        })
+        .collect()
+}
+
+struct Sizes {
+    spawn_small: usize,
+    spawn_large: usize,
+    yield_tasks: usize,
+    yields: usize,
+    round_trips: usize,
+    chain: usize,
+    timers: usize,
+    timeouts: usize,
+    runs: usize,
+}
+
+const FULL: Sizes = Sizes {
+    spawn_small: 1_000,
+    spawn_large: 25_000,
+    yield_tasks: 200,
+    yields: 1_000,
+    round_trips: 1_000,
+    chain: 1_000,
+    timers: 100_000,
+    timeouts: 100_000,
+    runs: 7,
+};
+
+const QUICK: Sizes = Sizes {
+    spawn_small: 1_000,
+    spawn_large: 25_000,
+    yield_tasks: 200,
+    yields: 200,
+    round_trips: 1_000,
+    chain: 1_000,
+    timers: 20_000,
+    timeouts: 20_000,
+    runs: 3,
+};
+
+// ---------------------------------------------------------------- aio
+
+mod on_aio {
+    use super::*;
+
+    pub fn block_on<T: 'static>(future: impl Future<Output = T> + 'static) -> T {
+        let event_loop = aio::EventLoop::builder().clock(aio::ClockKind::Real).build().unwrap();
+        let output = event_loop.run_until_complete(future).unwrap();
+        event_loop.close().unwrap();
+        output
+    }
+
+    pub fn spawn_many(n: usize) {
+        block_on(async move {
+            let tasks: Vec<_> = (0..n).map(|i| aio::spawn(async move { i }).unwrap()).collect();
+            for task in tasks {
+                task.await.unwrap();
+            }
+        });
+    }
+
+    pub fn yield_many(tasks: usize, yields: usize) {
+        block_on(async move {
+            let handles: Vec<_> = (0..tasks)
+                .map(|_| {
+                    aio::spawn(async move {
+                        for _ in 0..yields {
+                            aio::sleep(Duration::ZERO).await;
+                        }
+                    })
+                    .unwrap()
+                })
+                .collect();
+            for handle in handles {
+                handle.await.unwrap();
+            }
+        });
+    }
+
+    pub fn ping_pong(round_trips: usize) {
+        block_on(async move {
+            for _ in 0..round_trips {
+                let ping: aio::Promise<()> = aio::Promise::new().unwrap();
+                let pong: aio::Promise<()> = aio::Promise::new().unwrap();
+                let (ping2, pong2) = (ping.clone(), pong.clone());
+                aio::spawn(async move {
+                    ping2.await.unwrap();
+                    pong2.set_result(()).unwrap();
+                })
+                .unwrap();
+                ping.set_result(()).unwrap();
+                pong.await.unwrap();
+            }
+        });
+    }
+
+    pub fn chained_spawn(depth: usize) {
+        fn link(remaining: usize, done: aio::Promise<()>) {
+            if remaining == 0 {
+                done.set_result(()).unwrap();
+            } else {
+                aio::spawn(async move { link(remaining - 1, done) }).unwrap();
+            }
+        }
+        block_on(async move {
+            let done = aio::Promise::new().unwrap();
+            link(depth, done.clone());
+            done.await.unwrap();
+        });
+    }
+
+    pub fn timers(deadlines: Rc<Vec<Duration>>) {
+        block_on(async move {
+            let tasks: Vec<_> = deadlines.iter().map(|d| aio::spawn(aio::sleep(*d)).unwrap()).collect();
+            for task in tasks {
+                task.await.unwrap();
+            }
+        });
+    }
+
+    pub fn timeouts(n: usize) {
+        block_on(async move {
+            for _ in 0..n {
+                // The inner future yields once, so the timeout is really armed, then
+                // completes, so the timeout is cancelled.
+                aio::wait_for(aio::sleep(Duration::ZERO), Duration::from_secs(1)).await.unwrap();
+            }
+        });
+    }
+
+    pub fn queue_round_trips(n: usize) {
+        block_on(async move {
+            let requests: aio::Queue<usize> = aio::Queue::new(1);
+            let replies: aio::Queue<usize> = aio::Queue::new(1);
+            let (rq, rp) = (requests.clone(), replies.clone());
+            aio::spawn(async move {
+                for _ in 0..n {
+                    let request = rq.get().await.unwrap();
+                    rp.put(request + 1).await.unwrap();
+                }
+            })
+            .unwrap();
+            for i in 0..n {
+                requests.put(i).await.unwrap();
+                assert_eq!(replies.get().await.unwrap(), i + 1);
+            }
+        });
+    }
+}
+
+// ---------------------------------------------------------------- tokio
+
+mod on_tokio {
+    use super::*;
+
+    pub fn block_on<T>(future: impl Future<Output = T>) -> T {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(future)
+    }
+
+    pub fn spawn_many(n: usize) {
+        block_on(async move {
+            let tasks: Vec<_> = (0..n).map(|i| tokio::spawn(async move { i })).collect();
+            for task in tasks {
+                task.await.unwrap();
+            }
+        });
+    }
+
+    pub fn yield_many(tasks: usize, yields: usize) {
+        block_on(async move {
+            let handles: Vec<_> = (0..tasks)
+                .map(|_| {
+                    tokio::spawn(async move {
+                        for _ in 0..yields {
+                            tokio::task::yield_now().await;
+                        }
+                    })
+                })
+                .collect();
+            for handle in handles {
+                handle.await.unwrap();
+            }
+        });
+    }
+
+    pub fn ping_pong(round_trips: usize) {
+        block_on(async move {
+            for _ in 0..round_trips {
+                let (ping_tx, ping_rx) = tokio::sync::oneshot::channel::<()>();
+                let (pong_tx, pong_rx) = tokio::sync::oneshot::channel::<()>();
+                tokio::spawn(async move {
+                    ping_rx.await.unwrap();
+                    pong_tx.send(()).unwrap();
+                });
+                ping_tx.send(()).unwrap();
+                pong_rx.await.unwrap();
+            }
+        });
+    }
+
+    pub fn chained_spawn(depth: usize) {
+        fn link(remaining: usize, done: tokio::sync::oneshot::Sender<()>) {
+            if remaining == 0 {
+                done.send(()).unwrap();
+            } else {
+                tokio::spawn(async move { link(remaining - 1, done) });
+            }
+        }
+        block_on(async move {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            link(depth, tx);
+            rx.await.unwrap();
+        });
+    }
+
+    pub fn timers(deadlines: Rc<Vec<Duration>>) {
+        block_on(async move {
+            let tasks: Vec<_> = deadlines.iter().map(|d| tokio::spawn(tokio::time::sleep(*d))).collect();
+            for task in tasks {
+                task.await.unwrap();
+            }
+        });
+    }
+
+    pub fn timeouts(n: usize) {
+        block_on(async move {
+            for _ in 0..n {
+                tokio::time::timeout(Duration::from_secs(1), tokio::task::yield_now()).await.unwrap();
+            }
+        });
+    }
+
+    pub fn queue_round_trips(n: usize) {
+        block_on(async move {
+            let (request_tx, mut request_rx) = tokio::sync::mpsc::channel::<usize>(1);
+            let (reply_tx, mut reply_rx) = tokio::sync::mpsc::channel::<usize>(1);
+            tokio::spawn(async move {
+                for _ in 0..n {
+                    let request = request_rx.recv().await.unwrap();
+                    reply_tx.send(request + 1).await.unwrap();
+                }
+            });
+            for i in 0..n {
+                request_tx.send(i).await.unwrap();
+                assert_eq!(reply_rx.recv().await.unwrap(), i + 1);
+            }
+        });
+    }
+}
+
+// ---------------------------------------------------------------- smol
+
+mod on_smol {
+    use super::*;
+
+    pub fn block_on<T>(future: impl Future<Output = T>) -> T {
+        let executor = smol::LocalExecutor::new();
+        smol::block_on(executor.run(future))
+    }
+
+    pub fn spawn_many(n: usize) {
+        let executor = Rc::new(smol::LocalExecutor::new());
+        let ex = executor.clone();
+        smol::block_on(executor.run(async move {
+            let tasks: Vec<_> = (0..n).map(|i| ex.spawn(async move { i })).collect();
+            for task in tasks {
+                task.await;
+            }
+        }));
+    }
+
+    pub fn yield_many(tasks: usize, yields: usize) {
+        let executor = Rc::new(smol::LocalExecutor::new());
+        let ex = executor.clone();
+        smol::block_on(executor.run(async move {
+            let handles: Vec<_> = (0..tasks)
+                .map(|_| {
+                    ex.spawn(async move {
+                        for _ in 0..yields {
+                            smol::future::yield_now().await;
+                        }
+                    })
+                })
+                .collect();
+            for handle in handles {
+                handle.await;
+            }
+        }));
+    }
+
+    pub fn ping_pong(round_trips: usize) {
+        let executor = Rc::new(smol::LocalExecutor::new());
+        let ex = executor.clone();
+        smol::block_on(executor.run(async move {
+            for _ in 0..round_trips {
+                let (ping_tx, ping_rx) = smol::channel::bounded::<()>(1);
+                let (pong_tx, pong_rx) = smol::channel::bounded::<()>(1);
+                ex.spawn(async move {
+                    ping_rx.recv().await.unwrap();
+                    pong_tx.send(()).await.unwrap();
+                })
+                .detach();
+                ping_tx.send(()).await.unwrap();
+                pong_rx.recv().await.unwrap();
+            }
+        }));
+    }
+
+    pub fn chained_spawn(depth: usize) {
+        fn link(ex: Rc<smol::LocalExecutor<'static>>, remaining: usize, done: smol::channel::Sender<()>) {
+            if remaining == 0 {
+                done.try_send(()).unwrap();
+            } else {
+                let next = ex.clone();
+                ex.spawn(async move { link(next, remaining - 1, done) }).detach();
+            }
+        }
+        let executor = Rc::new(smol::LocalExecutor::new());
+        let ex = executor.clone();
+        smol::block_on(executor.run(async move {
+            let (tx, rx) = smol::channel::bounded(1);
+            link(ex, depth, tx);
+            rx.recv().await.unwrap();
+        }));
+    }
+
+    pub fn timers(deadlines: Rc<Vec<Duration>>) {
+        let executor = Rc::new(smol::LocalExecutor::new());
+        let ex = executor.clone();
+        smol::block_on(executor.run(async move {
+            let tasks: Vec<_> = deadlines
+                .iter()
+                .map(|d| {
+                    let d = *d;
+                    ex.spawn(async move {
+                        smol::Timer::after(d).await;
+                    })
+                })
+                .collect();
+            for task in tasks {
+                task.await;
+            }
+        }));
+    }
+
+    pub fn timeouts(n: usize) {
+        block_on(async move {
+            for _ in 0..n {
+                let work = async {
+                    smol::future::yield_now().await;
+                    true
+                };
+                let timeout = async {
+                    smol::Timer::after(Duration::from_secs(1)).await;
+                    false
+                };
+                assert!(smol::future::or(work, timeout).await);
+            }
+        });
+    }
+
+    pub fn queue_round_trips(n: usize) {
+        let executor = Rc::new(smol::LocalExecutor::new());
+        let ex = executor.clone();
+        smol::block_on(executor.run(async move {
+            let (request_tx, request_rx) = smol::channel::bounded::<usize>(1);
+            let (reply_tx, reply_rx) = smol::channel::bounded::<usize>(1);
+            ex.spawn(async move {
+                for _ in 0..n {
+                    let request = request_rx.recv().await.unwrap();
+                    reply_tx.send(request + 1).await.unwrap();
+                }
+            })
+            .detach();
+            for i in 0..n {
+                request_tx.send(i).await.unwrap();
+                assert_eq!(reply_rx.recv().await.unwrap(), i + 1);
+            }
+        }));
+    }
+}
+
+// ---------------------------------------------------------------- harness
+
+/// Runs `work` `runs` times and returns the median duration.
+fn median(runs: usize, mut work: impl FnMut()) -> Duration {
+    work(); // warm up
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            work();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn format_time(duration: Duration) -> String {
+    let micros = duration.as_secs_f64() * 1e6;
+    if micros >= 10_000.0 { format!("{:.1} ms", micros / 1000.0) } else { format!("{micros:.0} µs") }
+}
+
+fn main() {
+    let quick = std::env::args().any(|arg| arg == "--quick");
+    let sizes = if quick { QUICK } else { FULL };
+    let runs = sizes.runs;
+    let deadlines = Rc::new(deadlines(sizes.timers, 10));
+    type Workload = (String, Box<dyn Fn()>, Box<dyn Fn()>, Box<dyn Fn()>);
+    let d = deadlines.clone();
+    let (d1, d2, d3) = (d.clone(), d.clone(), d);
+    let workloads: Vec<Workload> = vec![
+        (
+            format!("spawn_many ({})", sizes.spawn_small),
+            Box::new(move || on_aio::spawn_many(sizes.spawn_small)),
+            Box::new(move || on_tokio::spawn_many(sizes.spawn_small)),
+            Box::new(move || on_smol::spawn_many(sizes.spawn_small)),
+        ),
+        (
+            format!("spawn_many ({})", sizes.spawn_large),
+            Box::new(move || on_aio::spawn_many(sizes.spawn_large)),
+            Box::new(move || on_tokio::spawn_many(sizes.spawn_large)),
+            Box::new(move || on_smol::spawn_many(sizes.spawn_large)),
+        ),
+        (
+            format!("yield_many ({} × {})", sizes.yield_tasks, sizes.yields),
+            Box::new(move || on_aio::yield_many(sizes.yield_tasks, sizes.yields)),
+            Box::new(move || on_tokio::yield_many(sizes.yield_tasks, sizes.yields)),
+            Box::new(move || on_smol::yield_many(sizes.yield_tasks, sizes.yields)),
+        ),
+        (
+            format!("ping_pong ({})", sizes.round_trips),
+            Box::new(move || on_aio::ping_pong(sizes.round_trips)),
+            Box::new(move || on_tokio::ping_pong(sizes.round_trips)),
+            Box::new(move || on_smol::ping_pong(sizes.round_trips)),
+        ),
+        (
+            format!("chained_spawn ({})", sizes.chain),
+            Box::new(move || on_aio::chained_spawn(sizes.chain)),
+            Box::new(move || on_tokio::chained_spawn(sizes.chain)),
+            Box::new(move || on_smol::chained_spawn(sizes.chain)),
+        ),
+        (
+            format!("timers ({}, ≤ 10 ms)", sizes.timers),
+            Box::new(move || on_aio::timers(d1.clone())),
+            Box::new(move || on_tokio::timers(d2.clone())),
+            Box::new(move || on_smol::timers(d3.clone())),
+        ),
+        (
+            format!("timeout armed and cancelled ({})", sizes.timeouts),
+            Box::new(move || on_aio::timeouts(sizes.timeouts)),
+            Box::new(move || on_tokio::timeouts(sizes.timeouts)),
+            Box::new(move || on_smol::timeouts(sizes.timeouts)),
+        ),
+        (
+            format!("queue request/reply ({})", sizes.round_trips),
+            Box::new(move || on_aio::queue_round_trips(sizes.round_trips)),
+            Box::new(move || on_tokio::queue_round_trips(sizes.round_trips)),
+            Box::new(move || on_smol::queue_round_trips(sizes.round_trips)),
+        ),
+    ];
+    let mut table = String::from(
+        "| workload | aio | tokio current_thread | smol LocalExecutor | aio / tokio | aio / smol |\n|---|---:|---:|---:|---:|---:|\n",
+    );
+    for (name, aio_work, tokio_work, smol_work) in &workloads {
+        let aio_time = median(runs, aio_work);
+        let tokio_time = median(runs, tokio_work);
+        let smol_time = median(runs, smol_work);
+        let row = format!(
+            "| {name} | {} | {} | {} | {:.2} | {:.2} |\n",
+            format_time(aio_time),
+            format_time(tokio_time),
+            format_time(smol_time),
+            aio_time.as_secs_f64() / tokio_time.as_secs_f64(),
+            aio_time.as_secs_f64() / smol_time.as_secs_f64(),
+        );
+        print!("{row}");
+        table.push_str(&row);
+    }
+    let header = format!(
+        "Median of {runs} runs{}; ratios below 1 mean aio is faster. Generated by `cargo bench --bench scheduler{}`.\n\n",
+        if quick { " (quick mode)" } else { "" },
+        if quick { " -- --quick" } else { "" }
+    );
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("book/generated/scheduler.md");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, header + &table).unwrap();
+    println!("\nwritten to {}", path.display());
+}
