@@ -27,10 +27,10 @@ pub(crate) fn resolve(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
 // ANCHOR: connect
 /// Connects to one address and waits until the connection is established.
 pub(crate) async fn connect_stream(address: SocketAddr) -> io::Result<IoSource<Connection>> {
-    let stream = IoSource::new(Connection::Tcp(mio::net::TcpStream::connect(address)?))?;
-    finish_connect(stream)
-        .await
-        .map_err(|error| io::Error::new(error.kind(), format!("could not connect to {address}: {error}")))
+    let described =
+        |error: io::Error| io::Error::new(error.kind(), format!("could not connect to {address}: {error}"));
+    let stream = IoSource::new(Connection::Tcp(mio::net::TcpStream::connect(address).map_err(described)?))?;
+    finish_connect(stream).await.map_err(described)
 }
 
 /// Waits until a non-blocking connect has finished, and reports how it went.

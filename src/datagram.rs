@@ -131,7 +131,8 @@ impl DatagramTransport {
     }
     // ANCHOR_END: sendto
 
-    /// Closes the endpoint; `connection_lost(None)` follows.
+    /// Closes the endpoint once the queued datagrams are sent; `connection_lost(None)`
+    /// follows.
     pub fn close(&self) {
         self.inner.closing.set(true);
         self.wake_driver();
@@ -166,12 +167,14 @@ impl DatagramTransport {
 
     /// The endpoint's task: receive and deliver, flush unsent datagrams, until closed.
     async fn drive(self) {
+        // Cancelled (the loop shuts down) or done: either way the endpoint ends here.
+        let _end = EndOnDrop(self.clone());
         let mut buffer = vec![0u8; 64 * 1024];
         poll_fn(|cx| {
             self.inner.driver.replace(Some(cx.waker().clone()));
             loop {
-                if self.inner.closing.get() {
-                    return Poll::Ready(());
+                if self.inner.closing.get() && self.inner.unsent.borrow().is_empty() {
+                    return Poll::Ready(()); // closed, with every queued datagram sent
                 }
                 let received = {
                     let socket = self.inner.socket.borrow();
@@ -208,8 +211,18 @@ impl DatagramTransport {
             Poll::Pending
         })
         .await;
-        drop(self.inner.socket.borrow_mut().take());
-        let protocol = self.inner.protocol.borrow_mut().take();
+    }
+}
+
+/// Closes the socket and calls `connection_lost` once, when the endpoint's task ends.
+struct EndOnDrop(DatagramTransport);
+
+impl Drop for EndOnDrop {
+    fn drop(&mut self) {
+        let inner = &*self.0.inner;
+        inner.closing.set(true);
+        drop(inner.socket.borrow_mut().take());
+        let protocol = inner.protocol.borrow_mut().take();
         if let Some(protocol) = protocol {
             protocol.borrow_mut().connection_lost(None);
         }

@@ -101,7 +101,7 @@ impl Server {
                 Err(error) if is_out_of_descriptors(&error) => {
                     logging::error!(
                         "aio.server",
-                        "accepting failed: {error}; out of file descriptors, so accepting pauses for {ACCEPT_RETRY_DELAY:?}"
+                        "accepting failed: {error}; out of file descriptors (or memory), so accepting pauses for {ACCEPT_RETRY_DELAY:?}"
                     );
                     crate::sleep::sleep(ACCEPT_RETRY_DELAY).await;
                 }
@@ -113,8 +113,9 @@ impl Server {
 // ANCHOR_END: create_server
 
 fn is_out_of_descriptors(error: &io::Error) -> bool {
-    // EMFILE (24) and ENFILE (23): the process or the system ran out of descriptors.
-    matches!(error.raw_os_error(), Some(23 | 24))
+    // EMFILE (24) and ENFILE (23): the process or the system ran out of descriptors;
+    // ENOBUFS (105) and ENOMEM (12): out of kernel memory. asyncio pauses for all four.
+    matches!(error.raw_os_error(), Some(12 | 23 | 24 | 105))
 }
 
 impl Server {

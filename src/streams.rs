@@ -81,8 +81,10 @@ struct ReaderInner {
     buffer: RefCell<VecDeque<u8>>,
     limit: usize,
     eof: Cell<bool>,
-    error: RefCell<Option<io::Error>>,
-    waiter: RefCell<Option<Waker>>,
+    /// The error that ended the connection, kept so that every later read reports it.
+    error: RefCell<Option<(io::ErrorKind, String)>>,
+    /// The tasks waiting for data (normally one).
+    waiters: RefCell<Vec<Waker>>,
     transport: RefCell<Option<Transport>>,
     paused: Cell<bool>,
 }
@@ -97,7 +99,7 @@ impl StreamReader {
                 limit: limit.max(1),
                 eof: Cell::new(false),
                 error: RefCell::new(None),
-                waiter: RefCell::new(None),
+                waiters: RefCell::new(Vec::new()),
                 transport: RefCell::new(None),
                 paused: Cell::new(false),
             }),
@@ -126,12 +128,14 @@ impl StreamReader {
     }
 
     fn set_error(&self, error: io::Error) {
-        self.inner.error.replace(Some(error));
+        self.inner.error.replace(Some((error.kind(), error.to_string())));
+        self.inner.eof.set(true);
         self.wake_waiter();
     }
 
     fn wake_waiter(&self) {
-        if let Some(waker) = self.inner.waiter.take() {
+        let waiters = std::mem::take(&mut *self.inner.waiters.borrow_mut());
+        for waker in waiters {
             waker.wake();
         }
     }
@@ -151,16 +155,27 @@ impl StreamReader {
         taken
     }
 
-    /// Waits until the buffer changes, EOF, or an error.
+    /// Waits until the buffer grows past `seen` bytes, EOF, or an error. A reader that
+    /// needs more than the buffer holds resumes a paused transport first, or it would
+    /// wait forever (asyncio's `_wait_for_data`).
     fn poll_more(&self, cx: &mut Context<'_>, seen: usize) -> Poll<Result<(), StreamError>> {
         let inner = &*self.inner;
-        if let Some(error) = inner.error.borrow_mut().take() {
-            return Poll::Ready(Err(StreamError::Io(error)));
+        if let Some((kind, message)) = inner.error.borrow().as_ref() {
+            return Poll::Ready(Err(StreamError::Io(io::Error::new(*kind, message.clone()))));
         }
         if inner.buffer.borrow().len() > seen || inner.eof.get() {
             return Poll::Ready(Ok(()));
         }
-        inner.waiter.replace(Some(cx.waker().clone()));
+        if inner.paused.get()
+            && let Some(transport) = inner.transport.borrow().as_ref()
+        {
+            inner.paused.set(false);
+            transport.resume_reading();
+        }
+        let mut waiters = inner.waiters.borrow_mut();
+        if !waiters.iter().any(|waker| waker.will_wake(cx.waker())) {
+            waiters.push(cx.waker().clone());
+        }
         Poll::Pending
     }
 }
@@ -207,7 +222,12 @@ impl StreamReader {
     /// with `LimitOverrun` and leaves the data in the buffer; at EOF without one, with
     /// `IncompleteRead` carrying what was left.
     pub async fn readuntil(&self, separator: &[u8]) -> Result<Vec<u8>, StreamError> {
-        let separator = if separator.is_empty() { b"\n".as_slice() } else { separator };
+        if separator.is_empty() {
+            return Err(StreamError::Io(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the separator must not be empty",
+            )));
+        }
         let mut searched_from = 0;
         loop {
             let (found, buffered) = {
@@ -217,11 +237,11 @@ impl StreamReader {
                 (found.map(|at| searched_from + at), buffer.len())
             };
             if let Some(at) = found {
-                let end = at + separator.len();
-                if end > self.inner.limit {
+                // As asyncio does, the limit applies to where the separator starts.
+                if at > self.inner.limit {
                     return Err(StreamError::LimitOverrun { consumed: at });
                 }
-                return Ok(self.consume(end));
+                return Ok(self.consume(at + separator.len()));
             }
             if buffered > self.inner.limit {
                 return Err(StreamError::LimitOverrun { consumed: buffered });
@@ -253,7 +273,6 @@ impl StreamReader {
             Err(other) => Err(other),
         }
     }
-    // ANCHOR_END: readuntil
 
     /// Whether the stream ended and the buffer is empty.
     pub fn at_eof(&self) -> bool {
@@ -262,9 +281,10 @@ impl StreamReader {
 
     /// The lines of the stream, as a `futures_core::Stream`.
     pub fn lines(&self) -> Lines {
-        Lines { reader: self.clone(), pending: None }
+        Lines { reader: self.clone(), pending: None, ended: false }
     }
 }
+// ANCHOR_END: readuntil
 
 type LineFuture = Pin<Box<dyn Future<Output = Result<Vec<u8>, StreamError>>>>;
 
@@ -272,12 +292,16 @@ type LineFuture = Pin<Box<dyn Future<Output = Result<Vec<u8>, StreamError>>>>;
 pub struct Lines {
     reader: StreamReader,
     pending: Option<LineFuture>,
+    ended: bool,
 }
 
 impl futures_core::Stream for Lines {
     type Item = Result<Vec<u8>, StreamError>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.ended {
+            return Poll::Ready(None);
+        }
         if self.pending.is_none() {
             if self.reader.at_eof() {
                 return Poll::Ready(None);
@@ -290,17 +314,45 @@ impl futures_core::Stream for Lines {
         self.pending = None;
         match line {
             Ok(line) if line.is_empty() => Poll::Ready(None),
-            other => Poll::Ready(Some(other)),
+            Ok(line) => Poll::Ready(Some(Ok(line))),
+            Err(error) => {
+                self.ended = true; // an error ends the lines
+                Poll::Ready(Some(Err(error)))
+            }
         }
     }
 }
 
-/// The writing half of a connection.
+/// The writing half of a connection. Cloning gives another handle; when the last one is
+/// dropped without `close`, the connection is closed (and that is reported).
 #[derive(Clone)]
 pub struct StreamWriter {
     transport: Transport,
     flow: Rc<FlowControl>,
     reader: StreamReader,
+    _closes_when_dropped: Rc<CloseWhenDropped>,
+}
+
+/// Closes a forgotten writer's connection, as asyncio does when it collects one.
+struct CloseWhenDropped(Transport);
+
+impl Drop for CloseWhenDropped {
+    fn drop(&mut self) {
+        if !self.0.is_closing() {
+            crate::logging::warn!(
+                "aio.streams",
+                "a StreamWriter was dropped without close(); closing its connection (call writer.close())"
+            );
+            self.0.close();
+        }
+    }
+}
+
+impl StreamWriter {
+    fn new(transport: Transport, flow: Rc<FlowControl>, reader: StreamReader) -> StreamWriter {
+        let closer = Rc::new(CloseWhenDropped(transport.clone()));
+        StreamWriter { transport, flow, reader, _closes_when_dropped: closer }
+    }
 }
 
 /// What `drain` waits on: the protocol's view of the transport's write buffer.
@@ -350,7 +402,6 @@ impl StreamWriter {
         })
         .await
     }
-    // ANCHOR_END: drain
 
     /// Closes the write side once the buffer is flushed.
     pub fn write_eof(&self) {
@@ -392,6 +443,7 @@ impl StreamWriter {
         &self.reader
     }
 }
+// ANCHOR_END: drain
 
 /// The protocol that connects a transport to a reader and a writer's flow control.
 struct StreamProtocol {
@@ -405,7 +457,7 @@ impl Protocol for StreamProtocol {
     fn connection_made(&mut self, transport: Transport) {
         self.reader.inner.transport.replace(Some(transport.clone()));
         if let Some(on_connect) = &self.on_connect {
-            let writer = StreamWriter { transport, flow: self.flow.clone(), reader: self.reader.clone() };
+            let writer = StreamWriter::new(transport, self.flow.clone(), self.reader.clone());
             on_connect(self.reader.clone(), writer);
         }
     }
@@ -448,7 +500,7 @@ pub async fn open_connection(host: &str, port: u16) -> io::Result<(StreamReader,
     let flow = Rc::new(FlowControl::default());
     let protocol = StreamProtocol { reader: reader.clone(), flow: flow.clone(), on_connect: None };
     let (transport, _protocol) = create_connection(protocol, host, port).await?;
-    let writer = StreamWriter { transport, flow, reader: reader.clone() };
+    let writer = StreamWriter::new(transport, flow, reader.clone());
     Ok((reader, writer))
 }
 
@@ -468,7 +520,7 @@ pub async fn open_unix_connection(path: impl AsRef<Path>) -> io::Result<(StreamR
     let flow = Rc::new(FlowControl::default());
     let protocol = StreamProtocol { reader: reader.clone(), flow: flow.clone(), on_connect: None };
     let (transport, _protocol) = create_unix_connection(protocol, path).await?;
-    let writer = StreamWriter { transport, flow, reader: reader.clone() };
+    let writer = StreamWriter::new(transport, flow, reader.clone());
     Ok((reader, writer))
 }
 

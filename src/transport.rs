@@ -247,6 +247,12 @@ impl Transport {
     /// the protocol is busy in one of its own methods (it wrote from `data_received`);
     /// then the connection's task tells it as soon as that method returns.
     fn tell_protocol_flow(&self, paused: bool) {
+        if self.inner.flow_news.get() == Some(!paused) {
+            // The opposite news was never delivered: the two cancel out, and the protocol
+            // stays as it was, in step with the transport.
+            self.inner.flow_news.set(None);
+            return;
+        }
         let protocol = self.inner.protocol.borrow().clone();
         let told = protocol.is_some_and(|protocol| match protocol.try_borrow_mut() {
             Ok(mut protocol) => {
@@ -268,6 +274,9 @@ impl Transport {
     // ANCHOR: drive
     /// The connection's task: read, flush, and report, until the connection is lost.
     async fn drive(self) {
+        // If the task is cancelled (the loop shuts down), the connection still ends
+        // properly: the socket is closed and `connection_lost` is called.
+        let _lose_on_cancel = LoseOnDrop(self.clone());
         let mut chunk = vec![0u8; 64 * 1024];
         poll_fn(|cx| {
             self.inner.driver.replace(Some(cx.waker().clone()));
@@ -390,6 +399,20 @@ impl Transport {
         let protocol = inner.protocol.borrow_mut().take();
         if let Some(protocol) = protocol {
             protocol.borrow_mut().connection_lost(error);
+        }
+    }
+}
+
+/// Ends the connection when dropped, unless it has already ended.
+struct LoseOnDrop(Transport);
+
+impl Drop for LoseOnDrop {
+    fn drop(&mut self) {
+        if !self.0.inner.lost.get() {
+            self.0.lose(Some(io::Error::new(
+                io::ErrorKind::Interrupted,
+                "the connection's task was cancelled",
+            )));
         }
     }
 }

@@ -356,3 +356,114 @@ fn the_protocol_hears_pause_and_resume_writing_at_the_water_marks() {
     assert_eq!(events.last().map(String::as_str), Some("resume"), "{events:?}");
     event_loop.close().unwrap();
 }
+
+#[test]
+fn reading_more_than_twice_the_limit_resumes_a_paused_transport() {
+    let event_loop = real_loop();
+    let total = event_loop
+        .run_until_complete(async {
+            let server = aio::start_server(
+                |_reader: aio::StreamReader, writer: aio::StreamWriter| async move {
+                    writer.write(&vec![5u8; 300 * 1024]).unwrap();
+                    writer.close();
+                },
+                "127.0.0.1",
+                0,
+            )
+            .await
+            .unwrap();
+            let (reader, writer) = aio::open_connection("127.0.0.1", server.port()).await.unwrap();
+            aio::sleep(Duration::from_millis(50)).await; // let the buffer pass twice the limit
+            let exact = reader.readexactly(200 * 1024).await.unwrap().len();
+            let rest = reader.read_to_end().await.unwrap().len();
+            writer.close();
+            server.close();
+            exact + rest
+        })
+        .unwrap();
+    assert_eq!(total, 300 * 1024);
+    event_loop.close().unwrap();
+}
+
+#[test]
+fn an_error_is_reported_by_every_later_read_and_ends_the_lines() {
+    let event_loop = common::virtual_loop();
+    let reader = aio::StreamReader::new(64);
+    let r = reader.clone();
+    event_loop
+        .run_until_complete(async move {
+            let (reader, writer) = {
+                // A real connection whose peer resets it.
+                let server = aio::start_server(
+                    |_reader: aio::StreamReader, writer: aio::StreamWriter| async move {
+                        writer.transport().abort();
+                    },
+                    "127.0.0.1",
+                    0,
+                )
+                .await
+                .unwrap();
+                let pair = aio::open_connection("127.0.0.1", server.port()).await.unwrap();
+                server.close();
+                pair
+            };
+            let first = reader.read(10).await;
+            let second = reader.read(10).await;
+            writer.close();
+            let _ = r;
+            // Either the peer's abort arrives as a reset (an error, reported twice) or as
+            // a plain EOF (empty reads): never a hang.
+            match (first, second) {
+                (Err(_), Err(_)) | (Ok(_), Ok(_)) => {}
+                other => panic!("the two reads disagree: {other:?}"),
+            }
+        })
+        .unwrap();
+    event_loop.close().unwrap();
+}
+
+#[test]
+fn two_readers_waiting_on_one_stream_both_get_woken() {
+    let event_loop = common::virtual_loop();
+    let reader = aio::StreamReader::new(64);
+    let (a, b, feeder) = (reader.clone(), reader.clone(), reader.clone());
+    let got = event_loop
+        .run_until_complete(async move {
+            let first = aio::spawn(async move { a.readline().await.unwrap() }).unwrap();
+            let second = aio::spawn(async move { b.readline().await.unwrap() }).unwrap();
+            aio::sleep(Duration::ZERO).await;
+            feeder.feed_data(b"one\ntwo\n");
+            (first.await.unwrap(), second.await.unwrap())
+        })
+        .unwrap();
+    assert_eq!(got, (b"one\n".to_vec(), b"two\n".to_vec()));
+    event_loop.close().unwrap();
+}
+
+#[test]
+fn a_writer_dropped_without_close_closes_its_connection_and_says_so() {
+    let log = common::CapturedLog::start();
+    let event_loop = real_loop();
+    let received = event_loop
+        .run_until_complete(async {
+            let server = aio::start_server(
+                |_reader: aio::StreamReader, writer: aio::StreamWriter| async move {
+                    writer.write(b"bye").unwrap();
+                    // returns without writer.close()
+                },
+                "127.0.0.1",
+                0,
+            )
+            .await
+            .unwrap();
+            let (reader, writer) = aio::open_connection("127.0.0.1", server.port()).await.unwrap();
+            let received = aio::wait_for(reader.read_to_end(), Duration::from_secs(10)).await;
+            writer.close();
+            server.close();
+            received
+        })
+        .unwrap();
+    assert_eq!(received.unwrap().unwrap(), b"bye", "the server's connection was closed for it");
+    assert!(log.records().iter().any(|(_, message)| message.contains("without close()")));
+    event_loop.close().unwrap();
+}

@@ -89,3 +89,18 @@ fn a_python_client_against_our_server() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(String::from_utf8_lossy(&output.stdout), "This is the message. It will be sent in parts.\n");
 }
+
+#[test]
+fn bytes_are_shown_exactly_as_python_shows_them() {
+    let samples: [&[u8]; 5] =
+        [b"This is the message. ", b"it's", b"both ' and \"", b"tab\tnew\nline\\", b"\x00\xff~"];
+    for sample in samples {
+        let hex: String = sample.iter().map(|byte| format!("{byte:02x}")).collect();
+        let python = Command::new("python3")
+            .args(["-c", "import sys; print(repr(bytes.fromhex(sys.argv[1])))", &hex])
+            .output()
+            .expect("python3");
+        let expected = String::from_utf8(python.stdout).expect("UTF-8");
+        assert_eq!(ch07_protocols::bytes_repr(sample), expected.trim_end(), "for {sample:?}");
+    }
+}

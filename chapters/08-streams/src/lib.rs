@@ -21,13 +21,15 @@ pub fn address_from_args() -> Result<(String, u16), String> {
     Ok((host, port))
 }
 
-/// Shows bytes the way Python's `repr` shows a `bytes` object: `b'...'`.
+/// Shows bytes the way Python's `repr` shows a `bytes` object: `b'...'`, or `b"..."`
+/// when the bytes hold a `'` and no `"`.
 pub fn bytes_repr(bytes: &[u8]) -> String {
-    let mut out = String::from("b'");
+    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') { '"' } else { '\'' };
+    let mut out = format!("b{quote}");
     for &byte in bytes {
         match byte {
             b'\\' => out.push_str("\\\\"),
-            b'\'' => out.push_str("\\'"),
+            b'\'' if quote == '\'' => out.push_str("\\'"),
             b'\n' => out.push_str("\\n"),
             b'\r' => out.push_str("\\r"),
             b'\t' => out.push_str("\\t"),
@@ -35,6 +37,6 @@ pub fn bytes_repr(bytes: &[u8]) -> String {
             _ => out.push_str(&format!("\\x{byte:02x}")),
         }
     }
-    out.push('\'');
+    out.push(quote);
     out
 }
