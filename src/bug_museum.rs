@@ -10,7 +10,7 @@
 //! supported (it aborts), so each exhibit runs in a child process: this same test
 //! binary, asked to run one exhibit through [`AIO_MUSEUM_EXHIBIT`](exhibits).
 
-#[cfg(all(test, loom))]
+#[cfg(all(test, aio_loom))]
 mod exhibits {
     use crate::oneshot::loom_models::hand_over_model;
     use crate::remote::LoopShared;

@@ -176,7 +176,7 @@ impl<T> fmt::Debug for Receiver<T> {
 /// The bug museum's exhibit: a send that writes the slot but publishes `SENT` with
 /// relaxed ordering, so the receiver may see the flag and still not see the value.
 /// Only the loom models use it.
-#[cfg(all(test, loom))]
+#[cfg(all(test, aio_loom))]
 impl<T: Send> Sender<T> {
     // ANCHOR: museum_send
     pub(crate) fn send_unpublished(mut self, value: T) {
@@ -190,9 +190,9 @@ impl<T: Send> Sender<T> {
     // ANCHOR_END: museum_send
 }
 
-#[cfg(all(test, loom))]
+#[cfg(all(test, aio_loom))]
 pub(crate) mod loom_models {
-    //! Models of the one-shot hand-over: run with `RUSTFLAGS="--cfg loom" cargo test --lib loom`.
+    //! Models of the one-shot hand-over: run with `RUSTFLAGS="--cfg aio_loom" cargo test --lib loom`.
 
     use super::*;
     use loom::thread;

@@ -126,7 +126,7 @@ impl std::fmt::Debug for RemoteLoop {
 /// The bug museum's exhibit: a drain that clears the "wake pending" flag *after* taking
 /// the queue. A push that lands between the two finds the flag still set, skips the
 /// wake-up, and the loop goes back to sleep with work queued. Only the loom models use it.
-#[cfg(all(test, loom))]
+#[cfg(all(test, aio_loom))]
 impl LoopShared {
     // ANCHOR: museum_drain
     pub(crate) fn drain_then_clear_flag(&self) -> VecDeque<RemoteItem> {
@@ -137,9 +137,9 @@ impl LoopShared {
     // ANCHOR_END: museum_drain
 }
 
-#[cfg(all(test, loom))]
+#[cfg(all(test, aio_loom))]
 pub(crate) mod loom_models {
-    //! Models of the remote queue: run with `RUSTFLAGS="--cfg loom" cargo test --lib loom`.
+    //! Models of the remote queue: run with `RUSTFLAGS="--cfg aio_loom" cargo test --lib loom`.
 
     use super::*;
     use loom::sync::Notify;

@@ -2,24 +2,26 @@
 //!
 //! Every type that another thread can touch (the remote queue, the waker's "scheduled"
 //! flag, the one-shot channel's slot) is imported from here rather than from
-//! `std::sync`. Under `cfg(loom)` they are loom's checked versions, so the loom models
-//! (`RUSTFLAGS="--cfg loom" cargo test --lib loom`) explore every interleaving of the
-//! real code; otherwise they are std's, at no cost.
+//! `std::sync`. Under `cfg(aio_loom)` they are loom's checked versions, so the loom models
+//! (`RUSTFLAGS="--cfg aio_loom" cargo test --lib loom`) explore every interleaving of the
+//! real code; otherwise they are std's, at no cost. The flag is `aio_loom`, not the
+//! usual `loom`: some dependencies (smol's `concurrent-queue`, used by the benchmarks)
+//! switch on `cfg(loom)` too, and would then need loom themselves.
 
-#[cfg(not(loom))]
+#[cfg(not(aio_loom))]
 pub(crate) use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
-#[cfg(not(loom))]
+#[cfg(not(aio_loom))]
 pub(crate) use std::sync::{Arc, Mutex, MutexGuard};
 
-#[cfg(loom)]
+#[cfg(aio_loom)]
 pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU8, Ordering};
-#[cfg(loom)]
+#[cfg(aio_loom)]
 pub(crate) use loom::sync::{Arc, Mutex, MutexGuard};
 
 /// Thread-local storage that the model checker can see (each loom thread gets its own).
-#[cfg(loom)]
+#[cfg(aio_loom)]
 pub(crate) use loom::thread_local;
-#[cfg(not(loom))]
+#[cfg(not(aio_loom))]
 pub(crate) use std::thread_local;
 
 /// Tasks are counted with std's `Arc` even under loom: `std::task::Waker` can only be
@@ -33,16 +35,16 @@ pub(crate) use std::sync::atomic::AtomicU64 as IdCounter;
 
 /// An `UnsafeCell` whose every access goes through a closure, as loom's does, so that
 /// under loom the checker sees each read and write and reports unsynchronised ones.
-#[cfg(loom)]
+#[cfg(aio_loom)]
 pub(crate) use loom::cell::UnsafeCell;
 
 /// An `UnsafeCell` with loom's `with_mut` shape (std version; add `with` when a reader
 /// needs it).
-#[cfg(not(loom))]
+#[cfg(not(aio_loom))]
 #[derive(Debug)]
 pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
 
-#[cfg(not(loom))]
+#[cfg(not(aio_loom))]
 impl<T> UnsafeCell<T> {
     /// Wraps `value`.
     pub(crate) const fn new(value: T) -> UnsafeCell<T> {

@@ -41,9 +41,9 @@ impl<F: Future + 'static> Wake for TaskCell<F> {
     }
 }
 
-#[cfg(all(test, loom))]
+#[cfg(all(test, aio_loom))]
 mod loom_models {
-    //! The waker's cross-thread path: run with `RUSTFLAGS="--cfg loom" cargo test --lib loom`.
+    //! The waker's cross-thread path: run with `RUSTFLAGS="--cfg aio_loom" cargo test --lib loom`.
 
     use crate::remote::RemoteItem;
     use crate::remote::loom_models::modelled_loop;
