@@ -13,7 +13,6 @@ use crate::server::{Server, create_server};
 use crate::transport::{Protocol, Transport};
 use crate::unix::{create_unix_connection, create_unix_server};
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
 use std::fmt;
 use std::future::poll_fn;
 use std::io;
@@ -71,6 +70,45 @@ impl From<io::Error> for StreamError {
     }
 }
 
+/// A byte buffer that is filled at the back and read from the front: one contiguous
+/// `Vec` and a read offset, so reads and searches are plain slice operations (no
+/// byte-by-byte copying, as a `VecDeque<u8>` would need). The read part is dropped
+/// when it is more than half the buffer.
+#[derive(Default)]
+struct ByteBuffer {
+    bytes: Vec<u8>,
+    start: usize,
+}
+
+impl ByteBuffer {
+    fn len(&self) -> usize {
+        self.bytes.len() - self.start
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[self.start..]
+    }
+
+    fn extend(&mut self, data: &[u8]) {
+        self.bytes.extend_from_slice(data);
+    }
+
+    /// Removes and returns the first `n` bytes.
+    fn take(&mut self, n: usize) -> Vec<u8> {
+        let n = n.min(self.len());
+        let taken = self.bytes[self.start..self.start + n].to_vec();
+        self.start += n;
+        if self.start == self.bytes.len() {
+            self.bytes.clear();
+            self.start = 0;
+        } else if self.start > self.bytes.len() / 2 {
+            self.bytes.drain(..self.start);
+            self.start = 0;
+        }
+        taken
+    }
+}
+
 /// The reading half of a connection: a buffer that the transport fills.
 #[derive(Clone)]
 pub struct StreamReader {
@@ -78,7 +116,7 @@ pub struct StreamReader {
 }
 
 struct ReaderInner {
-    buffer: RefCell<VecDeque<u8>>,
+    buffer: RefCell<ByteBuffer>,
     limit: usize,
     eof: Cell<bool>,
     /// The error that ended the connection, kept so that every later read reports it.
@@ -144,7 +182,7 @@ impl StreamReader {
     /// once the buffer is back under the limit.
     fn consume(&self, n: usize) -> Vec<u8> {
         let inner = &*self.inner;
-        let taken: Vec<u8> = inner.buffer.borrow_mut().drain(..n).collect();
+        let taken = inner.buffer.borrow_mut().take(n);
         if inner.paused.get()
             && inner.buffer.borrow().len() <= inner.limit
             && let Some(transport) = inner.transport.borrow().as_ref()
@@ -232,7 +270,7 @@ impl StreamReader {
         loop {
             let (found, buffered) = {
                 let buffer = self.inner.buffer.borrow();
-                let bytes = buffer.iter().copied().skip(searched_from).collect::<Vec<u8>>();
+                let bytes = &buffer.as_slice()[searched_from.min(buffer.len())..];
                 let found = bytes.windows(separator.len()).position(|window| window == separator);
                 (found.map(|at| searched_from + at), buffer.len())
             };
@@ -263,7 +301,7 @@ impl StreamReader {
             Ok(line) => Ok(line),
             Err(StreamError::IncompleteRead { partial, .. }) => Ok(partial),
             Err(StreamError::LimitOverrun { consumed }) => {
-                let newline = self.inner.buffer.borrow().iter().position(|byte| *byte == b'\n');
+                let newline = self.inner.buffer.borrow().as_slice().iter().position(|byte| *byte == b'\n');
                 match newline {
                     Some(at) => drop(self.consume(at + 1)),
                     None => drop(self.consume(self.inner.buffer.borrow().len())),
@@ -276,7 +314,7 @@ impl StreamReader {
 
     /// Whether the stream ended and the buffer is empty.
     pub fn at_eof(&self) -> bool {
-        self.inner.eof.get() && self.inner.buffer.borrow().is_empty()
+        self.inner.eof.get() && self.inner.buffer.borrow().len() == 0
     }
 
     /// The lines of the stream, as a `futures_core::Stream`.

@@ -1,0 +1,435 @@
+//! TCP echo throughput, uvloop's setup: 10 connections, one request in flight on each,
+//! messages of 1, 10 and 100 KiB, `TCP_NODELAY`. The same load generator (one thread,
+//! a hand-written mio loop) drives every server in turn:
+//!
+//! - aio streams and aio protocols;
+//! - tokio (`current_thread`) and smol (`LocalExecutor`);
+//! - Python asyncio streams and protocols, and uvloop (installed with pip if missing;
+//!   skipped with a message if that fails);
+//! - a bare hand-written mio loop with no runtime: the floor.
+//!
+//! ```sh
+//! cargo bench --bench echo            # 3 s per measurement
+//! cargo bench --bench echo -- --quick # 1 s per measurement
+//! ```
+//!
+//! It prints requests per second, aio's ratios, and how busy the generator was (if it
+//! were near 100%, the generator, not the server, would be the bottleneck), and writes
+//! the table to `book/generated/echo.md`.
+
+use mio::net::{TcpListener, TcpStream};
+use mio::{Events, Interest, Poll, Token};
+use std::io::{ErrorKind, Read, Write};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const CONNECTIONS: usize = 10;
+const SIZES: [usize; 3] = [1024, 10 * 1024, 100 * 1024];
+
+// ---------------------------------------------------------------- servers in threads
+
+/// Starts `serve` on a thread of its own; it must report its port through the sender.
+fn on_thread(serve: impl FnOnce(mpsc::Sender<u16>) + Send + 'static) -> u16 {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || serve(tx));
+    rx.recv_timeout(Duration::from_secs(30)).expect("the server starts")
+}
+
+fn aio_streams() -> u16 {
+    on_thread(|port| {
+        aio::run(async move {
+            let server = aio::start_server(
+                |reader: aio::StreamReader, writer: aio::StreamWriter| async move {
+                    loop {
+                        match reader.read(64 * 1024).await {
+                            Ok(data) if !data.is_empty() => {
+                                if writer.write(&data).is_err() || writer.drain().await.is_err() {
+                                    break;
+                                }
+                            }
+                            _ => break,
+                        }
+                    }
+                    writer.close();
+                },
+                "127.0.0.1",
+                0,
+            )
+            .await
+            .unwrap();
+            port.send(server.port()).unwrap();
+            server.serve_forever().await;
+        })
+        .unwrap();
+    })
+}
+
+struct AioEcho(Option<aio::Transport>);
+
+impl aio::Protocol for AioEcho {
+    fn connection_made(&mut self, transport: aio::Transport) {
+        self.0 = Some(transport);
+    }
+    fn data_received(&mut self, data: &[u8]) {
+        let _ = self.0.as_ref().unwrap().write(data);
+    }
+}
+
+fn aio_protocol() -> u16 {
+    on_thread(|port| {
+        aio::run(async move {
+            let server = aio::create_server(|| AioEcho(None), "127.0.0.1", 0).await.unwrap();
+            port.send(server.port()).unwrap();
+            server.serve_forever().await;
+        })
+        .unwrap();
+    })
+}
+
+fn tokio_server() -> u16 {
+    on_thread(|port| {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            port.send(listener.local_addr().unwrap().port()).unwrap();
+            loop {
+                let (mut socket, _) = listener.accept().await.unwrap();
+                socket.set_nodelay(true).unwrap();
+                tokio::spawn(async move {
+                    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                    let mut buffer = vec![0u8; 64 * 1024];
+                    loop {
+                        match socket.read(&mut buffer).await {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => {
+                                if socket.write_all(&buffer[..n]).await.is_err() {
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+        });
+    })
+}
+
+fn smol_server() -> u16 {
+    on_thread(|port| {
+        let executor = std::rc::Rc::new(smol::LocalExecutor::new());
+        let ex = executor.clone();
+        smol::block_on(executor.run(async move {
+            let listener = smol::Async::<std::net::TcpListener>::bind(([127, 0, 0, 1], 0)).unwrap();
+            port.send(listener.get_ref().local_addr().unwrap().port()).unwrap();
+            loop {
+                let (mut socket, _) = listener.accept().await.unwrap();
+                socket.get_ref().set_nodelay(true).unwrap();
+                ex.spawn(async move {
+                    use smol::io::{AsyncReadExt, AsyncWriteExt};
+                    let mut buffer = vec![0u8; 64 * 1024];
+                    loop {
+                        match socket.read(&mut buffer).await {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => {
+                                if socket.write_all(&buffer[..n]).await.is_err() {
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                })
+                .detach();
+            }
+        }));
+    })
+}
+
+/// The floor: a hand-written mio loop, no runtime, no tasks, no wakers.
+fn bare_mio() -> u16 {
+    on_thread(|port| {
+        let mut poll = Poll::new().unwrap();
+        let mut listener = TcpListener::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        port.send(listener.local_addr().unwrap().port()).unwrap();
+        poll.registry().register(&mut listener, Token(usize::MAX), Interest::READABLE).unwrap();
+        let mut connections: Vec<Option<(TcpStream, Vec<u8>)>> = Vec::new();
+        let mut events = Events::with_capacity(256);
+        let mut buffer = vec![0u8; 64 * 1024];
+        loop {
+            poll.poll(&mut events, None).unwrap();
+            for event in &events {
+                if event.token() == Token(usize::MAX) {
+                    while let Ok((mut stream, _)) = listener.accept() {
+                        stream.set_nodelay(true).unwrap();
+                        let token = Token(connections.len());
+                        poll.registry().register(&mut stream, token, Interest::READABLE | Interest::WRITABLE).unwrap();
+                        connections.push(Some((stream, Vec::new())));
+                    }
+                    continue;
+                }
+                let slot = &mut connections[event.token().0];
+                let Some((stream, pending)) = slot.as_mut() else { continue };
+                let mut closed = false;
+                // Flush what is pending, then read and echo until WouldBlock.
+                loop {
+                    while !pending.is_empty() {
+                        match stream.write(pending) {
+                            Ok(n) => {
+                                pending.drain(..n);
+                            }
+                            Err(error) if error.kind() == ErrorKind::WouldBlock => break,
+                            Err(_) => {
+                                closed = true;
+                                break;
+                            }
+                        }
+                    }
+                    if !pending.is_empty() || closed {
+                        break;
+                    }
+                    match stream.read(&mut buffer) {
+                        Ok(0) => {
+                            closed = true;
+                            break;
+                        }
+                        Ok(n) => pending.extend_from_slice(&buffer[..n]),
+                        Err(error) if error.kind() == ErrorKind::WouldBlock => break,
+                        Err(_) => {
+                            closed = true;
+                            break;
+                        }
+                    }
+                }
+                if closed {
+                    *slot = None;
+                }
+            }
+        }
+    })
+}
+
+// ---------------------------------------------------------------- Python servers
+
+const PYTHON_SERVER: &str = r#"
+import asyncio, sys
+style = sys.argv[1]
+if style == 'uvloop':
+    import uvloop
+class Echo(asyncio.Protocol):
+    def connection_made(self, transport):
+        self.transport = transport
+    def data_received(self, data):
+        self.transport.write(data)
+async def handle(reader, writer):
+    while True:
+        data = await reader.read(65536)
+        if not data:
+            break
+        writer.write(data)
+        await writer.drain()
+    writer.close()
+async def main():
+    loop = asyncio.get_running_loop()
+    if style == 'streams':
+        server = await asyncio.start_server(handle, '127.0.0.1', 0)
+    else:
+        server = await loop.create_server(Echo, '127.0.0.1', 0)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    await asyncio.sleep(3600)
+if style == 'uvloop':
+    uvloop.run(main())
+else:
+    asyncio.run(main())
+"#;
+
+/// Starts a Python server; returns it with its port, or why it could not start.
+fn python_server(style: &str) -> Result<(Child, u16), String> {
+    let mut child = Command::new("python3")
+        .args(["-c", PYTHON_SERVER, style])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|error| format!("python3 could not start: {error}"))?;
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.as_mut().unwrap()), &mut line)
+        .map_err(|error| error.to_string())?;
+    match line.trim().parse() {
+        Ok(port) => Ok((child, port)),
+        Err(_) => {
+            let _ = child.kill();
+            let mut stderr = String::new();
+            let _ = std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr);
+            Err(stderr.lines().last().unwrap_or("no output").to_owned())
+        }
+    }
+}
+
+/// Makes sure uvloop can be imported, installing it with pip if it is missing.
+fn ensure_uvloop() -> Result<(), String> {
+    let importable = || Command::new("python3").args(["-c", "import uvloop"]).status().is_ok_and(|s| s.success());
+    if importable() {
+        return Ok(());
+    }
+    let _ = Command::new("python3").args(["-m", "pip", "install", "--quiet", "uvloop"]).status();
+    if importable() { Ok(()) } else { Err("uvloop is not installed and `pip install uvloop` failed".to_owned()) }
+}
+
+// ---------------------------------------------------------------- the load generator
+
+struct Load {
+    requests_per_second: f64,
+    busy: f64,
+}
+
+/// Drives `CONNECTIONS` connections to `port` for `duration`, each with one message of
+/// `size` bytes in flight, and counts the round trips.
+fn generate(port: u16, size: usize, duration: Duration) -> Load {
+    let address: SocketAddr = ([127, 0, 0, 1], port).into();
+    let mut poll = Poll::new().unwrap();
+    let message = vec![b'x'; size];
+    struct Client {
+        stream: TcpStream,
+        sent: usize,
+        received: usize,
+    }
+    let mut clients: Vec<Client> = (0..CONNECTIONS)
+        .map(|n| {
+            let std_stream = std::net::TcpStream::connect(address).unwrap();
+            std_stream.set_nodelay(true).unwrap();
+            std_stream.set_nonblocking(true).unwrap();
+            let mut stream = TcpStream::from_std(std_stream);
+            poll.registry().register(&mut stream, Token(n), Interest::READABLE | Interest::WRITABLE).unwrap();
+            Client { stream, sent: 0, received: 0 }
+        })
+        .collect();
+    let mut events = Events::with_capacity(64);
+    let mut buffer = vec![0u8; 128 * 1024];
+    let mut completed = 0u64;
+    let mut waiting = Duration::ZERO;
+    let start = Instant::now();
+    while start.elapsed() < duration {
+        let before = Instant::now();
+        poll.poll(&mut events, Some(Duration::from_millis(100))).unwrap();
+        waiting += before.elapsed();
+        for event in &events {
+            let client = &mut clients[event.token().0];
+            loop {
+                let mut progressed = false;
+                while client.sent < size {
+                    match client.stream.write(&message[client.sent..]) {
+                        Ok(n) => {
+                            client.sent += n;
+                            progressed = true;
+                        }
+                        Err(error) if error.kind() == ErrorKind::WouldBlock => break,
+                        Err(error) => panic!("the server failed: {error}"),
+                    }
+                }
+                match client.stream.read(&mut buffer) {
+                    Ok(0) => panic!("the server closed the connection"),
+                    Ok(n) => {
+                        client.received += n;
+                        progressed = true;
+                        if client.received >= size {
+                            completed += 1;
+                            client.sent = 0;
+                            client.received = 0;
+                        }
+                    }
+                    Err(error) if error.kind() == ErrorKind::WouldBlock => {}
+                    Err(error) => panic!("the server failed: {error}"),
+                }
+                if !progressed {
+                    break;
+                }
+            }
+        }
+    }
+    let elapsed = start.elapsed();
+    Load {
+        requests_per_second: completed as f64 / elapsed.as_secs_f64(),
+        busy: 1.0 - waiting.as_secs_f64() / elapsed.as_secs_f64(),
+    }
+}
+
+// ---------------------------------------------------------------- report
+
+fn main() {
+    let quick = std::env::args().any(|arg| arg == "--quick");
+    let duration = if quick { Duration::from_secs(1) } else { Duration::from_secs(3) };
+    let mut children = Vec::new();
+    let mut servers: Vec<(String, Result<u16, String>)> = vec![
+        ("aio streams".into(), Ok(aio_streams())),
+        ("aio protocol".into(), Ok(aio_protocol())),
+        ("tokio current_thread".into(), Ok(tokio_server())),
+        ("smol LocalExecutor".into(), Ok(smol_server())),
+        ("bare mio loop (floor)".into(), Ok(bare_mio())),
+    ];
+    for (name, style) in [("Python asyncio streams", "streams"), ("Python asyncio protocol", "protocol")] {
+        servers.push((name.into(), python_server(style).map(|(child, port)| {
+            children.push(child);
+            port
+        })));
+    }
+    let uvloop = ensure_uvloop().and_then(|()| python_server("uvloop"));
+    servers.push(("uvloop protocol".into(), uvloop.map(|(child, port)| {
+        children.push(child);
+        port
+    })));
+
+    let mut results: Vec<(String, Vec<Option<Load>>)> = Vec::new();
+    for (name, port) in &servers {
+        let loads = match port {
+            Ok(port) => SIZES.iter().map(|size| Some(generate(*port, *size, duration))).collect(),
+            Err(reason) => {
+                println!("{name}: skipped: {reason}");
+                SIZES.iter().map(|_| None).collect()
+            }
+        };
+        results.push((name.clone(), loads));
+    }
+    for child in &mut children {
+        let _ = child.kill();
+    }
+
+    let aio_rps: Vec<Option<f64>> =
+        results[0].1.iter().map(|load| load.as_ref().map(|load| load.requests_per_second)).collect();
+    let mut table = String::from("| server | 1 KiB req/s | 10 KiB req/s | 100 KiB req/s | aio streams ÷ this (1/10/100 KiB) | generator busy |\n|---|---:|---:|---:|---:|---:|\n");
+    for (name, loads) in &results {
+        let cell = |load: &Option<Load>| load.as_ref().map_or("skipped".to_owned(), |load| format!("{:.0}", load.requests_per_second));
+        let ratios: Vec<String> = loads
+            .iter()
+            .zip(&aio_rps)
+            .map(|(load, aio)| match (load, aio) {
+                (Some(load), Some(aio)) => format!("{:.2}", aio / load.requests_per_second),
+                _ => "–".to_owned(),
+            })
+            .collect();
+        let busy = loads
+            .iter()
+            .flatten()
+            .map(|load| load.busy)
+            .fold(None, |most: Option<f64>, busy| Some(most.map_or(busy, |most| most.max(busy))));
+        let row = format!(
+            "| {name} | {} | {} | {} | {} | {} |\n",
+            cell(&loads[0]),
+            cell(&loads[1]),
+            cell(&loads[2]),
+            ratios.join(" / "),
+            busy.map_or("–".to_owned(), |busy| format!("{:.0}%", busy * 100.0)),
+        );
+        print!("{row}");
+        table.push_str(&row);
+    }
+    let header = format!(
+        "{CONNECTIONS} connections, one request in flight on each, {} s per measurement{}; ratios above 1 mean aio streams is faster. Generated by `cargo bench --bench echo{}`.\n\n",
+        duration.as_secs(),
+        if quick { " (quick mode)" } else { "" },
+        if quick { " -- --quick" } else { "" },
+    );
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("book/generated/echo.md");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, header + &table).unwrap();
+    println!("\nwritten to {}", path.display());
+}
