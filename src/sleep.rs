@@ -5,7 +5,7 @@
 //! the loop for a timer whose callback wakes the sleeping task. Dropping a `Sleep` cancels
 //! its timer. `sleep(Duration::ZERO)` skips the timer and just yields for one tick.
 
-use crate::handle::TimerHandle;
+use crate::ready_queue::Callback;
 use crate::logging;
 use crate::running;
 use std::cell::{Cell, RefCell};
@@ -15,11 +15,34 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-/// What the timer callback and the sleeping future share.
+/// The sleep's timer: both the entry in the loop's timer queue and the state the
+/// sleeping future looks at, in one allocation. Ringing it wakes the sleeper.
 #[derive(Default)]
 struct Alarm {
     rung: Cell<bool>,
+    cancelled: Cell<bool>,
     waker: RefCell<Option<Waker>>,
+}
+
+impl Callback for Alarm {
+    fn run(&self) {
+        if self.cancelled.get() {
+            return;
+        }
+        self.rung.set(true);
+        if let Some(waker) = self.waker.take() {
+            waker.wake();
+        }
+    }
+
+    fn cancel(&self) {
+        self.cancelled.set(true);
+        self.waker.take();
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancelled.get()
+    }
 }
 
 enum SleepState {
@@ -28,7 +51,7 @@ enum SleepState {
     /// `sleep(ZERO)` yielded once and is ready on its next poll.
     Yielded,
     /// A timer is scheduled.
-    Waiting { timer: TimerHandle, alarm: Rc<Alarm> },
+    Waiting { alarm: Rc<Alarm> },
     /// The deadline passed.
     Done,
 }
@@ -93,33 +116,23 @@ impl Future for Sleep {
             Deadline::After(delay) => event_loop.time().saturating_add(delay),
             Deadline::At(deadline) => deadline,
         };
-        let alarm = Rc::new(Alarm { rung: Cell::new(false), waker: RefCell::new(Some(cx.waker().clone())) });
-        let ring = Rc::clone(&alarm);
-        let scheduled = event_loop.call_at(when, move || {
-            ring.rung.set(true);
-            if let Some(waker) = ring.waker.take() {
-                waker.wake();
-            }
-        });
-        match scheduled {
-            Ok(timer) => {
-                self.state = SleepState::Waiting { timer, alarm };
-                Poll::Pending
-            }
-            Err(error) => {
-                logging::error!("aio.sleep", "could not schedule the sleep's timer: {error}");
-                self.state = SleepState::Done;
-                Poll::Ready(())
-            }
+        if event_loop.is_closed() {
+            logging::error!("aio.sleep", "a Sleep was polled on a closed loop; it completes at once");
+            self.state = SleepState::Done;
+            return Poll::Ready(());
         }
+        let alarm = Rc::new(Alarm { waker: RefCell::new(Some(cx.waker().clone())), ..Alarm::default() });
+        event_loop.inner().timers.insert(when, alarm.clone());
+        self.state = SleepState::Waiting { alarm };
+        Poll::Pending
     }
 }
 // ANCHOR_END: sleep_poll
 
 impl Drop for Sleep {
     fn drop(&mut self) {
-        if let SleepState::Waiting { timer, .. } = &self.state {
-            timer.cancel();
+        if let SleepState::Waiting { alarm } = &self.state {
+            alarm.cancel();
         }
     }
 }
