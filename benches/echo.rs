@@ -163,7 +163,9 @@ fn bare_mio() -> u16 {
                     while let Ok((mut stream, _)) = listener.accept() {
                         stream.set_nodelay(true).unwrap();
                         let token = Token(connections.len());
-                        poll.registry().register(&mut stream, token, Interest::READABLE | Interest::WRITABLE).unwrap();
+                        poll.registry()
+                            .register(&mut stream, token, Interest::READABLE | Interest::WRITABLE)
+                            .unwrap();
                         connections.push(Some((stream, Vec::new())));
                     }
                     continue;
@@ -267,12 +269,17 @@ fn python_server(style: &str) -> Result<(Child, u16), String> {
 
 /// Makes sure uvloop can be imported, installing it with pip if it is missing.
 fn ensure_uvloop() -> Result<(), String> {
-    let importable = || Command::new("python3").args(["-c", "import uvloop"]).status().is_ok_and(|s| s.success());
+    let importable =
+        || Command::new("python3").args(["-c", "import uvloop"]).status().is_ok_and(|s| s.success());
     if importable() {
         return Ok(());
     }
     let _ = Command::new("python3").args(["-m", "pip", "install", "--quiet", "uvloop"]).status();
-    if importable() { Ok(()) } else { Err("uvloop is not installed and `pip install uvloop` failed".to_owned()) }
+    if importable() {
+        Ok(())
+    } else {
+        Err("uvloop is not installed and `pip install uvloop` failed".to_owned())
+    }
 }
 
 // ---------------------------------------------------------------- the load generator
@@ -367,16 +374,22 @@ fn main() {
         ("bare mio loop (floor)".into(), Ok(bare_mio())),
     ];
     for (name, style) in [("Python asyncio streams", "streams"), ("Python asyncio protocol", "protocol")] {
-        servers.push((name.into(), python_server(style).map(|(child, port)| {
-            children.push(child);
-            port
-        })));
+        servers.push((
+            name.into(),
+            python_server(style).map(|(child, port)| {
+                children.push(child);
+                port
+            }),
+        ));
     }
     let uvloop = ensure_uvloop().and_then(|()| python_server("uvloop"));
-    servers.push(("uvloop protocol".into(), uvloop.map(|(child, port)| {
-        children.push(child);
-        port
-    })));
+    servers.push((
+        "uvloop protocol".into(),
+        uvloop.map(|(child, port)| {
+            children.push(child);
+            port
+        }),
+    ));
 
     let mut results: Vec<(String, Vec<Option<Load>>)> = Vec::new();
     for (name, port) in &servers {
@@ -395,9 +408,13 @@ fn main() {
 
     let aio_rps: Vec<Option<f64>> =
         results[0].1.iter().map(|load| load.as_ref().map(|load| load.requests_per_second)).collect();
-    let mut table = String::from("| server | 1 KiB req/s | 10 KiB req/s | 100 KiB req/s | aio streams ÷ this (1/10/100 KiB) | generator busy |\n|---|---:|---:|---:|---:|---:|\n");
+    let mut table = String::from(
+        "| server | 1 KiB req/s | 10 KiB req/s | 100 KiB req/s | aio streams ÷ this (1/10/100 KiB) | generator busy |\n|---|---:|---:|---:|---:|---:|\n",
+    );
     for (name, loads) in &results {
-        let cell = |load: &Option<Load>| load.as_ref().map_or("skipped".to_owned(), |load| format!("{:.0}", load.requests_per_second));
+        let cell = |load: &Option<Load>| {
+            load.as_ref().map_or("skipped".to_owned(), |load| format!("{:.0}", load.requests_per_second))
+        };
         let ratios: Vec<String> = loads
             .iter()
             .zip(&aio_rps)

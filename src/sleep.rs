@@ -5,8 +5,8 @@
 //! the loop for a timer whose callback wakes the sleeping task. Dropping a `Sleep` cancels
 //! its timer. `sleep(Duration::ZERO)` skips the timer and just yields for one tick.
 
-use crate::ready_queue::Callback;
 use crate::logging;
+use crate::ready_queue::Callback;
 use crate::running;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
