@@ -1,0 +1,168 @@
+//! What chapters 7 and 8 test the same way (each includes this file with `#[path]`): an
+//! echo server and client run as separate processes on a free port, against each other
+//! and against CPython's asyncio.
+
+#![allow(dead_code)] // each test binary uses a different part
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+/// Kills a child process when the test ends, however it ends.
+pub struct Running(pub Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Replaces IP addresses and port numbers, the only values that change between runs.
+pub fn redact(output: &str) -> String {
+    let mut out = String::new();
+    for line in output.lines() {
+        let words: Vec<String> = line.split(' ').map(redact_word).collect();
+        out.push_str(&words.join(" "));
+        out.push('\n');
+    }
+    out.replace("port [number]", "port [port]")
+}
+
+fn redact_word(word: &str) -> String {
+    // `EchoServer_127.0.0.1_54321:` style names: redact the address and the port.
+    if let Some((name, rest)) = word.split_once('_')
+        && let Some((address, port)) = rest.rsplit_once('_')
+        && address.parse::<std::net::IpAddr>().is_ok()
+    {
+        let suffix = port.trim_start_matches(|c: char| c.is_ascii_digit());
+        return format!("{name}_[address]_[port]{suffix}");
+    }
+    if word.parse::<std::net::IpAddr>().is_ok() {
+        return "[address]".to_owned();
+    }
+    if !word.is_empty() && word.chars().all(|c| c.is_ascii_digit()) {
+        return "[number]".to_owned();
+    }
+    word.to_owned()
+}
+
+/// Runs the server binary on a free port and the client binary against it; returns
+/// their redacted outputs (server, client). The server's output ends at its last word
+/// for the connection, `<name>: closing`.
+pub fn converse(server: &str, client: &str) -> (String, String) {
+    let mut server = Running(
+        Command::new(server).args(["localhost", "0"]).stdout(Stdio::piped()).spawn().expect("server starts"),
+    );
+    let (lines_tx, lines_rx) = mpsc::channel();
+    let stdout = server.0.stdout.take().expect("piped");
+    thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let first = lines_rx.recv_timeout(Duration::from_secs(30)).expect("the server says where it listens");
+    let port = first.rsplit(' ').next().expect("a port").to_owned();
+    let client = Command::new(client).args(["localhost", &port]).output().expect("client runs");
+    assert!(client.status.success(), "client failed: {}", String::from_utf8_lossy(&client.stderr));
+    let mut server_lines = vec![first];
+    while !server_lines.last().is_some_and(|line| line.ends_with(": closing")) {
+        let line =
+            lines_rx.recv_timeout(Duration::from_secs(30)).expect("the server finishes the conversation");
+        server_lines.push(line);
+    }
+    drop(server);
+    (redact(&(server_lines.join("\n") + "\n")), redact(&String::from_utf8(client.stdout).expect("UTF-8")))
+}
+
+/// Runs a chapter's default binary (both sides in one process) and checks its output
+/// holds each of `expected`.
+pub fn default_binary_says(any_binary: &str, expected: &[&str]) {
+    let binary = std::path::Path::new(any_binary).with_file_name(env!("CARGO_PKG_NAME"));
+    let output = Command::new(binary).output().expect("runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    for expected in expected {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
+
+/// A bad port argument gives a clear error.
+pub fn bad_port_is_a_clear_error(client: &str) {
+    let output = Command::new(client).args(["localhost", "not-a-port"]).output().expect("runs");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("the port must be a number"));
+}
+
+/// An asyncio echo server built from a protocol; it prints its port first.
+const PYTHON_SERVER: &str = r#"
+import asyncio
+class Echo(asyncio.Protocol):
+    def connection_made(self, transport):
+        self.transport = transport
+    def data_received(self, data):
+        self.transport.write(data)
+    def eof_received(self):
+        self.transport.write_eof()
+async def main():
+    server = await asyncio.get_running_loop().create_server(Echo, '127.0.0.1', 0)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    await asyncio.sleep(30)
+asyncio.run(main())
+"#;
+
+/// An asyncio echo client built from a protocol: sends three parts and EOF, prints
+/// what comes back.
+const PYTHON_CLIENT: &str = r#"
+import asyncio, sys
+class Client(asyncio.Protocol):
+    def __init__(self, done):
+        self.done, self.got = done, b''
+    def connection_made(self, transport):
+        for part in [b'This is the message. ', b'It will be sent ', b'in parts.']:
+            transport.write(part)
+        transport.write_eof()
+    def data_received(self, data):
+        self.got += data
+    def connection_lost(self, exc):
+        print(self.got.decode())
+        self.done.set_result(True)
+async def main(port):
+    loop = asyncio.get_running_loop()
+    done = loop.create_future()
+    await loop.create_connection(lambda: Client(done), '127.0.0.1', port)
+    await done
+asyncio.run(main(int(sys.argv[1])))
+"#;
+
+fn first_line(child: &mut Child) -> String {
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().expect("piped")).read_line(&mut line).expect("a first line");
+    line.trim().to_owned()
+}
+
+/// Runs the client binary against a Python echo server; returns its output.
+pub fn client_against_python(client: &str) -> String {
+    let mut server = Running(
+        Command::new("python3").args(["-c", PYTHON_SERVER]).stdout(Stdio::piped()).spawn().expect("python3"),
+    );
+    let port = first_line(&mut server.0);
+    let output = Command::new(client).args(["127.0.0.1", &port]).output().expect("client runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+/// Runs a Python echo client against the server binary, and checks the echo.
+pub fn python_client_against(server: &str) {
+    let mut server = Running(
+        Command::new(server).args(["127.0.0.1", "0"]).stdout(Stdio::piped()).spawn().expect("server"),
+    );
+    let port = first_line(&mut server.0).rsplit(' ').next().expect("a port").to_owned();
+    let output = Command::new("python3").args(["-c", PYTHON_CLIENT, &port]).output().expect("python3");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "This is the message. It will be sent in parts.\n");
+}
