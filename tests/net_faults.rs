@@ -467,3 +467,52 @@ fn a_writer_dropped_without_close_closes_its_connection_and_says_so() {
     assert!(log.records().iter().any(|(_, message)| message.contains("without close()")));
     event_loop.close().unwrap();
 }
+
+/// Half-closes first: says hello, sends EOF, and keeps reading until the client's EOF.
+struct HalfClosesFirst {
+    transport: Option<Transport>,
+    heard: Rc<RefCell<Vec<u8>>>,
+}
+
+impl Protocol for HalfClosesFirst {
+    fn connection_made(&mut self, transport: Transport) {
+        transport.write(b"hello, and that is all from me").unwrap();
+        transport.write_eof();
+        self.transport = Some(transport);
+    }
+    fn data_received(&mut self, data: &[u8]) {
+        self.heard.borrow_mut().extend_from_slice(data);
+    }
+    fn eof_received(&mut self) -> bool {
+        false // both sides are done now
+    }
+}
+
+#[test]
+fn the_server_half_closes_first_and_still_hears_the_client() {
+    let event_loop = real_loop();
+    let heard: Rc<RefCell<Vec<u8>>> = Rc::default();
+    let h = heard.clone();
+    let received = event_loop
+        .run_until_complete(async move {
+            let server = aio::create_server(
+                move || HalfClosesFirst { transport: None, heard: h.clone() },
+                "127.0.0.1",
+                0,
+            )
+            .await
+            .unwrap();
+            let (reader, writer) = aio::open_connection("127.0.0.1", server.port()).await.unwrap();
+            let received = reader.read_to_end().await.unwrap(); // the server's EOF
+            writer.write(b"but I still have something to say").unwrap(); // our side is open
+            writer.write_eof();
+            aio::sleep(Duration::from_millis(50)).await;
+            writer.close();
+            server.close();
+            received
+        })
+        .unwrap();
+    assert_eq!(received, b"hello, and that is all from me");
+    assert_eq!(*heard.borrow(), b"but I still have something to say");
+    event_loop.close().unwrap();
+}
