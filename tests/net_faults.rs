@@ -516,3 +516,64 @@ fn the_server_half_closes_first_and_still_hears_the_client() {
     assert_eq!(*heard.borrow(), b"but I still have something to say");
     event_loop.close().unwrap();
 }
+
+#[test]
+fn pause_reading_holds_data_received_until_resume_and_abort_drops_unsent_data() {
+    struct Pausable {
+        transport: Option<Transport>,
+        log: Recorder,
+    }
+    impl Protocol for Pausable {
+        fn connection_made(&mut self, transport: Transport) {
+            transport.pause_reading();
+            assert!(!transport.is_reading());
+            self.transport = Some(transport);
+        }
+        fn data_received(&mut self, data: &[u8]) {
+            self.log.push(format!("data {}", data.len()));
+        }
+        fn eof_received(&mut self) -> bool {
+            self.log.push("eof");
+            false
+        }
+    }
+    let event_loop = real_loop();
+    let log = Recorder::default();
+    let l = log.clone();
+    event_loop
+        .run_until_complete(async move {
+            let (transport, _) = {
+                let server = aio::start_server(
+                    |_reader: aio::StreamReader, writer: aio::StreamWriter| async move {
+                        writer.write(b"twelve bytes").unwrap();
+                        writer.write_eof();
+                        aio::sleep(Duration::from_millis(100)).await;
+                        writer.close();
+                    },
+                    "127.0.0.1",
+                    0,
+                )
+                .await
+                .unwrap();
+                let port = server.port();
+                let pair =
+                    aio::create_connection(Pausable { transport: None, log: l.clone() }, "127.0.0.1", port)
+                        .await
+                        .unwrap();
+                server.close();
+                pair
+            };
+            aio::sleep(Duration::from_millis(30)).await;
+            assert!(l.events().is_empty(), "nothing is delivered while reading is paused");
+            transport.resume_reading();
+            aio::sleep(Duration::from_millis(30)).await;
+            assert_eq!(l.events(), ["data 12", "eof"]);
+            // abort: unsent data is dropped, and the transport is closing at once.
+            transport.abort();
+            assert!(transport.is_closing());
+            assert_eq!(transport.get_write_buffer_size(), 0);
+        })
+        .unwrap();
+    assert_eq!(log.events(), ["data 12", "eof"]);
+    event_loop.close().unwrap();
+}
