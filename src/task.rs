@@ -281,7 +281,7 @@ impl<F: Future + 'static> TaskCell<F> {
     }
 
     // ANCHOR: complete
-    /// Records the outcome, wakes the awaiting handle and schedules done-callbacks.
+    /// Records the outcome, wakes everyone awaiting the task and schedules done-callbacks.
     fn complete(&self, local: &TaskLocal<F>, outcome: Result<F::Output, TaskError>) {
         let (awaiters, callbacks, unwanted) = {
             let mut meta = local.meta.borrow_mut();
