@@ -74,19 +74,29 @@ impl IoState {
     }
 
     /// Records an event and collects the wakers to wake.
-    fn on_event(&self, event: &mio::event::Event, to_wake: &mut Vec<Waker>) {
+    fn on_event(&self, ready: u8, to_wake: &mut Vec<Waker>) {
         self.tick.set(self.tick.get() + 1);
-        let mut ready = 0;
-        if event.is_readable() || event.is_read_closed() || event.is_error() {
-            ready |= READABLE;
+        if ready & READABLE != 0 {
             to_wake.extend(self.reader.take());
         }
-        if event.is_writable() || event.is_write_closed() || event.is_error() {
-            ready |= WRITABLE;
+        if ready & WRITABLE != 0 {
             to_wake.extend(self.writer.take());
         }
         self.readiness.set(self.readiness.get() | ready);
     }
+}
+
+/// The readiness bits an event reports. Closed and error count as ready: the next
+/// system call will say what happened, instead of the task waiting forever.
+fn readiness_of(event: &mio::event::Event) -> u8 {
+    let mut ready = 0;
+    if event.is_readable() || event.is_read_closed() || event.is_error() {
+        ready |= READABLE;
+    }
+    if event.is_writable() || event.is_write_closed() || event.is_error() {
+        ready |= WRITABLE;
+    }
+    ready
 }
 // ANCHOR_END: io_state
 
@@ -106,14 +116,7 @@ struct Slot {
 // ANCHOR: dispatch
 impl IoDriver for Reactor {
     fn dispatch(&self, event: &mio::event::Event, to_wake: &mut Vec<Waker>) {
-        let (index, generation) = split_token(event.token());
-        let slots = self.slots.borrow();
-        match slots.get(index) {
-            Some(Slot { generation: current, state: Some(state) }) if *current == generation => {
-                state.on_event(event, to_wake);
-            }
-            _ => {} // a stale event, for a source that has been deregistered
-        }
+        self.dispatch_ready(event.token(), readiness_of(event), to_wake);
     }
 
     fn as_any(&self) -> &dyn std::any::Any {
@@ -121,6 +124,20 @@ impl IoDriver for Reactor {
     }
 }
 // ANCHOR_END: dispatch
+
+impl Reactor {
+    /// Records readiness for the source behind `token`, unless the token is stale.
+    fn dispatch_ready(&self, token: mio::Token, ready: u8, to_wake: &mut Vec<Waker>) {
+        let (index, generation) = split_token(token);
+        let slots = self.slots.borrow();
+        match slots.get(index) {
+            Some(Slot { generation: current, state: Some(state) }) if *current == generation => {
+                state.on_event(ready, to_wake);
+            }
+            _ => {} // a stale event, for a source that has been deregistered
+        }
+    }
+}
 
 fn make_token(index: usize, generation: u32) -> mio::Token {
     mio::Token((index << 24) | (generation as usize & 0xFF_FFFF))
@@ -238,3 +255,68 @@ impl<S: mio::event::Source> Drop for IoSource<S> {
     }
 }
 // ANCHOR_END: io_source
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::task::Wake;
+
+    struct CountWakes(std::sync::atomic::AtomicUsize);
+
+    impl Wake for CountWakes {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    fn counting_waker() -> (Waker, Arc<CountWakes>) {
+        let count = Arc::new(CountWakes(std::sync::atomic::AtomicUsize::new(0)));
+        (Waker::from(count.clone()), count)
+    }
+
+    #[test]
+    fn an_edge_between_would_block_and_clearing_is_not_lost() {
+        let state = IoState::default();
+        let (waker, _) = counting_waker();
+        let mut cx = Context::from_waker(&waker);
+        state.on_event(READABLE, &mut Vec::new());
+        let Poll::Ready(seen) = state.poll_ready(Direction::Read, &mut cx) else { panic!("ready") };
+        // The system call says WouldBlock, but before readiness is cleared a new edge
+        // arrives: clearing with the old tick must leave the source ready.
+        state.on_event(READABLE, &mut Vec::new());
+        state.clear_ready(Direction::Read, seen);
+        assert!(state.poll_ready(Direction::Read, &mut cx).is_ready(), "the new edge survived");
+        // With no new edge, clearing works and the next poll waits.
+        let Poll::Ready(seen) = state.poll_ready(Direction::Read, &mut cx) else { panic!("ready") };
+        state.clear_ready(Direction::Read, seen);
+        assert!(state.poll_ready(Direction::Read, &mut cx).is_pending());
+    }
+
+    #[test]
+    fn events_wake_the_waiting_direction_only() {
+        let state = IoState::default();
+        let (reader, reads) = counting_waker();
+        let (writer, writes) = counting_waker();
+        assert!(state.poll_ready(Direction::Read, &mut Context::from_waker(&reader)).is_pending());
+        assert!(state.poll_ready(Direction::Write, &mut Context::from_waker(&writer)).is_pending());
+        let mut to_wake = Vec::new();
+        state.on_event(WRITABLE, &mut to_wake);
+        to_wake.into_iter().for_each(Waker::wake);
+        assert_eq!(reads.0.load(std::sync::atomic::Ordering::SeqCst), 0);
+        assert_eq!(writes.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn an_event_for_a_reused_slot_with_an_old_generation_is_dropped() {
+        let reactor = Reactor::default();
+        let state = Rc::new(IoState::default());
+        reactor.slots.borrow_mut().push(Slot { generation: 2, state: Some(Rc::clone(&state)) });
+        let mut to_wake = Vec::new();
+        reactor.dispatch_ready(make_token(0, 1), READABLE, &mut to_wake); // stale
+        assert_eq!(state.readiness.get(), 0, "the old source's event did not touch the new one");
+        reactor.dispatch_ready(make_token(0, 2), READABLE, &mut to_wake);
+        assert_eq!(state.readiness.get(), READABLE);
+        reactor.dispatch_ready(make_token(7, 2), READABLE, &mut to_wake); // no such slot
+    }
+}
