@@ -171,7 +171,13 @@ impl DatagramTransport {
         let _end = EndOnDrop(self.clone());
         let mut buffer = vec![0u8; 64 * 1024];
         poll_fn(|cx| {
-            self.inner.driver.replace(Some(cx.waker().clone()));
+            // The driver's waker changes only if the task is moved; skip the clone
+            // (an atomic increment) on every other poll of this hot loop.
+            let mut driver = self.inner.driver.borrow_mut();
+            if !driver.as_ref().is_some_and(|waker| waker.will_wake(cx.waker())) {
+                *driver = Some(cx.waker().clone());
+            }
+            drop(driver);
             loop {
                 if self.inner.closing.get() && self.inner.unsent.borrow().is_empty() {
                     return Poll::Ready(()); // closed, with every queued datagram sent

@@ -277,17 +277,7 @@ impl EventLoop {
             return Ok(());
         }
         logging::debug!("aio.event_loop", "closing loop {}", self.id());
-        drop(self.inner.shared.close());
-        self.inner.ready.clear();
-        self.inner.timers.clear();
-        let tasks = std::mem::take(&mut *self.inner.tasks.borrow_mut());
-        for task in tasks.values() {
-            task.abandon();
-        }
-        drop(tasks);
-        // Dropping futures can queue more work (a destructor wakes another task).
-        self.inner.ready.clear();
-        self.inner.timers.clear();
+        self.inner.release_everything();
         Ok(())
     }
 
@@ -460,14 +450,27 @@ impl Drop for LoopInner {
                 "unclosed event loop {} was dropped; call close() (aio::run does it for you)",
                 self.shared.loop_id
             );
-            drop(self.shared.close());
-            self.ready.clear();
-            self.timers.clear();
-            let tasks = std::mem::take(self.tasks.get_mut());
-            for task in tasks.values() {
-                task.abandon();
-            }
+            self.release_everything();
         }
+    }
+}
+
+impl LoopInner {
+    /// Refuses remote work and drops every callback, timer and task the loop holds,
+    /// running the tasks' destructors here, on the loop's thread (`close`, and the drop
+    /// of a loop nobody closed).
+    fn release_everything(&self) {
+        drop(self.shared.close());
+        self.ready.clear();
+        self.timers.clear();
+        let tasks = std::mem::take(&mut *self.tasks.borrow_mut());
+        for task in tasks.values() {
+            task.abandon();
+        }
+        drop(tasks);
+        // Dropping futures can queue more work (a destructor wakes another task).
+        self.ready.clear();
+        self.timers.clear();
     }
 }
 

@@ -30,6 +30,15 @@ pub enum Child<T> {
     Taken,
 }
 
+impl<T> Child<T> {
+    /// Cancels the child if it is still running.
+    pub fn cancel(&mut self) {
+        if let Child::Running(task) = self {
+            task.cancel();
+        }
+    }
+}
+
 impl<T: 'static> Child<T> {
     /// Spawns `future` on the running loop.
     #[track_caller]
@@ -79,13 +88,6 @@ impl<T: 'static> Child<T> {
                 Err(Error::Task(TaskError::ResultTaken))
             }
             Child::Taken => Err(Error::Task(TaskError::ResultTaken)),
-        }
-    }
-
-    /// Cancels the child if it is still running.
-    pub fn cancel(&mut self) {
-        if let Child::Running(task) = self {
-            task.cancel();
         }
     }
 
@@ -273,11 +275,7 @@ impl<T: 'static> Future for GatherSettled<T> {
 impl<T> Drop for GatherSettled<T> {
     fn drop(&mut self) {
         if !self.finished {
-            for child in &mut self.children {
-                if let Child::Running(task) = child {
-                    task.cancel();
-                }
-            }
+            self.children.iter_mut().for_each(Child::cancel);
         }
     }
 }

@@ -279,7 +279,13 @@ impl Transport {
         let _lose_on_cancel = LoseOnDrop(self.clone());
         let mut chunk = vec![0u8; 64 * 1024];
         poll_fn(|cx| {
-            self.inner.driver.replace(Some(cx.waker().clone()));
+            // The driver's waker changes only if the task is moved; skip the clone
+            // (an atomic increment) on every other poll of this hot loop.
+            let mut driver = self.inner.driver.borrow_mut();
+            if !driver.as_ref().is_some_and(|waker| waker.will_wake(cx.waker())) {
+                *driver = Some(cx.waker().clone());
+            }
+            drop(driver);
             loop {
                 self.tell_flow_news();
                 if let Some(outcome) = self.read_step(cx, &mut chunk) {
