@@ -1,11 +1,11 @@
-//! TCP echo throughput, uvloop's setup: 10 connections, one request in flight on each,
-//! messages of 1, 10 and 100 KiB, `TCP_NODELAY`. The same load generator (one thread,
-//! a hand-written mio loop) drives every server in turn:
+//! TCP echo throughput, uvloop's setup: 10 connections, one request in flight
+//! on each, messages of 1, 10 and 100 KiB, `TCP_NODELAY`. The same load
+//! generator (one thread, a hand-written mio loop) drives every server in turn:
 //!
 //! - aio streams and aio protocols;
 //! - tokio (`current_thread`) and smol (`LocalExecutor`);
-//! - Python asyncio streams and protocols, and uvloop (installed with pip if missing;
-//!   skipped with a message if that fails);
+//! - - Python asyncio streams and protocols, and uvloop (installed with pip if
+//!   missing; skipped with a message if that fails);
 //! - a bare hand-written mio loop with no runtime: the floor.
 //!
 //! ```sh
@@ -13,9 +13,9 @@
 //! cargo bench --bench echo -- --quick # 1 s per measurement
 //! ```
 //!
-//! It prints requests per second, aio's ratios, and how busy the generator was (if it
-//! were near 100%, the generator, not the server, would be the bottleneck), and writes
-//! the table to `book/generated/echo.md`.
+//! It prints requests per second, aio's ratios, and how busy the generator was
+//! (if it were near 100%, the generator, not the server, would be the
+//! bottleneck), and writes the table to `book/generated/echo.md`.
 
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token};
@@ -28,9 +28,11 @@ use std::time::{Duration, Instant};
 const CONNECTIONS: usize = 10;
 const SIZES: [usize; 3] = [1024, 10 * 1024, 100 * 1024];
 
-// ---------------------------------------------------------------- servers in threads
+// ---------------------------------------------------------------- servers in
+// threads
 
-/// Starts `serve` on a thread of its own; it must report its port through the sender.
+/// Starts `serve` on a thread of its own; it must report its port through the
+/// sender.
 fn on_thread(serve: impl FnOnce(mpsc::Sender<u16>) + Send + 'static) -> u16 {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || serve(tx));
@@ -80,7 +82,9 @@ impl aio::Protocol for AioEcho {
 fn aio_protocol() -> u16 {
     on_thread(|port| {
         aio::run(async move {
-            let server = aio::create_server(|| AioEcho(None), "127.0.0.1", 0).await.unwrap();
+            let server = aio::create_server(|| AioEcho(None), "127.0.0.1", 0)
+                .await
+                .unwrap();
             port.send(server.port()).unwrap();
             server.serve_forever().await;
         })
@@ -90,9 +94,13 @@ fn aio_protocol() -> u16 {
 
 fn tokio_server() -> u16 {
     on_thread(|port| {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let listener =
+                tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             port.send(listener.local_addr().unwrap().port()).unwrap();
             loop {
                 let (mut socket, _) = listener.accept().await.unwrap();
@@ -104,7 +112,8 @@ fn tokio_server() -> u16 {
                         match socket.read(&mut buffer).await {
                             Ok(0) | Err(_) => break,
                             Ok(n) => {
-                                if socket.write_all(&buffer[..n]).await.is_err() {
+                                if socket.write_all(&buffer[..n]).await.is_err()
+                                {
                                     break;
                                 }
                             }
@@ -121,7 +130,9 @@ fn smol_server() -> u16 {
         let executor = std::rc::Rc::new(smol::LocalExecutor::new());
         let ex = executor.clone();
         smol::block_on(executor.run(async move {
-            let listener = smol::Async::<std::net::TcpListener>::bind(([127, 0, 0, 1], 0)).unwrap();
+            let listener =
+                smol::Async::<std::net::TcpListener>::bind(([127, 0, 0, 1], 0))
+                    .unwrap();
             port.send(listener.get_ref().local_addr().unwrap().port()).unwrap();
             loop {
                 let (mut socket, _) = listener.accept().await.unwrap();
@@ -133,7 +144,8 @@ fn smol_server() -> u16 {
                         match socket.read(&mut buffer).await {
                             Ok(0) | Err(_) => break,
                             Ok(n) => {
-                                if socket.write_all(&buffer[..n]).await.is_err() {
+                                if socket.write_all(&buffer[..n]).await.is_err()
+                                {
                                     break;
                                 }
                             }
@@ -150,9 +162,12 @@ fn smol_server() -> u16 {
 fn bare_mio() -> u16 {
     on_thread(|port| {
         let mut poll = Poll::new().unwrap();
-        let mut listener = TcpListener::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let mut listener =
+            TcpListener::bind("127.0.0.1:0".parse().unwrap()).unwrap();
         port.send(listener.local_addr().unwrap().port()).unwrap();
-        poll.registry().register(&mut listener, Token(usize::MAX), Interest::READABLE).unwrap();
+        poll.registry()
+            .register(&mut listener, Token(usize::MAX), Interest::READABLE)
+            .unwrap();
         let mut connections: Vec<Option<(TcpStream, Vec<u8>)>> = Vec::new();
         let mut events = Events::with_capacity(256);
         let mut buffer = vec![0u8; 64 * 1024];
@@ -164,7 +179,11 @@ fn bare_mio() -> u16 {
                         stream.set_nodelay(true).unwrap();
                         let token = Token(connections.len());
                         poll.registry()
-                            .register(&mut stream, token, Interest::READABLE | Interest::WRITABLE)
+                            .register(
+                                &mut stream,
+                                token,
+                                Interest::READABLE | Interest::WRITABLE,
+                            )
                             .unwrap();
                         connections.push(Some((stream, Vec::new())));
                     }
@@ -180,7 +199,11 @@ fn bare_mio() -> u16 {
                             Ok(n) => {
                                 pending.drain(..n);
                             }
-                            Err(error) if error.kind() == ErrorKind::WouldBlock => break,
+                            Err(error)
+                                if error.kind() == ErrorKind::WouldBlock =>
+                            {
+                                break;
+                            }
                             Err(_) => {
                                 closed = true;
                                 break;
@@ -196,7 +219,9 @@ fn bare_mio() -> u16 {
                             break;
                         }
                         Ok(n) => pending.extend_from_slice(&buffer[..n]),
-                        Err(error) if error.kind() == ErrorKind::WouldBlock => break,
+                        Err(error) if error.kind() == ErrorKind::WouldBlock => {
+                            break;
+                        }
                         Err(_) => {
                             closed = true;
                             break;
@@ -211,7 +236,8 @@ fn bare_mio() -> u16 {
     })
 }
 
-// ---------------------------------------------------------------- Python servers
+// ---------------------------------------------------------------- Python
+// servers
 
 const PYTHON_SERVER: &str = r#"
 import asyncio, sys
@@ -254,14 +280,20 @@ fn python_server(style: &str) -> Result<(Child, u16), String> {
         .spawn()
         .map_err(|error| format!("python3 could not start: {error}"))?;
     let mut line = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.as_mut().unwrap()), &mut line)
-        .map_err(|error| error.to_string())?;
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
+        &mut line,
+    )
+    .map_err(|error| error.to_string())?;
     match line.trim().parse() {
         Ok(port) => Ok((child, port)),
         Err(_) => {
             let _ = child.kill();
             let mut stderr = String::new();
-            let _ = std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr);
+            let _ = std::io::Read::read_to_string(
+                child.stderr.as_mut().unwrap(),
+                &mut stderr,
+            );
             Err(stderr.lines().last().unwrap_or("no output").to_owned())
         }
     }
@@ -269,28 +301,36 @@ fn python_server(style: &str) -> Result<(Child, u16), String> {
 
 /// Makes sure uvloop can be imported, installing it with pip if it is missing.
 fn ensure_uvloop() -> Result<(), String> {
-    let importable =
-        || Command::new("python3").args(["-c", "import uvloop"]).status().is_ok_and(|s| s.success());
+    let importable = || {
+        Command::new("python3")
+            .args(["-c", "import uvloop"])
+            .status()
+            .is_ok_and(|s| s.success())
+    };
     if importable() {
         return Ok(());
     }
-    let _ = Command::new("python3").args(["-m", "pip", "install", "--quiet", "uvloop"]).status();
+    let _ = Command::new("python3")
+        .args(["-m", "pip", "install", "--quiet", "uvloop"])
+        .status();
     if importable() {
         Ok(())
     } else {
-        Err("uvloop is not installed and `pip install uvloop` failed".to_owned())
+        Err("uvloop is not installed and `pip install uvloop` failed"
+            .to_owned())
     }
 }
 
-// ---------------------------------------------------------------- the load generator
+// ---------------------------------------------------------------- the load
+// generator
 
 struct Load {
     requests_per_second: f64,
     busy: f64,
 }
 
-/// Drives `CONNECTIONS` connections to `port` for `duration`, each with one message of
-/// `size` bytes in flight, and counts the round trips.
+/// Drives `CONNECTIONS` connections to `port` for `duration`, each with one
+/// message of `size` bytes in flight, and counts the round trips.
 fn generate(port: u16, size: usize, duration: Duration) -> Load {
     let address: SocketAddr = ([127, 0, 0, 1], port).into();
     let mut poll = Poll::new().unwrap();
@@ -306,7 +346,13 @@ fn generate(port: u16, size: usize, duration: Duration) -> Load {
             std_stream.set_nodelay(true).unwrap();
             std_stream.set_nonblocking(true).unwrap();
             let mut stream = TcpStream::from_std(std_stream);
-            poll.registry().register(&mut stream, Token(n), Interest::READABLE | Interest::WRITABLE).unwrap();
+            poll.registry()
+                .register(
+                    &mut stream,
+                    Token(n),
+                    Interest::READABLE | Interest::WRITABLE,
+                )
+                .unwrap();
             Client { stream, sent: 0, received: 0 }
         })
         .collect();
@@ -329,7 +375,9 @@ fn generate(port: u16, size: usize, duration: Duration) -> Load {
                             client.sent += n;
                             progressed = true;
                         }
-                        Err(error) if error.kind() == ErrorKind::WouldBlock => break,
+                        Err(error) if error.kind() == ErrorKind::WouldBlock => {
+                            break;
+                        }
                         Err(error) => panic!("the server failed: {error}"),
                     }
                 }
@@ -364,7 +412,8 @@ fn generate(port: u16, size: usize, duration: Duration) -> Load {
 
 fn main() {
     let quick = std::env::args().any(|arg| arg == "--quick");
-    let duration = if quick { Duration::from_secs(1) } else { Duration::from_secs(3) };
+    let duration =
+        if quick { Duration::from_secs(1) } else { Duration::from_secs(3) };
     let mut children = Vec::new();
     let mut servers: Vec<(String, Result<u16, String>)> = vec![
         ("aio streams".into(), Ok(aio_streams())),
@@ -373,7 +422,10 @@ fn main() {
         ("smol LocalExecutor".into(), Ok(smol_server())),
         ("bare mio loop (floor)".into(), Ok(bare_mio())),
     ];
-    for (name, style) in [("Python asyncio streams", "streams"), ("Python asyncio protocol", "protocol")] {
+    for (name, style) in [
+        ("Python asyncio streams", "streams"),
+        ("Python asyncio protocol", "protocol"),
+    ] {
         servers.push((
             name.into(),
             python_server(style).map(|(child, port)| {
@@ -394,7 +446,10 @@ fn main() {
     let mut results: Vec<(String, Vec<Option<Load>>)> = Vec::new();
     for (name, port) in &servers {
         let loads = match port {
-            Ok(port) => SIZES.iter().map(|size| Some(generate(*port, *size, duration))).collect(),
+            Ok(port) => SIZES
+                .iter()
+                .map(|size| Some(generate(*port, *size, duration)))
+                .collect(),
             Err(reason) => {
                 println!("{name}: skipped: {reason}");
                 SIZES.iter().map(|_| None).collect()
@@ -406,35 +461,46 @@ fn main() {
         let _ = child.kill();
     }
 
-    let aio_rps: Vec<Option<f64>> =
-        results[0].1.iter().map(|load| load.as_ref().map(|load| load.requests_per_second)).collect();
+    let aio_rps: Vec<Option<f64>> = results[0]
+        .1
+        .iter()
+        .map(|load| load.as_ref().map(|load| load.requests_per_second))
+        .collect();
     let mut table = String::from(
         "| server | 1 KiB req/s | 10 KiB req/s | 100 KiB req/s | aio streams ÷ this (1/10/100 KiB) | generator busy |\n|---|---:|---:|---:|---:|---:|\n",
     );
     for (name, loads) in &results {
         let cell = |load: &Option<Load>| {
-            load.as_ref().map_or("skipped".to_owned(), |load| format!("{:.0}", load.requests_per_second))
+            load.as_ref().map_or("skipped".to_owned(), |load| {
+                format!("{:.0}", load.requests_per_second)
+            })
         };
         let ratios: Vec<String> = loads
             .iter()
             .zip(&aio_rps)
             .map(|(load, aio)| match (load, aio) {
-                (Some(load), Some(aio)) => format!("{:.2}", aio / load.requests_per_second),
+                (Some(load), Some(aio)) => {
+                    format!("{:.2}", aio / load.requests_per_second)
+                }
                 _ => "–".to_owned(),
             })
             .collect();
-        let busy = loads
-            .iter()
-            .flatten()
-            .map(|load| load.busy)
-            .fold(None, |most: Option<f64>, busy| Some(most.map_or(busy, |most| most.max(busy))));
+        let busy = loads.iter().flatten().map(|load| load.busy).fold(
+            None,
+            |most: Option<f64>, busy| {
+                Some(most.map_or(busy, |most| most.max(busy)))
+            },
+        );
         let row = format!(
             "| {name} | {} | {} | {} | {} | {} |\n",
             cell(&loads[0]),
             cell(&loads[1]),
             cell(&loads[2]),
             ratios.join(" / "),
-            busy.map_or("–".to_owned(), |busy| format!("{:.0}%", busy * 100.0)),
+            busy.map_or("–".to_owned(), |busy| format!(
+                "{:.0}%",
+                busy * 100.0
+            )),
         );
         print!("{row}");
         table.push_str(&row);
@@ -445,7 +511,8 @@ fn main() {
         if quick { " (quick mode)" } else { "" },
         if quick { " -- --quick" } else { "" },
     );
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("book/generated/echo.md");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("book/generated/echo.md");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, header + &table).unwrap();
     println!("\nwritten to {}", path.display());

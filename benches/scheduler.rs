@@ -1,6 +1,7 @@
-//! Scheduler and timer workloads, side by side: aio, tokio's `current_thread` runtime,
-//! and smol's `LocalExecutor`, in one run. Prints each workload's median time and
-//! aio's ratio to each peer, and writes the table to `book/generated/scheduler.md`.
+//! Scheduler and timer workloads, side by side: aio, tokio's `current_thread`
+//! runtime, and smol's `LocalExecutor`, in one run. Prints each workload's
+//! median time and aio's ratio to each peer, and writes the table to
+//! `book/generated/scheduler.md`.
 //!
 //! ```sh
 //! cargo bench --bench scheduler            # the full suite
@@ -65,8 +66,13 @@ const QUICK: Sizes = Sizes {
 mod on_aio {
     use super::*;
 
-    pub fn block_on<T: 'static>(future: impl Future<Output = T> + 'static) -> T {
-        let event_loop = aio::EventLoop::builder().clock(aio::ClockKind::Real).build().unwrap();
+    pub fn block_on<T: 'static>(
+        future: impl Future<Output = T> + 'static,
+    ) -> T {
+        let event_loop = aio::EventLoop::builder()
+            .clock(aio::ClockKind::Real)
+            .build()
+            .unwrap();
         let output = event_loop.run_until_complete(future).unwrap();
         event_loop.close().unwrap();
         output
@@ -74,7 +80,8 @@ mod on_aio {
 
     pub fn spawn_many(n: usize) {
         block_on(async move {
-            let tasks: Vec<_> = (0..n).map(|i| aio::spawn(async move { i }).unwrap()).collect();
+            let tasks: Vec<_> =
+                (0..n).map(|i| aio::spawn(async move { i }).unwrap()).collect();
             for task in tasks {
                 task.await.unwrap();
             }
@@ -133,7 +140,10 @@ mod on_aio {
 
     pub fn timers(deadlines: Rc<Vec<Duration>>) {
         block_on(async move {
-            let tasks: Vec<_> = deadlines.iter().map(|d| aio::spawn(aio::sleep(*d)).unwrap()).collect();
+            let tasks: Vec<_> = deadlines
+                .iter()
+                .map(|d| aio::spawn(aio::sleep(*d)).unwrap())
+                .collect();
             for task in tasks {
                 task.await.unwrap();
             }
@@ -143,9 +153,14 @@ mod on_aio {
     pub fn timeouts(n: usize) {
         block_on(async move {
             for _ in 0..n {
-                // The inner future yields once, so the timeout is really armed, then
-                // completes, so the timeout is cancelled.
-                aio::wait_for(aio::sleep(Duration::ZERO), Duration::from_secs(1)).await.unwrap();
+                // The inner future yields once, so the timeout is really armed,
+                // then completes, so the timeout is cancelled.
+                aio::wait_for(
+                    aio::sleep(Duration::ZERO),
+                    Duration::from_secs(1),
+                )
+                .await
+                .unwrap();
             }
         });
     }
@@ -176,13 +191,17 @@ mod on_tokio {
     use super::*;
 
     pub fn block_on<T>(future: impl Future<Output = T>) -> T {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         runtime.block_on(future)
     }
 
     pub fn spawn_many(n: usize) {
         block_on(async move {
-            let tasks: Vec<_> = (0..n).map(|i| tokio::spawn(async move { i })).collect();
+            let tasks: Vec<_> =
+                (0..n).map(|i| tokio::spawn(async move { i })).collect();
             for task in tasks {
                 task.await.unwrap();
             }
@@ -238,7 +257,10 @@ mod on_tokio {
 
     pub fn timers(deadlines: Rc<Vec<Duration>>) {
         block_on(async move {
-            let tasks: Vec<_> = deadlines.iter().map(|d| tokio::spawn(tokio::time::sleep(*d))).collect();
+            let tasks: Vec<_> = deadlines
+                .iter()
+                .map(|d| tokio::spawn(tokio::time::sleep(*d)))
+                .collect();
             for task in tasks {
                 task.await.unwrap();
             }
@@ -248,15 +270,22 @@ mod on_tokio {
     pub fn timeouts(n: usize) {
         block_on(async move {
             for _ in 0..n {
-                tokio::time::timeout(Duration::from_secs(1), tokio::task::yield_now()).await.unwrap();
+                tokio::time::timeout(
+                    Duration::from_secs(1),
+                    tokio::task::yield_now(),
+                )
+                .await
+                .unwrap();
             }
         });
     }
 
     pub fn queue_round_trips(n: usize) {
         block_on(async move {
-            let (request_tx, mut request_rx) = tokio::sync::mpsc::channel::<usize>(1);
-            let (reply_tx, mut reply_rx) = tokio::sync::mpsc::channel::<usize>(1);
+            let (request_tx, mut request_rx) =
+                tokio::sync::mpsc::channel::<usize>(1);
+            let (reply_tx, mut reply_rx) =
+                tokio::sync::mpsc::channel::<usize>(1);
             tokio::spawn(async move {
                 for _ in 0..n {
                     let request = request_rx.recv().await.unwrap();
@@ -285,7 +314,8 @@ mod on_smol {
         let executor = Rc::new(smol::LocalExecutor::new());
         let ex = executor.clone();
         smol::block_on(executor.run(async move {
-            let tasks: Vec<_> = (0..n).map(|i| ex.spawn(async move { i })).collect();
+            let tasks: Vec<_> =
+                (0..n).map(|i| ex.spawn(async move { i })).collect();
             for task in tasks {
                 task.await;
             }
@@ -330,12 +360,17 @@ mod on_smol {
     }
 
     pub fn chained_spawn(depth: usize) {
-        fn link(ex: Rc<smol::LocalExecutor<'static>>, remaining: usize, done: smol::channel::Sender<()>) {
+        fn link(
+            ex: Rc<smol::LocalExecutor<'static>>,
+            remaining: usize,
+            done: smol::channel::Sender<()>,
+        ) {
             if remaining == 0 {
                 done.try_send(()).unwrap();
             } else {
                 let next = ex.clone();
-                ex.spawn(async move { link(next, remaining - 1, done) }).detach();
+                ex.spawn(async move { link(next, remaining - 1, done) })
+                    .detach();
             }
         }
         let executor = Rc::new(smol::LocalExecutor::new());
@@ -421,7 +456,11 @@ fn median(runs: usize, mut work: impl FnMut()) -> Duration {
 
 fn format_time(duration: Duration) -> String {
     let micros = duration.as_secs_f64() * 1e6;
-    if micros >= 10_000.0 { format!("{:.1} ms", micros / 1000.0) } else { format!("{micros:.0} µs") }
+    if micros >= 10_000.0 {
+        format!("{:.1} ms", micros / 1000.0)
+    } else {
+        format!("{micros:.0} µs")
+    }
 }
 
 fn main() {
@@ -447,9 +486,15 @@ fn main() {
         ),
         (
             format!("yield_many ({} × {})", sizes.yield_tasks, sizes.yields),
-            Box::new(move || on_aio::yield_many(sizes.yield_tasks, sizes.yields)),
-            Box::new(move || on_tokio::yield_many(sizes.yield_tasks, sizes.yields)),
-            Box::new(move || on_smol::yield_many(sizes.yield_tasks, sizes.yields)),
+            Box::new(move || {
+                on_aio::yield_many(sizes.yield_tasks, sizes.yields)
+            }),
+            Box::new(move || {
+                on_tokio::yield_many(sizes.yield_tasks, sizes.yields)
+            }),
+            Box::new(move || {
+                on_smol::yield_many(sizes.yield_tasks, sizes.yields)
+            }),
         ),
         (
             format!("ping_pong ({})", sizes.round_trips),
@@ -505,7 +550,8 @@ fn main() {
         if quick { " (quick mode)" } else { "" },
         if quick { " -- --quick" } else { "" }
     );
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("book/generated/scheduler.md");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("book/generated/scheduler.md");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, header + &table).unwrap();
     println!("\nwritten to {}", path.display());

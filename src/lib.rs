@@ -1,10 +1,10 @@
 //! # aio: asyncio, rebuilt in Rust
 //!
-//! `aio` is a single-threaded, asyncio-style event loop built on [mio]. It is written
-//! chapter by chapter in the book that lives next to it (`book/`), and this file is its
-//! table of contents: every module below belongs to exactly one chapter, and a module
-//! only uses modules of its own chapter or earlier ones (`tests/architecture.rs` checks
-//! this).
+//! `aio` is a single-threaded, asyncio-style event loop built on [mio]. It is
+//! written chapter by chapter in the book that lives next to it (`book/`), and
+//! this file is its table of contents: every module below belongs to exactly
+//! one chapter, and a module only uses modules of its own chapter or earlier
+//! ones (`tests/architecture.rs` checks this).
 //!
 //! ```
 //! let answer = aio::run(async {
@@ -14,104 +14,64 @@
 //! assert_eq!(answer.unwrap(), 42);
 //! ```
 
-// Chapter 1: coroutines, and the loop that drives them.
-mod clock;
-mod error;
-mod event_loop;
-mod logging;
-mod owner_thread;
-mod ready_queue;
-mod remote;
-mod run;
-mod running;
-mod sync;
-mod task;
-mod task_handle;
-mod timers;
-mod waker;
+mod ch01_coroutines;
+mod ch02_scheduling;
+mod ch03_futures;
+mod ch04_tasks;
+mod ch05_control;
+mod ch06_sync;
+mod ch07_protocols;
+mod ch08_streams;
+mod ch13_threads;
+mod ch14_debugging;
 
-// Chapter 2: scheduling calls to regular functions.
-mod handle;
-mod schedule;
-mod sleep;
+pub use ch13_threads::oneshot;
 
-// Chapter 3: producing results asynchronously.
-mod promise;
+pub use ch01_coroutines::clock::ClockKind;
+pub use ch01_coroutines::error::{Error, TaskError};
+pub use ch01_coroutines::event_loop::{Builder, EventLoop};
+pub use ch01_coroutines::logging::{Level, LogSink, Record, set_log_sink};
+pub use ch01_coroutines::remote::RemoteLoop;
+pub use ch01_coroutines::run::run;
+pub use ch01_coroutines::running::get_running_loop;
+pub use ch01_coroutines::task::{Task, spawn};
+pub use ch02_scheduling::handle::{Handle, TimerHandle};
+pub use ch02_scheduling::sleep::{Sleep, sleep, sleep_until};
+pub use ch03_futures::promise::{
+    Exception, InvalidStateError, Promise, PromiseCallbackId, PromiseError,
+};
+pub use ch04_tasks::task_ref::{
+    DoneCallbackId, TaskRef, Watch, all_tasks, current_task,
+};
 
-// Chapter 4: executing tasks concurrently.
-mod task_ref;
+pub use ch05_control::as_completed::{AsCompleted, as_completed};
+pub use ch05_control::gather::{
+    Child, Children, Gather, GatherSettled, gather, gather_settled,
+};
+pub use ch05_control::shield::{Shield, shield};
+pub use ch05_control::timeouts::{
+    CancelOnDrop, Timeout, TimeoutScope, timeout, timeout_at, wait_for,
+};
+pub use ch05_control::wait::{DoneAndPending, ReturnWhen, Wait, wait};
+pub use ch05_control::waitable::Waitable;
 
-// Chapter 5: composing coroutines with control structures.
-mod as_completed;
-mod gather;
-mod shield;
-mod timeouts;
-mod wait;
-mod waitable;
+pub use ch06_sync::barrier::Barrier;
+pub use ch06_sync::condition::Condition;
+pub use ch06_sync::event::Event;
+pub use ch06_sync::lock::{Lock, LockGuard};
+pub use ch06_sync::queue::{LifoQueue, PriorityQueue, Queue};
+pub use ch06_sync::semaphore::{BoundedSemaphore, Semaphore, SemaphorePermit};
+pub use ch06_sync::sync_error::SyncError;
 
-// Chapter 6: synchronization primitives.
-mod barrier;
-mod condition;
-mod event;
-mod lock;
-mod queue;
-mod semaphore;
-mod sync_error;
-mod waiter;
+pub use ch07_protocols::connect::create_connection;
+pub use ch07_protocols::datagram::{
+    DatagramProtocol, DatagramTransport, create_datagram_endpoint,
+};
+pub use ch07_protocols::server::{Server, create_server};
+pub use ch07_protocols::transport::{DEFAULT_HIGH_WATER, Protocol, Transport};
+pub use ch07_protocols::unix::{create_unix_connection, create_unix_server};
 
-// Chapter 7: asynchronous I/O with protocol class abstractions.
-mod connect;
-mod datagram;
-mod reactor;
-mod server;
-mod socket;
-mod transport;
-mod unix;
-
-// Chapter 8: asynchronous I/O using coroutines and streams.
-mod streams;
-
-// Chapter 13: combining coroutines with threads and processes.
-pub mod oneshot;
-
-// Chapter 14: debugging with asyncio.
-mod bug_museum;
-
-pub use clock::ClockKind;
-pub use error::{Error, TaskError};
-pub use event_loop::{Builder, EventLoop};
-pub use handle::{Handle, TimerHandle};
-pub use logging::{Level, LogSink, Record, set_log_sink};
-pub use promise::{Exception, InvalidStateError, Promise, PromiseCallbackId, PromiseError};
-pub use remote::RemoteLoop;
-pub use run::run;
-pub use running::get_running_loop;
-pub use sleep::{Sleep, sleep, sleep_until};
-pub use task_handle::{Task, spawn};
-pub use task_ref::{DoneCallbackId, TaskRef, Watch, all_tasks, current_task};
-
-pub use as_completed::{AsCompleted, as_completed};
-pub use gather::{Child, Children, Gather, GatherSettled, gather, gather_settled};
-pub use shield::{Shield, shield};
-pub use timeouts::{CancelOnDrop, Timeout, TimeoutScope, timeout, timeout_at, wait_for};
-pub use wait::{DoneAndPending, ReturnWhen, Wait, wait};
-pub use waitable::Waitable;
-
-pub use barrier::Barrier;
-pub use condition::Condition;
-pub use event::Event;
-pub use lock::{Lock, LockGuard};
-pub use queue::{LifoQueue, PriorityQueue, Queue};
-pub use semaphore::{BoundedSemaphore, Semaphore, SemaphorePermit};
-pub use sync_error::SyncError;
-
-pub use connect::create_connection;
-pub use datagram::{DatagramProtocol, DatagramTransport, create_datagram_endpoint};
-pub use server::{Server, create_server};
-pub use transport::{DEFAULT_HIGH_WATER, Protocol, Transport};
-pub use unix::{create_unix_connection, create_unix_server};
-
-pub use streams::{
-    DEFAULT_LIMIT, Lines, StreamError, StreamReader, StreamWriter, open_connection, open_unix_connection,
-    start_server, start_unix_server,
+pub use ch08_streams::streams::{
+    DEFAULT_LIMIT, Lines, StreamError, StreamReader, StreamWriter,
+    open_connection, open_unix_connection, start_server, start_unix_server,
 };

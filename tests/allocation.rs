@@ -1,5 +1,6 @@
-//! One allocation per task: the task's header, its future and its result share one
-//! `Arc`. This binary installs a counting allocator, so it holds this one test only.
+//! One allocation per task: the task's header, its future and its result share
+//! one `Arc`. This binary installs a counting allocator, so it holds this one
+//! test only.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -14,14 +15,15 @@ thread_local! {
     static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
 }
 
-// SAFETY: every call is forwarded unchanged to the system allocator; the counting only
-// touches const-initialised thread-locals, which never allocate.
+// SAFETY: every call is forwarded unchanged to the system allocator; the
+// counting only touches const-initialised thread-locals, which never allocate.
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if COUNTING.try_with(Cell::get).unwrap_or(false) {
             let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
         }
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which we pass on.
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which we
+        // pass on.
         unsafe { System.alloc(layout) }
     }
 
@@ -58,7 +60,8 @@ fn spawning_and_running_a_task_allocates_once() {
             drop(task); // detached: it still runs
         }
     };
-    // Warm up, so the ready queue and the task registry already have their capacity.
+    // Warm up, so the ready queue and the task registry already have their
+    // capacity.
     spawn_all(&event_loop);
     event_loop.run_until_complete(async {}).unwrap();
 
@@ -69,6 +72,10 @@ fn spawning_and_running_a_task_allocates_once() {
         event_loop.run_forever().unwrap();
     });
     assert_eq!(running, 0, "polling tasks to completion allocates nothing");
-    assert_eq!(FINISHED.load(Ordering::Relaxed), 2 * TASKS, "every task ran to completion");
+    assert_eq!(
+        FINISHED.load(Ordering::Relaxed),
+        2 * TASKS,
+        "every task ran to completion"
+    );
     event_loop.close().unwrap();
 }

@@ -1,134 +1,402 @@
 //! The module graph is the table of contents.
 //!
-//! Every runtime module starts with `//! Chapter N (...)`, is listed in `lib.rs` under
-//! that chapter's heading, and uses only modules of its own chapter or earlier ones.
+//! - `src/` holds `lib.rs` and one folder per chapter, `src/chNN_name/`, named
+//!   like the chapter's crate `chapters/NN-name/` and page `book/chNN-name.md`.
+//! - Every module opens with `//! Chapter N (...)`, the chapter of its folder.
+//! - A module uses only modules of its own chapter or earlier ones.
+//! - No two modules use each other, directly or through others: the graph has
+//!   no cycles, inside a chapter either.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-fn src() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The chapter a module's first line declares.
-fn declared_chapter(module: &str) -> Option<u32> {
-    let text = fs::read_to_string(src().join(format!("{module}.rs"))).ok()?;
-    let first = text.lines().next()?;
-    let rest = first.strip_prefix("//! Chapter ")?;
-    rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+/// A module: its chapter folder (`ch01_coroutines`) and file stem (`task`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Module {
+    folder: String,
+    name: String,
 }
 
-/// Modules as `lib.rs` lists them, with the chapter heading they sit under.
-fn modules_in_lib() -> BTreeMap<String, u32> {
-    let lib = fs::read_to_string(src().join("lib.rs")).expect("lib.rs is readable");
-    let mut chapter = None;
-    let mut modules = BTreeMap::new();
-    for line in lib.lines() {
-        if let Some(rest) = line.strip_prefix("// Chapter ") {
-            chapter = rest.split(|c: char| !c.is_ascii_digit()).next().and_then(|n| n.parse().ok());
-        } else if let Some(name) = line
-            .strip_prefix("pub ")
-            .unwrap_or(line)
-            .strip_prefix("mod ")
-            .and_then(|rest| rest.strip_suffix(';'))
-        {
-            let chapter =
-                chapter.unwrap_or_else(|| panic!("lib.rs: `mod {name};` is under no chapter heading"));
-            modules.insert(name.to_owned(), chapter);
+impl Module {
+    fn chapter(&self) -> u32 {
+        chapter_of_folder(&self.folder).expect("folder names start chNN_")
+    }
+
+    fn path(&self) -> PathBuf {
+        root().join("src").join(&self.folder).join(format!("{}.rs", self.name))
+    }
+}
+
+impl std::fmt::Display for Module {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}::{}", self.folder, self.name)
+    }
+}
+
+/// `ch07_protocols` -> 7.
+fn chapter_of_folder(folder: &str) -> Option<u32> {
+    let digits = folder.strip_prefix("ch")?.split('_').next()?;
+    (digits.len() == 2).then(|| digits.parse().ok()).flatten()
+}
+
+fn chapter_folders() -> Vec<String> {
+    let mut folders: Vec<String> = fs::read_dir(root().join("src"))
+        .expect("src is readable")
+        .flatten()
+        .filter(|entry| entry.path().is_dir())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    folders
+}
+
+fn modules() -> Vec<Module> {
+    let mut modules = Vec::new();
+    for folder in chapter_folders() {
+        let dir = root().join("src").join(&folder);
+        for entry in fs::read_dir(&dir).expect("folder is readable").flatten() {
+            let file = entry.file_name().to_string_lossy().into_owned();
+            if let Some(name) = file.strip_suffix(".rs")
+                && name != "mod"
+            {
+                modules
+                    .push(Module { folder: folder.clone(), name: name.into() });
+            }
         }
     }
+    modules.sort();
     modules
 }
 
-/// Which module each name that `lib.rs` re-exports comes from (`Task` -> `task_handle`).
-fn reexports() -> BTreeMap<String, String> {
-    let lib = fs::read_to_string(src().join("lib.rs")).expect("lib.rs is readable");
+/// Which module each name that `lib.rs` re-exports comes from
+/// (`Task` -> `ch01_coroutines::task`).
+fn reexports() -> BTreeMap<String, Module> {
+    let lib = fs::read_to_string(root().join("src/lib.rs")).expect("lib.rs");
     let mut owners = BTreeMap::new();
+    let mut statement = String::new();
     for line in lib.lines() {
-        let Some(rest) = line.strip_prefix("pub use ").and_then(|rest| rest.strip_suffix(';')) else {
+        if line.starts_with("pub use ") || !statement.is_empty() {
+            statement.push_str(line.trim());
+            statement.push(' ');
+        }
+        if !statement.ends_with("; ") {
+            continue;
+        }
+        let text = std::mem::take(&mut statement);
+        let path = text.trim_start_matches("pub use ").trim_end_matches("; ");
+        let mut parts = path.splitn(3, "::");
+        let (Some(folder), Some(name)) = (parts.next(), parts.next()) else {
             continue;
         };
-        let Some((module, names)) = rest.split_once("::") else { continue };
-        for name in names.trim_matches(|c| c == '{' || c == '}').split(',') {
-            owners.insert(name.trim().to_owned(), module.to_owned());
+        let module = Module { folder: folder.into(), name: name.into() };
+        let items = parts.next().unwrap_or(name);
+        for item in items.trim_matches(|c| c == '{' || c == '}').split(',') {
+            let item = item.trim();
+            if !item.is_empty() {
+                owners.insert(item.to_owned(), module.clone());
+            }
         }
     }
     owners
 }
 
-/// The crate paths that a source file's code (not its comments) refers to: the first
-/// segment after `crate::`, for `crate::name` and `crate::{a, b}`.
-fn crate_modules_used(text: &str) -> Vec<String> {
+/// What a path after `crate::` names: a module (`ch01_coroutines::task`), or
+/// a name re-exported at the crate's root (`Task`).
+#[derive(Debug, PartialEq, Eq)]
+enum Used {
+    Module(Module),
+    Root(String),
+}
+
+/// The crate paths that a source file's code (not its comments) uses.
+fn crate_paths_used(text: &str) -> Vec<Used> {
     let code: String = text
         .lines()
         .filter(|line| !line.trim_start().starts_with("//"))
         .map(|line| line.to_owned() + "\n")
         .collect();
+    let ident = |s: &str| {
+        s.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()
+    };
     let mut used = Vec::new();
     let mut rest = code.as_str();
     while let Some(position) = rest.find("crate::") {
         rest = &rest[position + "crate::".len()..];
-        if let Some(group) = rest.strip_prefix('{') {
+        let first: String = ident(rest);
+        if first.is_empty() {
+            continue; // `crate::{...}` at the root: not used in this project
+        }
+        if chapter_of_folder(&first).is_none() {
+            used.push(Used::Root(first));
+            continue;
+        }
+        let after = &rest[first.len()..];
+        let Some(after) = after.strip_prefix("::") else {
+            used.push(Used::Root(first));
+            continue;
+        };
+        if let Some(group) = after.strip_prefix('{') {
             let end = group.find('}').unwrap_or(group.len());
             for item in group[..end].split(',') {
-                let name: String =
-                    item.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-                used.push(name);
+                let name: String = ident(item.trim());
+                if !name.is_empty() {
+                    used.push(Used::Module(Module {
+                        folder: first.clone(),
+                        name,
+                    }));
+                }
             }
         } else {
-            used.push(rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect());
+            let name: String = ident(after);
+            used.push(Used::Module(Module { folder: first, name }));
         }
     }
-    used.retain(|name| !name.is_empty());
     used
 }
 
+/// Every module's uses of other modules, resolved through re-exports.
+fn module_graph() -> (BTreeMap<Module, BTreeSet<Module>>, Vec<String>) {
+    let modules: BTreeSet<Module> = modules().into_iter().collect();
+    let reexports = reexports();
+    let mut graph = BTreeMap::new();
+    let mut problems = Vec::new();
+    for module in &modules {
+        let text =
+            fs::read_to_string(module.path()).expect("module is readable");
+        let mut uses = BTreeSet::new();
+        for used in crate_paths_used(&text) {
+            let target = match used {
+                Used::Module(target) => target,
+                Used::Root(name) => match reexports.get(&name) {
+                    Some(owner) => owner.clone(),
+                    None => {
+                        problems.push(format!(
+                            "{module} uses crate::{name}, which lib.rs does not re-export"
+                        ));
+                        continue;
+                    }
+                },
+            };
+            if !modules.contains(&target) {
+                problems.push(format!(
+                    "{module} uses {target}, which is not a module"
+                ));
+            } else if target != *module {
+                uses.insert(target);
+            }
+        }
+        graph.insert(module.clone(), uses);
+    }
+    (graph, problems)
+}
+
+/// One cycle in `graph`, as the modules along it, if there is any.
+fn find_cycle<N: Ord + Clone>(
+    graph: &BTreeMap<N, BTreeSet<N>>,
+) -> Option<Vec<N>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        Open,
+        Done,
+    }
+    fn visit<N: Ord + Clone>(
+        node: &N,
+        graph: &BTreeMap<N, BTreeSet<N>>,
+        marks: &mut BTreeMap<N, Mark>,
+        path: &mut Vec<N>,
+    ) -> Option<Vec<N>> {
+        match marks.get(node) {
+            Some(Mark::Done) => return None,
+            Some(Mark::Open) => {
+                let start =
+                    path.iter().position(|n| n == node).expect("on path");
+                let mut cycle = path[start..].to_vec();
+                cycle.push(node.clone());
+                return Some(cycle);
+            }
+            None => {}
+        }
+        marks.insert(node.clone(), Mark::Open);
+        path.push(node.clone());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(cycle) = visit(next, graph, marks, path) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        marks.insert(node.clone(), Mark::Done);
+        None
+    }
+    let mut marks = BTreeMap::new();
+    for node in graph.keys() {
+        if let Some(cycle) = visit(node, graph, &mut marks, &mut Vec::new()) {
+            return Some(cycle);
+        }
+    }
+    None
+}
+
 #[test]
-fn every_module_declares_its_chapter_and_lib_agrees() {
-    let modules = modules_in_lib();
-    assert!(modules.len() > 5, "lib.rs lists too few modules: {modules:?}");
-    for (module, listed) in &modules {
-        let declared = declared_chapter(module)
-            .unwrap_or_else(|| panic!("src/{module}.rs must start with `//! Chapter N (...)`"));
-        assert_eq!(
-            declared, *listed,
-            "src/{module}.rs says chapter {declared} but lib.rs lists it under {listed}"
+fn src_is_lib_and_one_folder_per_chapter() {
+    let mut loose = Vec::new();
+    for entry in fs::read_dir(root().join("src")).expect("src").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_dir() {
+            assert!(
+                chapter_of_folder(&name).is_some(),
+                "src/{name}/ is not a chapter folder (src/chNN_name/)"
+            );
+        } else if name != "lib.rs" {
+            loose.push(name);
+        }
+    }
+    assert!(
+        loose.is_empty(),
+        "files at src/'s top belong in a chapter folder: {loose:?}"
+    );
+    let lib = fs::read_to_string(root().join("src/lib.rs")).expect("lib.rs");
+    for folder in chapter_folders() {
+        assert!(
+            lib.lines().any(|line| line == format!("mod {folder};")),
+            "lib.rs must declare `mod {folder};`"
         );
     }
-    for entry in fs::read_dir(src()).expect("src is readable").flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(name) = file_name.strip_suffix(".rs").map(str::to_owned) else { continue };
-        assert!(name == "lib" || modules.contains_key(&name), "src/{name}.rs is not listed in lib.rs");
+}
+
+#[test]
+fn chapter_folders_line_up_with_crates_and_pages() {
+    for folder in chapter_folders() {
+        let number =
+            format!("{:02}", chapter_of_folder(&folder).expect("chapter"));
+        let dashed = folder.replace('_', "-");
+        let crate_name = dashed.trim_start_matches("ch");
+        for entry in
+            fs::read_dir(root().join("chapters")).expect("chapters").flatten()
+        {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(&format!("{number}-")) {
+                assert_eq!(
+                    name, crate_name,
+                    "src/{folder}/ and chapters/{name}/ differ"
+                );
+            }
+        }
+        for entry in fs::read_dir(root().join("book")).expect("book").flatten()
+        {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(&format!("ch{number}-")) {
+                assert_eq!(
+                    name,
+                    format!("{dashed}.md"),
+                    "src/{folder}/ and book/{name} differ"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_module_declares_its_chapter_and_mod_rs_lists_it() {
+    let modules = modules();
+    assert!(modules.len() > 20, "too few modules found: {}", modules.len());
+    for folder in chapter_folders() {
+        let mod_rs = root().join("src").join(&folder).join("mod.rs");
+        let text = fs::read_to_string(&mod_rs)
+            .unwrap_or_else(|_| panic!("src/{folder}/mod.rs is missing"));
+        let chapter = chapter_of_folder(&folder).expect("chapter");
+        assert!(
+            text.starts_with(&format!("//! Chapter {chapter} (")),
+            "src/{folder}/mod.rs must open with its chapter's doc, `//! Chapter {chapter} (...)`"
+        );
+        for module in modules.iter().filter(|module| module.folder == folder) {
+            assert!(
+                text.lines().any(
+                    |line| line.ends_with(&format!("mod {};", module.name))
+                ),
+                "src/{folder}/mod.rs does not declare `mod {};`",
+                module.name
+            );
+        }
+    }
+    for module in &modules {
+        let text = fs::read_to_string(module.path()).expect("module");
+        let chapter = module.chapter();
+        assert!(
+            text.starts_with(&format!("//! Chapter {chapter} (")),
+            "src/{}/{}.rs must open with `//! Chapter {chapter} (...)`: what it does",
+            module.folder,
+            module.name
+        );
     }
 }
 
 #[test]
 fn no_module_uses_a_later_chapter() {
-    let modules = modules_in_lib();
-    let reexports = reexports();
-    let mut violations = Vec::new();
-    for (module, chapter) in &modules {
-        let text = fs::read_to_string(src().join(format!("{module}.rs"))).expect("module is readable");
-        for used in crate_modules_used(&text) {
-            let used = reexports.get(&used).cloned().unwrap_or(used);
-            match modules.get(&used) {
-                Some(used_chapter) if used_chapter > chapter => violations.push(format!(
-                    "src/{module}.rs (chapter {chapter}) uses crate::{used} (chapter {used_chapter})"
-                )),
-                Some(_) => {}
-                None => violations.push(format!("src/{module}.rs uses crate::{used}, which is not a module")),
+    let (graph, problems) = module_graph();
+    let mut violations = problems;
+    for (module, uses) in &graph {
+        for used in uses {
+            if used.chapter() > module.chapter() {
+                violations.push(format!(
+                    "{module} (chapter {}) uses {used} (chapter {})",
+                    module.chapter(),
+                    used.chapter()
+                ));
             }
         }
     }
-    assert!(violations.is_empty(), "the module graph must follow the chapters:\n{}", violations.join("\n"));
+    assert!(
+        violations.is_empty(),
+        "the module graph must follow the chapters:\n{}",
+        violations.join("\n")
+    );
 }
 
 #[test]
-fn the_checker_sees_grouped_and_nested_paths() {
-    let used = crate_modules_used(
-        "use crate::{timers::TimerQueue, clock};\n/// see [`x`](crate::handle)\nlet x = crate::sleep::sleep(d);",
+fn no_two_modules_use_each_other() {
+    let (graph, _) = module_graph();
+    if let Some(cycle) = find_cycle(&graph) {
+        let shown: Vec<String> =
+            cycle.iter().map(ToString::to_string).collect();
+        panic!("the module graph has a cycle: {}", shown.join(" -> "));
+    }
+}
+
+#[test]
+fn the_checker_sees_paths_and_cycles() {
+    let used = crate_paths_used(
+        "use crate::ch01_coroutines::{task::Task, clock};\n\
+         /// see [`x`](crate::ch02_scheduling::handle)\n\
+         let x = crate::ch02_scheduling::sleep::sleep(d);\nlet e = crate::Error;",
     );
-    assert_eq!(used, ["timers", "clock", "sleep"]);
-    assert_eq!(reexports().get("Task").map(String::as_str), Some("task_handle"));
+    let module = |folder: &str, name: &str| {
+        Used::Module(Module { folder: folder.into(), name: name.into() })
+    };
+    assert_eq!(
+        used,
+        [
+            module("ch01_coroutines", "task"),
+            module("ch01_coroutines", "clock"),
+            module("ch02_scheduling", "sleep"),
+            Used::Root("Error".into()),
+        ]
+    );
+    let owner = reexports().get("Task").cloned();
+    assert_eq!(
+        owner.map(|m| m.to_string()).as_deref(),
+        Some("ch01_coroutines::task")
+    );
+    let graph: BTreeMap<u32, BTreeSet<u32>> =
+        [(1, [2].into()), (2, [3].into()), (3, [1].into()), (4, [1].into())]
+            .into();
+    assert_eq!(find_cycle(&graph), Some(vec![1, 2, 3, 1]));
+    let acyclic: BTreeMap<u32, BTreeSet<u32>> =
+        [(1, [2, 3].into()), (2, [3].into()), (3, BTreeSet::new())].into();
+    assert_eq!(find_cycle(&acyclic), None);
+    assert!(Path::new(&root().join("src/lib.rs")).is_file());
 }

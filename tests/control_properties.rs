@@ -1,8 +1,9 @@
-//! Property tests for the composition tools, on the virtual clock, against a model.
+//! Property tests for the composition tools, on the virtual clock, against a
+//! model.
 //!
-//! Children sleep a whole number of milliseconds; timeouts and deadlines sit at half
-//! milliseconds (and deadline moves at a quarter past), so no two events ever tie and
-//! the model is exact.
+//! Children sleep a whole number of milliseconds; timeouts and deadlines sit at
+//! half milliseconds (and deadline moves at a quarter past), so no two events
+//! ever tie and the model is exact.
 
 mod common;
 
@@ -21,7 +22,8 @@ struct Child {
 
 fn children() -> impl Strategy<Value = Vec<Child>> {
     prop::collection::vec(
-        (0u64..6, prop::bool::weighted(0.2)).prop_map(|(ms, fails)| Child { ms, fails }),
+        (0u64..6, prop::bool::weighted(0.2))
+            .prop_map(|(ms, fails)| Child { ms, fails }),
         1..8,
     )
 }
@@ -41,9 +43,10 @@ fn run<T: 'static>(program: impl Future<Output = T> + 'static) -> T {
     output
 }
 
-/// The proptest cases panic on purpose inside tasks, and the runtime rightly reports the
-/// panics nobody retrieved. Keep the panic hook and the runtime's log quiet while `check`
-/// runs, and put the hook back for proptest's own report.
+/// The proptest cases panic on purpose inside tasks, and the runtime rightly
+/// reports the panics nobody retrieved. Keep the panic hook and the runtime's
+/// log quiet while `check` runs, and put the hook back for proptest's own
+/// report.
 fn quietly<T>(check: impl FnOnce() -> T) -> T {
     let _log = common::CapturedLog::start();
     let default_hook = std::panic::take_hook();
@@ -56,8 +59,8 @@ fn quietly<T>(check: impl FnOnce() -> T) -> T {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
 
-    /// gather returns the values in argument order, or fails with the earliest failure
-    /// (ties broken by argument order).
+    /// gather returns the values in argument order, or fails with the earliest
+    /// failure (ties broken by argument order).
     #[test]
     fn gather_keeps_argument_order(kids in children()) {
         let plan = kids.clone();
@@ -109,7 +112,8 @@ proptest! {
         prop_assert_eq!(pending, expected_pending);
     }
 
-    /// as_completed yields in completion order, with spawn order among equal times.
+    /// as_completed yields in completion order, with spawn order among equal
+    /// times.
     #[test]
     fn as_completed_follows_completion_order(kids in children()) {
         let plan = kids.clone();
@@ -126,8 +130,9 @@ proptest! {
         prop_assert_eq!(order, expected);
     }
 
-    /// A timeout never fires before its deadline nor after it (on the virtual clock it
-    /// fires at the deadline exactly), and wait_for leaves nothing running afterwards.
+    /// A timeout never fires before its deadline nor after it (on the virtual
+    /// clock it fires at the deadline exactly), and wait_for leaves nothing
+    /// running afterwards.
     #[test]
     fn wait_for_fires_on_time_and_drops_the_inner_future(work_ms in 0u64..10, timeout_ms in 0u64..10) {
         let drops = DropCounter::default();
@@ -162,7 +167,8 @@ proptest! {
         work_ms in 0u64..12,
     ) {
         let first = Duration::from_millis(first_ms) + HALF_MS;
-        // A quarter past: never equal to a wake-up (whole) or a deadline (half).
+        // A quarter past: never equal to a wake-up (whole) or a deadline
+        // (half).
         let move_at = Duration::from_millis(move_at_ms) + Duration::from_micros(250);
         let new_deadline = Duration::from_millis(new_ms) + HALF_MS;
         let work = Duration::from_millis(work_ms);
@@ -177,7 +183,8 @@ proptest! {
             let outcome = scope.run(aio::sleep(work)).await;
             (outcome.is_ok(), aio::get_running_loop().unwrap().time())
         });
-        // The deadline in force at each instant: `first` until `move_at`, then the new one.
+        // The deadline in force at each instant: `first` until `move_at`, then
+        // the new one.
         let expiry = if move_at < first { new_deadline.max(move_at) } else { first };
         if work < expiry {
             prop_assert!(finished);

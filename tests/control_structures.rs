@@ -1,5 +1,5 @@
-//! The composition tools (`wait`, `gather`, `as_completed`, `wait_for`, `timeout`,
-//! `shield`) match asyncio's semantics.
+//! The composition tools (`wait`, `gather`, `as_completed`, `wait_for`,
+//! `timeout`, `shield`) match asyncio's semantics.
 
 mod common;
 
@@ -22,7 +22,9 @@ async fn fail_after(ms: u64) -> u32 {
 }
 
 /// The next item of any stream, through the `futures_core::Stream` trait alone.
-async fn next_item<S: futures_core::Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
+async fn next_item<S: futures_core::Stream + Unpin>(
+    stream: &mut S,
+) -> Option<S::Item> {
     poll_fn(|cx| Pin::new(&mut *stream).poll_next(cx)).await
 }
 
@@ -36,10 +38,15 @@ fn run<T: 'static>(program: impl Future<Output = T> + 'static) -> T {
 #[test]
 fn wait_first_completed_returns_early_and_cancels_nothing() {
     let (done, pending, later) = run(async {
-        let tasks = vec![aio::spawn(after(30, 3)).unwrap(), aio::spawn(after(10, 1)).unwrap()];
-        let (done, pending) = aio::wait(tasks, None, ReturnWhen::FirstCompleted).await.unwrap();
+        let tasks = vec![
+            aio::spawn(after(30, 3)).unwrap(),
+            aio::spawn(after(10, 1)).unwrap(),
+        ];
+        let (done, pending) =
+            aio::wait(tasks, None, ReturnWhen::FirstCompleted).await.unwrap();
         let now = aio::get_running_loop().unwrap().time();
-        let values: Vec<u32> = done.iter().map(|t| t.result().unwrap().unwrap()).collect();
+        let values: Vec<u32> =
+            done.iter().map(|t| t.result().unwrap().unwrap()).collect();
         assert_eq!(now, 10 * MS);
         let mut rest = Vec::new();
         for task in pending {
@@ -55,20 +62,40 @@ fn wait_first_exception_counts_panics_not_cancellations() {
     run(async {
         let cancelled = aio::spawn(after(50, 0)).unwrap();
         cancelled.cancel();
-        let tasks = vec![cancelled, aio::spawn(fail_after(20)).unwrap(), aio::spawn(after(40, 4)).unwrap()];
-        let (done, pending) = aio::wait(tasks, None, ReturnWhen::FirstException).await.unwrap();
-        assert_eq!(aio::get_running_loop().unwrap().time(), 20 * MS, "returned at the panic");
-        assert_eq!(done.len(), 2, "the cancelled task and the failed one are done");
+        let tasks = vec![
+            cancelled,
+            aio::spawn(fail_after(20)).unwrap(),
+            aio::spawn(after(40, 4)).unwrap(),
+        ];
+        let (done, pending) =
+            aio::wait(tasks, None, ReturnWhen::FirstException).await.unwrap();
+        assert_eq!(
+            aio::get_running_loop().unwrap().time(),
+            20 * MS,
+            "returned at the panic"
+        );
+        assert_eq!(
+            done.len(),
+            2,
+            "the cancelled task and the failed one are done"
+        );
         assert!(matches!((&done[1]).await, Err(TaskError::Panicked { .. })));
         assert_eq!(pending.len(), 1);
     });
 }
 
 #[test]
-fn wait_on_a_timeout_leaves_the_pending_running_and_an_empty_wait_is_an_error() {
+fn wait_on_a_timeout_leaves_the_pending_running_and_an_empty_wait_is_an_error()
+{
     run(async {
-        let tasks = vec![aio::spawn(after(5, 5)).unwrap(), aio::spawn(after(50, 50)).unwrap()];
-        let (done, pending) = aio::wait(tasks, Some(20 * MS), ReturnWhen::AllCompleted).await.unwrap();
+        let tasks = vec![
+            aio::spawn(after(5, 5)).unwrap(),
+            aio::spawn(after(50, 50)).unwrap(),
+        ];
+        let (done, pending) =
+            aio::wait(tasks, Some(20 * MS), ReturnWhen::AllCompleted)
+                .await
+                .unwrap();
         assert_eq!((done.len(), pending.len()), (1, 1));
         assert_eq!(aio::get_running_loop().unwrap().time(), 20 * MS);
         let slow = pending.into_iter().next().unwrap();
@@ -85,10 +112,16 @@ fn wait_on_a_timeout_leaves_the_pending_running_and_an_empty_wait_is_an_error() 
 fn wait_accepts_promises() {
     run(async {
         let event_loop = aio::get_running_loop().unwrap();
-        let promises: Vec<aio::Promise<u8>> = (0..3).map(|_| event_loop.create_future()).collect();
+        let promises: Vec<aio::Promise<u8>> =
+            (0..3).map(|_| event_loop.create_future()).collect();
         let second = promises[1].clone();
-        event_loop.call_later(MS, move || second.set_result(2).unwrap()).unwrap();
-        let (done, pending) = aio::wait(promises, None, ReturnWhen::FirstCompleted).await.unwrap();
+        event_loop
+            .call_later(MS, move || second.set_result(2).unwrap())
+            .unwrap();
+        let (done, pending) =
+            aio::wait(promises, None, ReturnWhen::FirstCompleted)
+                .await
+                .unwrap();
         assert_eq!(done.len(), 1);
         assert_eq!(done[0].result().unwrap(), 2);
         assert_eq!(pending.len(), 2);
@@ -97,7 +130,9 @@ fn wait_accepts_promises() {
 
 #[test]
 fn gather_returns_results_in_argument_order() {
-    let results = run(async { aio::gather([after(30, 0), after(10, 1), after(20, 2)]).await.unwrap() });
+    let results = run(async {
+        aio::gather([after(30, 0), after(10, 1), after(20, 2)]).await.unwrap()
+    });
     assert_eq!(results, [0, 1, 2]);
 }
 
@@ -116,7 +151,9 @@ fn gather_fails_with_the_first_failure_and_the_others_keep_running() {
         };
         let outcome = aio::gather!(slow, fail_after(10), fail_after(20)).await;
         match outcome {
-            Err(Error::Task(TaskError::Panicked { message })) => assert_eq!(message, "failed after 10 ms"),
+            Err(Error::Task(TaskError::Panicked { message })) => {
+                assert_eq!(message, "failed after 10 ms")
+            }
             other => panic!("expected the first failure, got {other:?}"),
         }
         j.log("gather failed");
@@ -139,7 +176,8 @@ fn dropping_an_unfinished_gather_cancels_its_children() {
                 }
             })
             .collect();
-        let gatherer = aio::spawn(async move { aio::gather(children).await }).unwrap();
+        let gatherer =
+            aio::spawn(async move { aio::gather(children).await }).unwrap();
         aio::sleep(MS).await;
         assert_eq!(d.alive(), 3);
         gatherer.cancel();
@@ -151,27 +189,39 @@ fn dropping_an_unfinished_gather_cancels_its_children() {
 #[test]
 fn gather_settled_collects_every_outcome_in_order() {
     let outcomes = run(async {
-        let futures: Vec<Pin<Box<dyn Future<Output = u32>>>> =
-            vec![Box::pin(after(20, 1)), Box::pin(fail_after(5)), Box::pin(after(10, 3))];
+        let futures: Vec<Pin<Box<dyn Future<Output = u32>>>> = vec![
+            Box::pin(after(20, 1)),
+            Box::pin(fail_after(5)),
+            Box::pin(after(10, 3)),
+        ];
         aio::gather_settled(futures).await
     });
     assert!(matches!(outcomes[0], Ok(1)));
-    assert!(matches!(outcomes[1], Err(Error::Task(TaskError::Panicked { .. }))));
+    assert!(matches!(
+        outcomes[1],
+        Err(Error::Task(TaskError::Panicked { .. }))
+    ));
     assert!(matches!(outcomes[2], Ok(3)));
 }
 
 #[test]
 fn as_completed_yields_in_completion_order_then_ends() {
     let order = run(async {
-        let mut stream =
-            aio::as_completed([after(30, 30), after(10, 10), after(20, 20), after(10, 11)], None);
+        let mut stream = aio::as_completed(
+            [after(30, 30), after(10, 10), after(20, 20), after(10, 11)],
+            None,
+        );
         let mut order = Vec::new();
         while let Some(value) = stream.next().await {
             order.push(value.unwrap());
         }
         order
     });
-    assert_eq!(order, [10, 11, 20, 30], "equal finishing times come out in spawn order");
+    assert_eq!(
+        order,
+        [10, 11, 20, 30],
+        "equal finishing times come out in spawn order"
+    );
 }
 
 #[test]
@@ -187,12 +237,19 @@ fn as_completed_is_a_stream_and_times_out_without_cancelling() {
                 50
             }
         };
-        let futures: Vec<Pin<Box<dyn Future<Output = u32>>>> = vec![Box::pin(after(5, 5)), Box::pin(slow)];
+        let futures: Vec<Pin<Box<dyn Future<Output = u32>>>> =
+            vec![Box::pin(after(5, 5)), Box::pin(slow)];
         let mut stream = aio::as_completed(futures, Some(20 * MS));
         assert!(matches!(next_item(&mut stream).await, Some(Ok(5))));
-        assert!(matches!(next_item(&mut stream).await, Some(Err(Error::TimedOut))));
+        assert!(matches!(
+            next_item(&mut stream).await,
+            Some(Err(Error::TimedOut))
+        ));
         assert_eq!(aio::get_running_loop().unwrap().time(), 20 * MS);
-        assert!(next_item(&mut stream).await.is_none(), "the stream ends after the timeout");
+        assert!(
+            next_item(&mut stream).await.is_none(),
+            "the stream ends after the timeout"
+        );
         aio::sleep(100 * MS).await;
     });
     assert_eq!(journal.entries(), ["slow one finished anyway"]);
@@ -211,7 +268,11 @@ fn wait_for_drops_the_inner_future_exactly_at_the_deadline() {
         let outcome = aio::wait_for(slow, 25 * MS).await;
         assert!(matches!(outcome, Err(Error::TimedOut)));
         assert_eq!(aio::get_running_loop().unwrap().time(), 25 * MS);
-        assert_eq!(d.alive(), 0, "the inner future is gone the moment wait_for returns");
+        assert_eq!(
+            d.alive(),
+            0,
+            "the inner future is gone the moment wait_for returns"
+        );
         assert_eq!(
             aio::wait_for(async { 9 }, Duration::ZERO).await.unwrap(),
             9,
@@ -226,14 +287,20 @@ fn wait_for_with_cancel_on_drop_cancels_a_task() {
     run(async {
         let task = aio::spawn(after(100, 1)).unwrap();
         let watcher = task.as_task_ref();
-        assert!(matches!(aio::wait_for(task.cancel_on_drop(), 10 * MS).await, Err(Error::TimedOut)));
+        assert!(matches!(
+            aio::wait_for(task.cancel_on_drop(), 10 * MS).await,
+            Err(Error::TimedOut)
+        ));
         aio::sleep(Duration::ZERO).await;
         assert!(watcher.cancelled());
         let detached = aio::spawn(after(20, 2)).unwrap();
         let watcher = detached.as_task_ref();
         assert!(aio::wait_for(detached, 10 * MS).await.is_err());
         aio::sleep(20 * MS).await;
-        assert!(watcher.done() && !watcher.cancelled(), "a plain handle is only detached");
+        assert!(
+            watcher.done() && !watcher.cancelled(),
+            "a plain handle is only detached"
+        );
     });
 }
 
@@ -256,7 +323,8 @@ fn a_timeout_scope_can_move_its_deadline() {
         assert_eq!(outcome.unwrap(), "finished");
         assert!(!scope.expired());
 
-        // Moved earlier from another task: the block expires at the new deadline.
+        // Moved earlier from another task: the block expires at the new
+        // deadline.
         let start = event_loop.time();
         let scope = aio::timeout_at(start + Duration::from_secs(10));
         let mover = scope.clone();
@@ -266,7 +334,10 @@ fn a_timeout_scope_can_move_its_deadline() {
             mover.reschedule(Some(lp.time() + 2 * MS));
         })
         .unwrap();
-        assert!(matches!(scope.run(pending::<()>()).await, Err(Error::TimedOut)));
+        assert!(matches!(
+            scope.run(pending::<()>()).await,
+            Err(Error::TimedOut)
+        ));
         assert_eq!(event_loop.time(), start + 5 * MS);
         assert!(scope.expired());
 

@@ -1,5 +1,5 @@
-//! Faults and bad input on real sockets: resets, half-closes, slow readers, long lines,
-//! many connections, refused connections.
+//! Faults and bad input on real sockets: resets, half-closes, slow readers,
+//! long lines, many connections, refused connections.
 
 mod common;
 
@@ -61,11 +61,13 @@ fn a_reset_from_the_peer_reaches_connection_lost_with_the_error() {
             .await
             .unwrap();
             let port = server.port();
-            // A blocking client on another thread: it connects, reads nothing, and closes
-            // with unread data in its buffer, which makes the kernel send a reset.
+            // A blocking client on another thread: it connects, reads nothing,
+            // and closes with unread data in its buffer, which makes the kernel
+            // send a reset.
             let (done_tx, done_rx) = aio::oneshot::channel();
             std::thread::spawn(move || {
-                let stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+                let stream =
+                    std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
                 std::thread::sleep(Duration::from_millis(100));
                 drop(stream);
                 done_tx.send(()).unwrap();
@@ -83,7 +85,9 @@ fn a_reset_from_the_peer_reaches_connection_lost_with_the_error() {
     let events = log.events();
     assert_eq!(events[0], "made");
     assert!(
-        events.get(1).is_some_and(|event| event.starts_with("lost: ") && event != "lost cleanly"),
+        events.get(1).is_some_and(
+            |event| event.starts_with("lost: ") && event != "lost cleanly"
+        ),
         "the reset was reported as an error: {events:?}"
     );
     event_loop.close().unwrap();
@@ -103,9 +107,13 @@ fn a_reset_makes_the_stream_reader_raise() {
                         writer.write(&vec![1; 1 << 20]).unwrap();
                         let outcome = loop {
                             match reader.read(1024).await {
-                                Ok(data) if data.is_empty() => break "eof".to_owned(),
+                                Ok(data) if data.is_empty() => {
+                                    break "eof".to_owned();
+                                }
                                 Ok(_) => continue,
-                                Err(StreamError::Io(error)) => break format!("error: {:?}", error.kind()),
+                                Err(StreamError::Io(error)) => {
+                                    break format!("error: {:?}", error.kind());
+                                }
                                 Err(other) => break format!("other: {other}"),
                             }
                         };
@@ -121,7 +129,8 @@ fn a_reset_makes_the_stream_reader_raise() {
             .unwrap();
             let port = server.port();
             std::thread::spawn(move || {
-                let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+                let mut stream =
+                    std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
                 stream.write_all(b"some bytes").unwrap();
                 std::thread::sleep(Duration::from_millis(100));
                 drop(stream); // unread data: a reset
@@ -131,7 +140,10 @@ fn a_reset_makes_the_stream_reader_raise() {
             outcome
         })
         .unwrap();
-    assert!(outcome.starts_with("error: "), "the reader raised the reset: {outcome}");
+    assert!(
+        outcome.starts_with("error: "),
+        "the reader raised the reset: {outcome}"
+    );
     event_loop.close().unwrap();
 }
 
@@ -165,11 +177,15 @@ fn half_close_in_both_directions() {
     let received = event_loop
         .run_until_complete(async move {
             let log = l.clone();
-            let server =
-                aio::create_server(move || HalfCloser { transport: None, log: log.clone() }, "127.0.0.1", 0)
-                    .await
-                    .unwrap();
-            let (reader, writer) = aio::open_connection("127.0.0.1", server.port()).await.unwrap();
+            let server = aio::create_server(
+                move || HalfCloser { transport: None, log: log.clone() },
+                "127.0.0.1",
+                0,
+            )
+            .await
+            .unwrap();
+            let (reader, writer) =
+                aio::open_connection("127.0.0.1", server.port()).await.unwrap();
             writer.write(b"hello").unwrap();
             writer.write_eof(); // our half-close: we can still read
             let received = reader.read_to_end().await.unwrap();
@@ -184,7 +200,8 @@ fn half_close_in_both_directions() {
 }
 
 #[test]
-fn a_client_that_never_reads_keeps_the_server_buffer_bounded_and_drain_blocks() {
+fn a_client_that_never_reads_keeps_the_server_buffer_bounded_and_drain_blocks()
+{
     let event_loop = real_loop();
     let (buffered, blocked) = event_loop
         .run_until_complete(async {
@@ -195,13 +212,20 @@ fn a_client_that_never_reads_keeps_the_server_buffer_bounded_and_drain_blocks() 
                     let stats_tx = stats_tx.clone();
                     async move {
                         let chunk = vec![0u8; 64 * 1024];
-                        // Write until drain has to wait: the client reads nothing.
+                        // Write until drain has to wait: the client reads
+                        // nothing.
                         let mut largest = 0;
                         let mut blocked = false;
                         for _ in 0..200 {
                             writer.write(&chunk).unwrap();
-                            largest = largest.max(writer.transport().get_write_buffer_size());
-                            let drained = aio::wait_for(writer.drain(), Duration::from_millis(50)).await;
+                            largest = largest.max(
+                                writer.transport().get_write_buffer_size(),
+                            );
+                            let drained = aio::wait_for(
+                                writer.drain(),
+                                Duration::from_millis(50),
+                            )
+                            .await;
                             if drained.is_err() {
                                 blocked = true;
                                 break;
@@ -219,7 +243,8 @@ fn a_client_that_never_reads_keeps_the_server_buffer_bounded_and_drain_blocks() 
             .await
             .unwrap();
             let port = server.port();
-            let idle_client = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+            let idle_client =
+                std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
             let stats = stats_rx.await.unwrap();
             drop(idle_client);
             server.close();
@@ -228,7 +253,10 @@ fn a_client_that_never_reads_keeps_the_server_buffer_bounded_and_drain_blocks() 
         .unwrap();
     assert!(blocked, "drain waited for a reader that never came");
     // The buffer never holds more than the high water mark plus one write.
-    assert!(buffered <= aio::DEFAULT_HIGH_WATER + 64 * 1024, "buffered {buffered} bytes");
+    assert!(
+        buffered <= aio::DEFAULT_HIGH_WATER + 64 * 1024,
+        "buffered {buffered} bytes"
+    );
     event_loop.close().unwrap();
 }
 
@@ -256,25 +284,32 @@ fn a_thousand_concurrent_connections_through_one_server() {
     let event_loop = real_loop();
     let echoed = event_loop
         .run_until_complete(async {
-            let server = aio::start_server(
-                |reader: aio::StreamReader, writer: aio::StreamWriter| async move {
-                    while let Ok(line) = reader.readline().await {
-                        if line.is_empty() || writer.write(&line).is_err() {
-                            break;
-                        }
-                    }
-                    writer.close();
-                },
-                "127.0.0.1",
-                0,
-            )
-            .await
-            .unwrap();
+            let server =
+                    aio::start_server(
+                        |reader: aio::StreamReader,
+                         writer: aio::StreamWriter| async move {
+                            while let Ok(line) = reader.readline().await {
+                                if line.is_empty()
+                                    || writer.write(&line).is_err()
+                                {
+                                    break;
+                                }
+                            }
+                            writer.close();
+                        },
+                        "127.0.0.1",
+                        0,
+                    )
+                    .await
+                    .unwrap();
             let port = server.port();
             let clients: Vec<_> = (0..CLIENTS)
                 .map(|n| {
                     aio::spawn(async move {
-                        let (reader, writer) = aio::open_connection("127.0.0.1", port).await.unwrap();
+                        let (reader, writer) =
+                            aio::open_connection("127.0.0.1", port)
+                                .await
+                                .unwrap();
                         let line = format!("client {n}\n");
                         writer.write(line.as_bytes()).unwrap();
                         let echo = reader.readline().await.unwrap();
@@ -284,9 +319,13 @@ fn a_thousand_concurrent_connections_through_one_server() {
                     .unwrap()
                 })
                 .collect();
-            let results = aio::gather(clients.into_iter().map(|client| async move { client.await.unwrap() }))
-                .await
-                .unwrap();
+            let results = aio::gather(
+                clients
+                    .into_iter()
+                    .map(|client| async move { client.await.unwrap() }),
+            )
+            .await
+            .unwrap();
             server.close();
             results.into_iter().filter(|ok| *ok).count()
         })
@@ -299,9 +338,16 @@ fn a_thousand_concurrent_connections_through_one_server() {
 fn connecting_to_a_closed_port_is_a_clear_refusal() {
     let event_loop = real_loop();
     // Find a port nobody listens on: bind, note the port, close.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let error =
-        event_loop.run_until_complete(async move { aio::open_connection("127.0.0.1", port).await }).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let error = event_loop
+        .run_until_complete(async move {
+            aio::open_connection("127.0.0.1", port).await
+        })
+        .unwrap();
     let error = error.expect_err("nothing listens there");
     assert_eq!(error.kind(), io::ErrorKind::ConnectionRefused);
     assert!(
@@ -335,11 +381,18 @@ fn the_protocol_hears_pause_and_resume_writing_at_the_water_marks() {
     let total = event_loop
         .run_until_complete(async move {
             let log = l.clone();
-            let server = aio::create_server(move || Flow { log: log.clone() }, "127.0.0.1", 0).await.unwrap();
+            let server = aio::create_server(
+                move || Flow { log: log.clone() },
+                "127.0.0.1",
+                0,
+            )
+            .await
+            .unwrap();
             let port = server.port();
             let (total_tx, total_rx) = aio::oneshot::channel();
             std::thread::spawn(move || {
-                let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+                let mut stream =
+                    std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
                 std::thread::sleep(Duration::from_millis(50)); // let the buffer fill first
                 let mut all = Vec::new();
                 stream.read_to_end(&mut all).unwrap();
@@ -362,17 +415,20 @@ fn reading_more_than_twice_the_limit_resumes_a_paused_transport() {
     let event_loop = real_loop();
     let total = event_loop
         .run_until_complete(async {
-            let server = aio::start_server(
-                |_reader: aio::StreamReader, writer: aio::StreamWriter| async move {
-                    writer.write(&vec![5u8; 300 * 1024]).unwrap();
-                    writer.close();
-                },
-                "127.0.0.1",
-                0,
-            )
-            .await
-            .unwrap();
-            let (reader, writer) = aio::open_connection("127.0.0.1", server.port()).await.unwrap();
+            let server =
+                    aio::start_server(
+                        |_reader: aio::StreamReader,
+                         writer: aio::StreamWriter| async move {
+                            writer.write(&vec![5u8; 300 * 1024]).unwrap();
+                            writer.close();
+                        },
+                        "127.0.0.1",
+                        0,
+                    )
+                    .await
+                    .unwrap();
+            let (reader, writer) =
+                aio::open_connection("127.0.0.1", server.port()).await.unwrap();
             aio::sleep(Duration::from_millis(50)).await; // let the buffer pass twice the limit
             let exact = reader.readexactly(200 * 1024).await.unwrap().len();
             let rest = reader.read_to_end().await.unwrap().len();
@@ -394,16 +450,20 @@ fn an_error_is_reported_by_every_later_read_and_ends_the_lines() {
         .run_until_complete(async move {
             let (reader, writer) = {
                 // A real connection whose peer resets it.
-                let server = aio::start_server(
-                    |_reader: aio::StreamReader, writer: aio::StreamWriter| async move {
-                        writer.transport().abort();
-                    },
-                    "127.0.0.1",
-                    0,
-                )
-                .await
-                .unwrap();
-                let pair = aio::open_connection("127.0.0.1", server.port()).await.unwrap();
+                let server =
+                    aio::start_server(
+                        |_reader: aio::StreamReader,
+                         writer: aio::StreamWriter| async move {
+                            writer.transport().abort();
+                        },
+                        "127.0.0.1",
+                        0,
+                    )
+                    .await
+                    .unwrap();
+                let pair = aio::open_connection("127.0.0.1", server.port())
+                    .await
+                    .unwrap();
                 server.close();
                 pair
             };
@@ -411,8 +471,8 @@ fn an_error_is_reported_by_every_later_read_and_ends_the_lines() {
             let second = reader.read(10).await;
             writer.close();
             let _ = r;
-            // Either the peer's abort arrives as a reset (an error, reported twice) or as
-            // a plain EOF (empty reads): never a hang.
+            // Either the peer's abort arrives as a reset (an error, reported
+            // twice) or as a plain EOF (empty reads): never a hang.
             match (first, second) {
                 (Err(_), Err(_)) | (Ok(_), Ok(_)) => {}
                 other => panic!("the two reads disagree: {other:?}"),
@@ -429,8 +489,10 @@ fn two_readers_waiting_on_one_stream_both_get_woken() {
     let (a, b, feeder) = (reader.clone(), reader.clone(), reader.clone());
     let got = event_loop
         .run_until_complete(async move {
-            let first = aio::spawn(async move { a.readline().await.unwrap() }).unwrap();
-            let second = aio::spawn(async move { b.readline().await.unwrap() }).unwrap();
+            let first =
+                aio::spawn(async move { a.readline().await.unwrap() }).unwrap();
+            let second =
+                aio::spawn(async move { b.readline().await.unwrap() }).unwrap();
             aio::sleep(Duration::ZERO).await;
             feeder.feed_data(b"one\ntwo\n");
             (first.await.unwrap(), second.await.unwrap())
@@ -446,29 +508,43 @@ fn a_writer_dropped_without_close_closes_its_connection_and_says_so() {
     let event_loop = real_loop();
     let received = event_loop
         .run_until_complete(async {
-            let server = aio::start_server(
-                |_reader: aio::StreamReader, writer: aio::StreamWriter| async move {
-                    writer.write(b"bye").unwrap();
-                    // returns without writer.close()
-                },
-                "127.0.0.1",
-                0,
-            )
-            .await
-            .unwrap();
-            let (reader, writer) = aio::open_connection("127.0.0.1", server.port()).await.unwrap();
-            let received = aio::wait_for(reader.read_to_end(), Duration::from_secs(10)).await;
+            let server =
+                    aio::start_server(
+                        |_reader: aio::StreamReader,
+                         writer: aio::StreamWriter| async move {
+                            writer.write(b"bye").unwrap();
+                            // returns without writer.close()
+                        },
+                        "127.0.0.1",
+                        0,
+                    )
+                    .await
+                    .unwrap();
+            let (reader, writer) =
+                aio::open_connection("127.0.0.1", server.port()).await.unwrap();
+            let received =
+                aio::wait_for(reader.read_to_end(), Duration::from_secs(10))
+                    .await;
             writer.close();
             server.close();
             received
         })
         .unwrap();
-    assert_eq!(received.unwrap().unwrap(), b"bye", "the server's connection was closed for it");
-    assert!(log.records().iter().any(|(_, message)| message.contains("without close()")));
+    assert_eq!(
+        received.unwrap().unwrap(),
+        b"bye",
+        "the server's connection was closed for it"
+    );
+    assert!(
+        log.records()
+            .iter()
+            .any(|(_, message)| message.contains("without close()"))
+    );
     event_loop.close().unwrap();
 }
 
-/// Half-closes first: says hello, sends EOF, and keeps reading until the client's EOF.
+/// Half-closes first: says hello, sends EOF, and keeps reading until the
+/// client's EOF.
 struct HalfClosesFirst {
     transport: Option<Transport>,
     heard: Rc<RefCell<Vec<u8>>>,
@@ -502,7 +578,8 @@ fn the_server_half_closes_first_and_still_hears_the_client() {
             )
             .await
             .unwrap();
-            let (reader, writer) = aio::open_connection("127.0.0.1", server.port()).await.unwrap();
+            let (reader, writer) =
+                aio::open_connection("127.0.0.1", server.port()).await.unwrap();
             let received = reader.read_to_end().await.unwrap(); // the server's EOF
             writer.write(b"but I still have something to say").unwrap(); // our side is open
             writer.write_eof();
@@ -518,7 +595,8 @@ fn the_server_half_closes_first_and_still_hears_the_client() {
 }
 
 #[test]
-fn pause_reading_holds_data_received_until_resume_and_abort_drops_unsent_data() {
+fn pause_reading_holds_data_received_until_resume_and_abort_drops_unsent_data()
+{
     struct Pausable {
         transport: Option<Transport>,
         log: Recorder,
@@ -543,32 +621,41 @@ fn pause_reading_holds_data_received_until_resume_and_abort_drops_unsent_data() 
     event_loop
         .run_until_complete(async move {
             let (transport, _) = {
-                let server = aio::start_server(
-                    |_reader: aio::StreamReader, writer: aio::StreamWriter| async move {
-                        writer.write(b"twelve bytes").unwrap();
-                        writer.write_eof();
-                        aio::sleep(Duration::from_millis(100)).await;
-                        writer.close();
-                    },
+                let server =
+                    aio::start_server(
+                        |_reader: aio::StreamReader,
+                         writer: aio::StreamWriter| async move {
+                            writer.write(b"twelve bytes").unwrap();
+                            writer.write_eof();
+                            aio::sleep(Duration::from_millis(100)).await;
+                            writer.close();
+                        },
+                        "127.0.0.1",
+                        0,
+                    )
+                    .await
+                    .unwrap();
+                let port = server.port();
+                let pair = aio::create_connection(
+                    Pausable { transport: None, log: l.clone() },
                     "127.0.0.1",
-                    0,
+                    port,
                 )
                 .await
                 .unwrap();
-                let port = server.port();
-                let pair =
-                    aio::create_connection(Pausable { transport: None, log: l.clone() }, "127.0.0.1", port)
-                        .await
-                        .unwrap();
                 server.close();
                 pair
             };
             aio::sleep(Duration::from_millis(30)).await;
-            assert!(l.events().is_empty(), "nothing is delivered while reading is paused");
+            assert!(
+                l.events().is_empty(),
+                "nothing is delivered while reading is paused"
+            );
             transport.resume_reading();
             aio::sleep(Duration::from_millis(30)).await;
             assert_eq!(l.events(), ["data 12", "eof"]);
-            // abort: unsent data is dropped, and the transport is closing at once.
+            // abort: unsent data is dropped, and the transport is closing at
+            // once.
             transport.abort();
             assert!(transport.is_closing());
             assert_eq!(transport.get_write_buffer_size(), 0);

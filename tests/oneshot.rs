@@ -1,4 +1,5 @@
-//! The one-shot channel hands a value from a worker thread to a task on the loop.
+//! The one-shot channel hands a value from a worker thread to a task on the
+//! loop.
 
 mod common;
 
@@ -7,13 +8,15 @@ use std::time::Duration;
 
 #[test]
 fn a_value_sent_from_a_thread_wakes_the_waiting_task() {
-    let event_loop = aio::EventLoop::builder().clock(aio::ClockKind::Real).build().unwrap();
+    let event_loop =
+        aio::EventLoop::builder().clock(aio::ClockKind::Real).build().unwrap();
     let (sender, receiver) = aio::oneshot::channel();
     let worker = thread::spawn(move || {
         thread::sleep(Duration::from_millis(20));
         sender.send(String::from("computed")).unwrap();
     });
-    // The loop sleeps in the poller with nothing to do until the worker's wake arrives.
+    // The loop sleeps in the poller with nothing to do until the worker's wake
+    // arrives.
     let value = event_loop.run_until_complete(receiver).unwrap();
     assert_eq!(value.unwrap(), "computed");
     worker.join().unwrap();
@@ -27,7 +30,9 @@ fn a_sender_dropped_without_sending_is_an_error() {
     thread::spawn(move || drop(sender)).join().unwrap();
     let outcome = event_loop.run_until_complete(receiver).unwrap();
     assert_eq!(outcome, Err(aio::oneshot::RecvError));
-    assert!(aio::oneshot::RecvError.to_string().contains("dropped without sending"));
+    assert!(
+        aio::oneshot::RecvError.to_string().contains("dropped without sending")
+    );
     event_loop.close().unwrap();
 }
 

@@ -29,14 +29,19 @@ fn done_callbacks_are_scheduled_in_registration_order_never_inline() {
     let promise: Promise<&str> = event_loop.create_future();
     for n in 1..=3 {
         let j = journal.clone();
-        promise.add_done_callback(move |done| j.log(format!("callback {n}: {}", done.result().unwrap())));
+        promise.add_done_callback(move |done| {
+            j.log(format!("callback {n}: {}", done.result().unwrap()))
+        });
     }
     let removed = {
         let j = journal.clone();
         promise.add_done_callback(move |_| j.log("removed callback ran"))
     };
     assert!(promise.remove_done_callback(removed));
-    assert!(!promise.remove_done_callback(removed), "removing twice finds nothing");
+    assert!(
+        !promise.remove_done_callback(removed),
+        "removing twice finds nothing"
+    );
     let (p, j) = (promise.clone(), journal.clone());
     event_loop
         .run_until_complete(async move {
@@ -101,7 +106,9 @@ fn awaiting_a_cancelled_or_failed_promise_gives_the_reason() {
         .unwrap();
     assert!(matches!(on_cancelled, Err(PromiseError::Cancelled)));
     match on_failed {
-        Err(PromiseError::Exception(exception)) => assert_eq!(exception.to_string(), "disk on fire"),
+        Err(PromiseError::Exception(exception)) => {
+            assert_eq!(exception.to_string(), "disk on fire")
+        }
         other => panic!("expected the exception, got {other:?}"),
     }
     assert!(cancelled.cancelled() && cancelled.done());
@@ -119,9 +126,13 @@ fn an_exception_nobody_retrieved_is_reported_when_the_promise_is_dropped() {
     seen.set_exception(Exception::msg("somebody looked")).unwrap();
     assert!(seen.exception().unwrap().is_some());
     drop(seen);
-    let messages: Vec<String> = log.records().into_iter().map(|(_, message)| message).collect();
+    let messages: Vec<String> =
+        log.records().into_iter().map(|(_, message)| message).collect();
     assert_eq!(messages.len(), 1, "{messages:?}");
-    assert!(messages[0].contains("never retrieved") && messages[0].contains("nobody looked"));
+    assert!(
+        messages[0].contains("never retrieved")
+            && messages[0].contains("nobody looked")
+    );
     event_loop.close().unwrap();
 }
 
@@ -129,7 +140,9 @@ fn an_exception_nobody_retrieved_is_reported_when_the_promise_is_dropped() {
 fn promise_new_needs_a_running_loop() {
     assert!(matches!(Promise::<u8>::new(), Err(aio::Error::NoRunningLoop)));
     let event_loop = virtual_loop();
-    let made = event_loop.run_until_complete(async { Promise::<u8>::new().is_ok() }).unwrap();
+    let made = event_loop
+        .run_until_complete(async { Promise::<u8>::new().is_ok() })
+        .unwrap();
     assert!(made);
     event_loop.close().unwrap();
 }
@@ -140,6 +153,9 @@ fn debug_shows_state_and_result() {
     let promise: Promise<&str> = event_loop.create_future();
     assert_eq!(format!("{promise:?}"), "Promise { state: pending }");
     promise.set_result("done").unwrap();
-    assert_eq!(format!("{promise:?}"), r#"Promise { state: finished, result: "done" }"#);
+    assert_eq!(
+        format!("{promise:?}"),
+        r#"Promise { state: finished, result: "done" }"#
+    );
     event_loop.close().unwrap();
 }

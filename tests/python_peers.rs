@@ -1,6 +1,6 @@
-//! aio talking to CPython's own asyncio, in both directions and both styles: the
-//! strongest evidence that aio speaks TCP the way asyncio does. `python3` is part of
-//! the project's machine (see the README).
+//! aio talking to CPython's own asyncio, in both directions and both styles:
+//! the strongest evidence that aio speaks TCP the way asyncio does. `python3`
+//! is part of the project's machine (see the README).
 
 mod common;
 
@@ -8,14 +8,23 @@ use aio::{Protocol, Transport};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-/// Runs a Python program on a thread and hands its output (or failure) to the loop.
-fn python(program: &'static str, args: Vec<String>) -> aio::oneshot::Receiver<Result<String, String>> {
+/// Runs a Python program on a thread and hands its output (or failure) to the
+/// loop.
+fn python(
+    program: &'static str,
+    args: Vec<String>,
+) -> aio::oneshot::Receiver<Result<String, String>> {
     let (tx, rx) = aio::oneshot::channel();
     std::thread::spawn(move || {
-        let outcome = Command::new("python3").arg("-c").arg(program).args(args).output();
+        let outcome =
+            Command::new("python3").arg("-c").arg(program).args(args).output();
         let _ = tx.send(match outcome {
-            Ok(output) if output.status.success() => Ok(String::from_utf8_lossy(&output.stdout).into_owned()),
-            Ok(output) => Err(String::from_utf8_lossy(&output.stderr).into_owned()),
+            Ok(output) if output.status.success() => {
+                Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+            }
+            Ok(output) => {
+                Err(String::from_utf8_lossy(&output.stderr).into_owned())
+            }
             Err(error) => Err(format!("could not run python3: {error}")),
         });
     });
@@ -42,30 +51,40 @@ fn a_python_streams_client_against_an_aio_streams_server() {
     let event_loop = common::real_loop();
     let output = event_loop
         .run_until_complete(async {
-            let server = aio::start_server(
-                |reader: aio::StreamReader, writer: aio::StreamWriter| async move {
-                    loop {
-                        match reader.readline().await {
-                            Ok(line) if !line.is_empty() => {
-                                writer.write(&line.to_ascii_uppercase()).unwrap();
-                                writer.drain().await.unwrap();
+            let server =
+                    aio::start_server(
+                        |reader: aio::StreamReader,
+                         writer: aio::StreamWriter| async move {
+                            loop {
+                                match reader.readline().await {
+                                    Ok(line) if !line.is_empty() => {
+                                        writer
+                                            .write(&line.to_ascii_uppercase())
+                                            .unwrap();
+                                        writer.drain().await.unwrap();
+                                    }
+                                    _ => break,
+                                }
                             }
-                            _ => break,
-                        }
-                    }
-                    writer.close();
-                },
-                "127.0.0.1",
-                0,
-            )
-            .await
-            .unwrap();
-            let output = python(PYTHON_LINE_CLIENT, vec![server.port().to_string()]).await.unwrap();
+                            writer.close();
+                        },
+                        "127.0.0.1",
+                        0,
+                    )
+                    .await
+                    .unwrap();
+            let output =
+                python(PYTHON_LINE_CLIENT, vec![server.port().to_string()])
+                    .await
+                    .unwrap();
             server.close();
             output
         })
         .unwrap();
-    assert_eq!(output.expect("the Python client succeeded"), "HELLO\nFROM PYTHON\nASYNCIO\neof\n");
+    assert_eq!(
+        output.expect("the Python client succeeded"),
+        "HELLO\nFROM PYTHON\nASYNCIO\neof\n"
+    );
     event_loop.close().unwrap();
 }
 
@@ -114,8 +133,13 @@ fn a_python_protocol_client_against_an_aio_protocol_server() {
     let event_loop = common::real_loop();
     let output = event_loop
         .run_until_complete(async {
-            let server = aio::create_server(|| Echo(None), "127.0.0.1", 0).await.unwrap();
-            let output = python(PYTHON_PROTOCOL_CLIENT, vec![server.port().to_string()]).await.unwrap();
+            let server = aio::create_server(|| Echo(None), "127.0.0.1", 0)
+                .await
+                .unwrap();
+            let output =
+                python(PYTHON_PROTOCOL_CLIENT, vec![server.port().to_string()])
+                    .await
+                    .unwrap();
             server.close();
             output
         })
@@ -175,15 +199,22 @@ fn an_aio_streams_client_against_a_python_streams_server() {
     let event_loop = common::real_loop();
     let lines = event_loop
         .run_until_complete(async move {
-            let (reader, writer) = aio::open_connection("127.0.0.1", port).await.unwrap();
+            let (reader, writer) =
+                aio::open_connection("127.0.0.1", port).await.unwrap();
             let mut lines = Vec::new();
             for line in ["one\n", "two\n"] {
                 writer.write(line.as_bytes()).unwrap();
                 writer.drain().await.unwrap();
-                lines.push(String::from_utf8(reader.readline().await.unwrap()).unwrap());
+                lines.push(
+                    String::from_utf8(reader.readline().await.unwrap())
+                        .unwrap(),
+                );
             }
             writer.write_eof();
-            assert!(reader.read_to_end().await.unwrap().is_empty(), "the server closed after our EOF");
+            assert!(
+                reader.read_to_end().await.unwrap().is_empty(),
+                "the server closed after our EOF"
+            );
             writer.close();
             lines
         })

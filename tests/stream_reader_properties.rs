@@ -1,5 +1,6 @@
-//! The stream reader, fed any chunking of any bytes, agrees with a simple reference
-//! parser that reads the same operations from the whole input at once.
+//! The stream reader, fed any chunking of any bytes, agrees with a simple
+//! reference parser that reads the same operations from the whole input at
+//! once.
 
 mod common;
 
@@ -22,7 +23,8 @@ enum Got {
     Incomplete(Vec<u8>),
 }
 
-/// The reference: the same operations over the whole input, with no limit in play.
+/// The reference: the same operations over the whole input, with no limit in
+/// play.
 struct Reference<'a> {
     input: &'a [u8],
     at: usize,
@@ -40,7 +42,9 @@ impl Reference<'_> {
     }
 
     fn find(&self, separator: &[u8]) -> Option<usize> {
-        self.rest().windows(separator.len()).position(|window| window == separator)
+        self.rest()
+            .windows(separator.len())
+            .position(|window| window == separator)
     }
 
     fn apply(&mut self, read: &Read, got: &Got) -> Result<(), String> {
@@ -53,29 +57,45 @@ impl Reference<'_> {
                 Some(at) => Got::Bytes(self.take(at + separator.len())),
                 None => Got::Incomplete(self.take(self.rest().len())),
             },
-            Read::Exactly(n) if self.rest().len() >= *n => Got::Bytes(self.take(*n)),
+            Read::Exactly(n) if self.rest().len() >= *n => {
+                Got::Bytes(self.take(*n))
+            }
             Read::Exactly(_) => Got::Incomplete(self.take(self.rest().len())),
             Read::Upto(n) => {
                 // Any non-empty prefix of at most n bytes, or empty at EOF.
-                let Got::Bytes(bytes) = got else { return Err(format!("read({n}) failed: {got:?}")) };
+                let Got::Bytes(bytes) = got else {
+                    return Err(format!("read({n}) failed: {got:?}"));
+                };
                 let most = (*n).min(self.rest().len());
-                let ok =
-                    bytes.len() <= most && (!bytes.is_empty() || most == 0) && self.rest().starts_with(bytes);
+                let ok = bytes.len() <= most
+                    && (!bytes.is_empty() || most == 0)
+                    && self.rest().starts_with(bytes);
                 if !ok {
-                    return Err(format!("read({n}) gave {bytes:?} at {:?}", self.rest()));
+                    return Err(format!(
+                        "read({n}) gave {bytes:?} at {:?}",
+                        self.rest()
+                    ));
                 }
                 self.at += bytes.len();
                 return Ok(());
             }
         };
-        if &expected == got { Ok(()) } else { Err(format!("{read:?}: expected {expected:?}, got {got:?}")) }
+        if &expected == got {
+            Ok(())
+        } else {
+            Err(format!("{read:?}: expected {expected:?}, got {got:?}"))
+        }
     }
 }
 
 fn reads() -> impl Strategy<Value = Vec<Read>> {
     let read = prop_oneof![
         Just(Read::Line),
-        prop::collection::vec(prop_oneof![Just(b'\n'), Just(b'x'), Just(b'y')], 1..3).prop_map(Read::Until),
+        prop::collection::vec(
+            prop_oneof![Just(b'\n'), Just(b'x'), Just(b'y')],
+            1..3
+        )
+        .prop_map(Read::Until),
         (0usize..12).prop_map(Read::Exactly),
         (0usize..12).prop_map(Read::Upto),
     ];
@@ -166,8 +186,10 @@ fn lines_is_a_stream_of_lines_until_eof() {
         .run_until_complete(async move {
             let mut lines = reader.lines();
             let mut all = Vec::new();
-            while let Some(line) =
-                poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut lines), cx)).await
+            while let Some(line) = poll_fn(|cx| {
+                futures_core::Stream::poll_next(Pin::new(&mut lines), cx)
+            })
+            .await
             {
                 all.push(String::from_utf8(line.unwrap()).unwrap());
             }

@@ -1,14 +1,18 @@
 //! Model-based property tests of the synchronization primitives.
 //!
-//! Each test drives a primitive with a random sequence of operations (spawn a waiter,
-//! release, set, notify, put, get, cancel a waiter, and the tricky one: wake a waiter and
-//! cancel it before it runs), lets the loop settle on the virtual clock after each one,
-//! and compares what happened with a small reference model: who got the resource, in
-//! which order, what is left. 1,000 cases per primitive.
+//! Each test drives a primitive with a random sequence of operations (spawn a
+//! waiter, release, set, notify, put, get, cancel a waiter, and the tricky one:
+//! wake a waiter and cancel it before it runs), lets the loop settle on the
+//! virtual clock after each one, and compares what happened with a small
+//! reference model: who got the resource, in which order, what is left. 1,000
+//! cases per primitive.
 
 mod common;
 
-use aio::{Barrier, Condition, Event, EventLoop, Lock, Queue, Semaphore, SyncError, TaskRef};
+use aio::{
+    Barrier, Condition, Event, EventLoop, Lock, Queue, Semaphore, SyncError,
+    TaskRef,
+};
 use common::virtual_loop;
 use proptest::prelude::*;
 use std::cell::RefCell;
@@ -20,11 +24,17 @@ type Log = Rc<RefCell<Vec<String>>>;
 
 /// Runs the loop until everything that can run has run.
 fn settle(event_loop: &EventLoop) {
-    event_loop.run_until_complete(aio::sleep(Duration::from_millis(1))).unwrap();
+    event_loop
+        .run_until_complete(aio::sleep(Duration::from_millis(1)))
+        .unwrap();
 }
 
 fn config() -> ProptestConfig {
-    ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() }
+    ProptestConfig {
+        cases: 1000,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -60,8 +70,8 @@ fn take_kth<T>(queue: &mut VecDeque<T>, k: usize) -> Option<T> {
 proptest! {
     #![proptest_config(config())]
 
-    /// Lock: FIFO hand-over, never left held by a cancelled waiter, never free while
-    /// someone waits.
+    /// Lock: FIFO hand-over, never left held by a cancelled waiter, never free
+    /// while someone waits.
     #[test]
     fn lock_matches_the_model(ops in ops()) {
         let event_loop = virtual_loop();
@@ -121,8 +131,8 @@ proptest! {
         event_loop.close().unwrap();
     }
 
-    /// Semaphore with 2 permits: FIFO, never more holders than permits, never a waiter
-    /// while a permit is free.
+    /// Semaphore with 2 permits: FIFO, never more holders than permits, never a
+    /// waiter while a permit is free.
     #[test]
     fn semaphore_matches_the_model(ops in ops()) {
         const PERMITS: usize = 2;
@@ -225,8 +235,8 @@ proptest! {
         event_loop.close().unwrap();
     }
 
-    /// Condition: notify(n) wakes exactly n waiters, FIFO; a notified waiter cancelled
-    /// before it runs passes its notification on.
+    /// Condition: notify(n) wakes exactly n waiters, FIFO; a notified waiter
+    /// cancelled before it runs passes its notification on.
     #[test]
     fn condition_matches_the_model(ops in ops()) {
         let event_loop = virtual_loop();
@@ -292,8 +302,8 @@ proptest! {
         event_loop.close().unwrap();
     }
 
-    /// Queue with room for 2: items are never lost or duplicated, getters and putters
-    /// are served FIFO, and its contents always equal the model's.
+    /// Queue with room for 2: items are never lost or duplicated, getters and
+    /// putters are served FIFO, and its contents always equal the model's.
     #[test]
     fn queue_matches_the_model(ops in ops()) {
         const MAXSIZE: usize = 2;
@@ -357,7 +367,8 @@ proptest! {
                     }
                 }
                 Op::Cancel(k) => {
-                    // Cancel a waiting getter or putter, whichever list is longer.
+                    // Cancel a waiting getter or putter, whichever list is
+                    // longer.
                     if getters.len() >= putters.len() {
                         if let Some(id) = take_kth(&mut getters, k) {
                             tasks[id].cancel();
@@ -368,7 +379,8 @@ proptest! {
                 }
                 Op::SignalAndCancelChosen => {
                     if !getters.is_empty() {
-                        // Put wakes the first getter, which is cancelled before it runs.
+                        // Put wakes the first getter, which is cancelled before
+                        // it runs.
                         let item = next_item;
                         next_item += 1;
                         queue.put_nowait(item).unwrap();
@@ -393,8 +405,9 @@ proptest! {
         event_loop.close().unwrap();
     }
 
-    /// Barrier of 3: trips when the third live waiter arrives, with arrival indices;
-    /// cancelled waiters leave the count; reset breaks the current round.
+    /// Barrier of 3: trips when the third live waiter arrives, with arrival
+    /// indices; cancelled waiters leave the count; reset breaks the current
+    /// round.
     #[test]
     fn barrier_matches_the_model(ops in ops()) {
         const PARTIES: usize = 3;
@@ -413,7 +426,8 @@ proptest! {
                         log.borrow_mut().push(format!("{id}: {outcome:?}"));
                     }).unwrap().as_task_ref());
                     if waiting.len() + 1 == PARTIES {
-                        // The last arrival returns at once; the others when they run.
+                        // The last arrival returns at once; the others when
+                        // they run.
                         model_log.push(format!("{id}: Ok({})", PARTIES - 1));
                         model_log.extend(waiting.drain(..).enumerate().map(|(index, w)| format!("{w}: Ok({index})")));
                     } else {
@@ -439,7 +453,8 @@ proptest! {
     }
 }
 
-/// The waiter index an operation names (the first one for `SignalAndCancelChosen`).
+/// The waiter index an operation names (the first one for
+/// `SignalAndCancelChosen`).
 fn k_of(op: &Op) -> usize {
     match op {
         Op::Cancel(k) => *k,

@@ -1,10 +1,11 @@
-//! Cancellation races in the synchronization primitives, one by one: a waiter that is
-//! chosen and then cancelled before it runs must pass its wake-up on.
+//! Cancellation races in the synchronization primitives, one by one: a waiter
+//! that is chosen and then cancelled before it runs must pass its wake-up on.
 
 mod common;
 
 use aio::{
-    Barrier, BoundedSemaphore, Condition, Event, LifoQueue, Lock, PriorityQueue, Queue, Semaphore, SyncError,
+    Barrier, BoundedSemaphore, Condition, Event, LifoQueue, Lock,
+    PriorityQueue, Queue, Semaphore, SyncError,
 };
 use common::{Journal, virtual_loop};
 use std::time::Duration;
@@ -82,7 +83,11 @@ fn lock_is_fifo_and_never_barged() {
 }
 
 /// Spawns a task that waits on `condition` and logs `name` once notified.
-fn condition_waiter(condition: &Condition, journal: &Journal, name: &'static str) -> aio::Task<()> {
+fn condition_waiter(
+    condition: &Condition,
+    journal: &Journal,
+    name: &'static str,
+) -> aio::Task<()> {
     let (condition, journal) = (condition.clone(), journal.clone());
     aio::spawn(async move {
         let guard = condition.lock().await;
@@ -107,7 +112,11 @@ fn condition_a_notified_then_cancelled_waiter_passes_the_notify_on() {
         }
         a.cancel(); // ... which is cancelled before it runs
         settle().await;
-        assert_eq!(j.entries(), ["b notified"], "the notification went on to b");
+        assert_eq!(
+            j.entries(),
+            ["b notified"],
+            "the notification went on to b"
+        );
     });
 }
 
@@ -127,7 +136,11 @@ fn condition_a_waiter_cancelled_while_retaking_the_lock_passes_the_notify_on() {
         settle().await;
         drop(guard);
         settle().await;
-        assert_eq!(j.entries(), ["d notified"], "c's notification went on to d");
+        assert_eq!(
+            j.entries(),
+            ["d notified"],
+            "c's notification went on to d"
+        );
     });
 }
 
@@ -138,7 +151,10 @@ fn condition_checks_the_lock_and_the_guard() {
         assert_eq!(condition.notify(1), Err(SyncError::NotLocked));
         let other = Lock::new();
         let foreign = other.lock().await;
-        assert!(matches!(condition.wait(foreign).await, Err(SyncError::ForeignGuard)));
+        assert!(matches!(
+            condition.wait(foreign).await,
+            Err(SyncError::ForeignGuard)
+        ));
         let counter = std::rc::Rc::new(std::cell::Cell::new(0));
         let (c, n) = (condition.clone(), counter.clone());
         let waiter = aio::spawn(async move {
@@ -231,7 +247,8 @@ fn queue_a_woken_then_cancelled_putter_leaves_the_room_for_the_next() {
             .into_iter()
             .map(|item| {
                 let queue = queue.clone();
-                aio::spawn(async move { queue.put(item).await.unwrap() }).unwrap()
+                aio::spawn(async move { queue.put(item).await.unwrap() })
+                    .unwrap()
             })
             .collect();
         settle().await;
@@ -252,7 +269,9 @@ fn queue_orders_errors_join_and_shutdown() {
             lifo.put_nowait(n).unwrap();
             priority.put_nowait(n).unwrap();
         }
-        let drain = |q: &Queue<i32>| std::iter::from_fn(|| q.get_nowait().ok()).collect::<Vec<_>>();
+        let drain = |q: &Queue<i32>| {
+            std::iter::from_fn(|| q.get_nowait().ok()).collect::<Vec<_>>()
+        };
         assert_eq!(drain(&lifo), [2, 1, 3]);
         assert_eq!(drain(&priority), [1, 2, 3]);
 
@@ -282,7 +301,8 @@ fn queue_orders_errors_join_and_shutdown() {
         assert_eq!(getter.await.unwrap(), Err(SyncError::QueueShutDown));
         assert_eq!(queue.put_nowait(5), Err(SyncError::QueueShutDown));
 
-        // Immediate shutdown drops the items, counts them done and wakes putters.
+        // Immediate shutdown drops the items, counts them done and wakes
+        // putters.
         let full: Queue<u8> = Queue::new(1);
         full.put_nowait(1).unwrap();
         let putter = {
@@ -340,11 +360,18 @@ fn barrier_trips_with_arrival_indices_and_breaks_on_reset_and_abort() {
         assert_eq!(barrier.n_waiting(), 2);
         cancelled.cancel();
         settle().await;
-        assert_eq!(barrier.n_waiting(), 1, "a cancelled waiter leaves the count");
+        assert_eq!(
+            barrier.n_waiting(),
+            1,
+            "a cancelled waiter leaves the count"
+        );
         let second = arrive(&barrier);
         settle().await;
         assert_eq!(barrier.wait().await, Ok(2), "the last to arrive trips it");
-        assert_eq!((first.await.unwrap(), second.await.unwrap()), (Ok(0), Ok(1)));
+        assert_eq!(
+            (first.await.unwrap(), second.await.unwrap()),
+            (Ok(0), Ok(1))
+        );
 
         let waiting = arrive(&barrier);
         settle().await;

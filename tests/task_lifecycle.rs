@@ -1,5 +1,5 @@
-//! The task lifecycle, case by case: every combination of when a task is cancelled, what
-//! happens to its handle, and how its body ends.
+//! The task lifecycle, case by case: every combination of when a task is
+//! cancelled, what happens to its handle, and how its body ends.
 
 mod common;
 
@@ -75,7 +75,9 @@ fn scenario(cancel_when: CancelWhen, fate: HandleFate, body: Body) -> Observed {
     }
     if fate == HandleFate::Awaited {
         let (task, slot) = (handle.take().unwrap(), awaited.clone());
-        event_loop.create_task(async move { *slot.borrow_mut() = Some(task.await) }).unwrap();
+        event_loop
+            .create_task(async move { *slot.borrow_mut() = Some(task.await) })
+            .unwrap();
     }
 
     let cancel_at = match cancel_when {
@@ -102,53 +104,101 @@ fn scenario(cancel_when: CancelWhen, fate: HandleFate, body: Body) -> Observed {
         final_state,
         done_callback_runs: done_runs.get(),
         alive_after_close: drops.alive(),
-        warnings: log.records().into_iter().map(|(_, message)| message).collect(),
+        warnings: log
+            .records()
+            .into_iter()
+            .map(|(_, message)| message)
+            .collect(),
     }
 }
 
 #[test]
 fn every_combination_of_cancel_time_handle_fate_and_body() {
-    for cancel_when in [CancelWhen::BeforeStart, CancelWhen::WhileSleeping, CancelWhen::AfterFinish] {
-        for fate in [HandleFate::Awaited, HandleFate::Dropped, HandleFate::NeverTouched] {
+    for cancel_when in [
+        CancelWhen::BeforeStart,
+        CancelWhen::WhileSleeping,
+        CancelWhen::AfterFinish,
+    ] {
+        for fate in
+            [HandleFate::Awaited, HandleFate::Dropped, HandleFate::NeverTouched]
+        {
             for body in [Body::Panics, Body::Completes] {
                 let case = format!("{cancel_when:?} × {fate:?} × {body:?}");
                 let seen = scenario(cancel_when, fate, body);
                 let cancelled = cancel_when != CancelWhen::AfterFinish;
 
-                assert_eq!(seen.body_started, cancel_when != CancelWhen::BeforeStart, "{case}: started");
-                assert_eq!(seen.cancel_returned, cancelled, "{case}: cancel() result");
+                assert_eq!(
+                    seen.body_started,
+                    cancel_when != CancelWhen::BeforeStart,
+                    "{case}: started"
+                );
+                assert_eq!(
+                    seen.cancel_returned, cancelled,
+                    "{case}: cancel() result"
+                );
                 assert_eq!(
                     seen.body_reached_end,
                     !cancelled && body == Body::Completes,
                     "{case}: the body ran to its end"
                 );
-                let expected_state = if cancelled { "cancelled" } else { "finished" };
-                assert!(seen.final_state.contains(expected_state), "{case}: state {}", seen.final_state);
-                assert_eq!(seen.done_callback_runs, 1, "{case}: done-callbacks run exactly once");
-                assert_eq!(seen.alive_after_close, 0, "{case}: the future was dropped");
+                let expected_state =
+                    if cancelled { "cancelled" } else { "finished" };
+                assert!(
+                    seen.final_state.contains(expected_state),
+                    "{case}: state {}",
+                    seen.final_state
+                );
+                assert_eq!(
+                    seen.done_callback_runs, 1,
+                    "{case}: done-callbacks run exactly once"
+                );
+                assert_eq!(
+                    seen.alive_after_close, 0,
+                    "{case}: the future was dropped"
+                );
 
                 let expected_outcome = if cancelled {
                     Err(aio::TaskError::Cancelled)
                 } else if body == Body::Panics {
-                    Err(aio::TaskError::Panicked { message: "the body panicked".into() })
+                    Err(aio::TaskError::Panicked {
+                        message: "the body panicked".into(),
+                    })
                 } else {
                     Ok(7)
                 };
                 match fate {
                     HandleFate::Awaited => {
-                        assert_eq!(seen.awaited, Some(expected_outcome), "{case}: awaiter")
+                        assert_eq!(
+                            seen.awaited,
+                            Some(expected_outcome),
+                            "{case}: awaiter"
+                        )
                     }
-                    _ => assert_eq!(seen.awaited, None, "{case}: nobody awaited"),
+                    _ => {
+                        assert_eq!(seen.awaited, None, "{case}: nobody awaited")
+                    }
                 }
 
-                // A panic that nobody retrieved is reported once, naming the task.
-                let unseen_panic = !cancelled && body == Body::Panics && fate != HandleFate::Awaited;
-                let reports: Vec<&String> =
-                    seen.warnings.iter().filter(|message| message.contains("the body panicked")).collect();
-                assert_eq!(reports.len(), usize::from(unseen_panic), "{case}: reports {:?}", seen.warnings);
+                // A panic that nobody retrieved is reported once, naming the
+                // task.
+                let unseen_panic = !cancelled
+                    && body == Body::Panics
+                    && fate != HandleFate::Awaited;
+                let reports: Vec<&String> = seen
+                    .warnings
+                    .iter()
+                    .filter(|message| message.contains("the body panicked"))
+                    .collect();
+                assert_eq!(
+                    reports.len(),
+                    usize::from(unseen_panic),
+                    "{case}: reports {:?}",
+                    seen.warnings
+                );
                 if let Some(report) = reports.first() {
                     assert!(
-                        report.contains("Task-1") && report.contains("task_lifecycle.rs"),
+                        report.contains("Task-1")
+                            && report.contains("task_lifecycle.rs"),
                         "{case}: {report}"
                     );
                 }
@@ -175,10 +225,16 @@ fn cancel_is_a_request_carried_out_on_the_next_tick() {
             aio::sleep(Duration::ZERO).await; // let it start
             assert!(task.cancel());
             j.log(format!("after cancel: {task:?}, alive {}", drops.alive()));
-            assert!(task.cancel(), "a second request still reports true, as asyncio does");
+            assert!(
+                task.cancel(),
+                "a second request still reports true, as asyncio does"
+            );
             aio::sleep(Duration::ZERO).await;
             j.log(format!("next tick: {task:?}, alive {}", drops.alive()));
-            assert!(!task.cancel(), "cancelling a cancelled task returns false");
+            assert!(
+                !task.cancel(),
+                "cancelling a cancelled task returns false"
+            );
             let _ = lp;
         })
         .unwrap();
@@ -202,7 +258,10 @@ fn a_task_that_finishes_after_a_cancel_request_is_cancelled() {
             "returned anyway"
         })
         .unwrap_err();
-    assert!(matches!(outcome, aio::Error::Task(aio::TaskError::Cancelled)), "got {outcome:?}");
+    assert!(
+        matches!(outcome, aio::Error::Task(aio::TaskError::Cancelled)),
+        "got {outcome:?}"
+    );
     event_loop.close().unwrap();
 }
 
@@ -221,11 +280,16 @@ fn names_current_task_and_all_tasks() {
             .unwrap();
             assert_eq!(worker.name(), "Task-2");
             worker.set_name("worker");
-            let names: Vec<String> = aio::all_tasks().iter().map(aio::TaskRef::name).collect();
+            let names: Vec<String> =
+                aio::all_tasks().iter().map(aio::TaskRef::name).collect();
             assert_eq!(names, ["Task-1", "worker"]);
             assert!(aio::all_tasks()[0].same_task(&main));
             worker.await.unwrap();
-            assert_eq!(aio::all_tasks().len(), 1, "finished tasks leave all_tasks");
+            assert_eq!(
+                aio::all_tasks().len(),
+                1,
+                "finished tasks leave all_tasks"
+            );
         })
         .unwrap();
     assert!(aio::current_task().is_none() && aio::all_tasks().is_empty());
@@ -239,7 +303,10 @@ fn names_current_task_and_all_tasks() {
 
 fn event_loop_callback_has_no_current_task() {
     let lp = aio::get_running_loop().unwrap();
-    lp.call_soon(|| assert!(aio::current_task().is_none(), "callbacks run outside any task")).unwrap();
+    lp.call_soon(|| {
+        assert!(aio::current_task().is_none(), "callbacks run outside any task")
+    })
+    .unwrap();
 }
 
 #[test]
@@ -250,7 +317,11 @@ fn awaiting_a_reference_keeps_the_result_and_counts_as_retrieving_a_panic() {
         .run_until_complete(async {
             let task = aio::spawn(async { String::from("kept") }).unwrap();
             assert_eq!((&task).await, Ok("kept".to_owned()));
-            assert_eq!((&task).await, Ok("kept".to_owned()), "awaitable again, like an asyncio task");
+            assert_eq!(
+                (&task).await,
+                Ok("kept".to_owned()),
+                "awaitable again, like an asyncio task"
+            );
             assert_eq!(task.result(), Some(Ok("kept".to_owned())));
             let failing = aio::spawn(async {
                 if aio::current_task().is_some() {
@@ -258,10 +329,17 @@ fn awaiting_a_reference_keeps_the_result_and_counts_as_retrieving_a_panic() {
                 }
             })
             .unwrap();
-            assert!(matches!((&failing).await, Err(aio::TaskError::Panicked { .. })));
+            assert!(matches!(
+                (&failing).await,
+                Err(aio::TaskError::Panicked { .. })
+            ));
         })
         .unwrap();
-    assert!(log.records().is_empty(), "a retrieved panic is not reported: {:?}", log.records());
+    assert!(
+        log.records().is_empty(),
+        "a retrieved panic is not reported: {:?}",
+        log.records()
+    );
     event_loop.close().unwrap();
 }
 
@@ -272,7 +350,10 @@ fn a_cancelled_task_that_never_started_never_runs_its_body() {
     let flag = ran.clone();
     let task = event_loop.create_task(async move { flag.set(true) }).unwrap();
     assert!(task.cancel());
-    assert_eq!(event_loop.run_until_complete(task).unwrap(), Err(aio::TaskError::Cancelled));
+    assert_eq!(
+        event_loop.run_until_complete(task).unwrap(),
+        Err(aio::TaskError::Cancelled)
+    );
     assert!(!ran.get());
     event_loop.close().unwrap();
 }
@@ -290,7 +371,10 @@ fn awaiting_a_handle_again_after_taking_its_result_is_an_error_not_a_hang() {
         })
         .unwrap();
     assert_eq!(first, Ok(3));
-    assert_eq!(second, (Err(aio::TaskError::ResultTaken), Err(aio::TaskError::ResultTaken)));
+    assert_eq!(
+        second,
+        (Err(aio::TaskError::ResultTaken), Err(aio::TaskError::ResultTaken))
+    );
     event_loop.close().unwrap();
 }
 
@@ -309,7 +393,10 @@ fn a_panic_in_the_step_that_requested_cancellation_still_wins() {
             task.await
         })
         .unwrap();
-    assert_eq!(outcome, Err(aio::TaskError::Panicked { message: "after cancel".into() }));
+    assert_eq!(
+        outcome,
+        Err(aio::TaskError::Panicked { message: "after cancel".into() })
+    );
     event_loop.close().unwrap();
 }
 
@@ -348,8 +435,13 @@ fn aio_run_lets_the_done_callbacks_of_cancelled_tasks_run() {
     let j = journal.clone();
     aio::run(async move {
         let task = aio::spawn(std::future::pending::<()>()).unwrap();
-        task.add_done_callback(move |task| j.log(format!("done-callback saw {task:?}")));
+        task.add_done_callback(move |task| {
+            j.log(format!("done-callback saw {task:?}"))
+        });
     })
     .unwrap();
-    assert_eq!(journal.entries(), [r#"done-callback saw Task { name: "Task-2", state: cancelled }"#]);
+    assert_eq!(
+        journal.entries(),
+        [r#"done-callback saw Task { name: "Task-2", state: cancelled }"#]
+    );
 }

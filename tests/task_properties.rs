@@ -1,10 +1,11 @@
-//! Property tests: random programs of spawn / await / cancel / complete / panic /
-//! drop-handle, with timers on the virtual clock, checked against a model.
+//! Property tests: random programs of spawn / await / cancel / complete / panic
+//! / drop-handle, with timers on the virtual clock, checked against a model.
 //!
-//! Each generated task sleeps a whole number of milliseconds, then completes or panics.
-//! It may be cancelled before it starts or at a half-millisecond instant (never equal to
-//! a wake-up time, so the model is exact). Its handle is awaited by a watcher task,
-//! dropped at some instant, or kept to the end. It has up to three done-callbacks.
+//! Each generated task sleeps a whole number of milliseconds, then completes or
+//! panics. It may be cancelled before it starts or at a half-millisecond
+//! instant (never equal to a wake-up time, so the model is exact). Its handle
+//! is awaited by a watcher task, dropped at some instant, or kept to the end.
+//! It has up to three done-callbacks.
 
 mod common;
 
@@ -42,10 +43,24 @@ struct Plan {
 }
 
 fn plan() -> impl Strategy<Value = Plan> {
-    let cancel = prop_oneof![Just(Cancel::Never), Just(Cancel::BeforeStart), (0u64..8).prop_map(Cancel::At)];
-    let fate = prop_oneof![Just(Fate::Awaited), (0u64..8).prop_map(Fate::DroppedAt), Just(Fate::Kept)];
+    let cancel = prop_oneof![
+        Just(Cancel::Never),
+        Just(Cancel::BeforeStart),
+        (0u64..8).prop_map(Cancel::At)
+    ];
+    let fate = prop_oneof![
+        Just(Fate::Awaited),
+        (0u64..8).prop_map(Fate::DroppedAt),
+        Just(Fate::Kept)
+    ];
     (0u64..6, any::<bool>(), cancel, fate, 0usize..4).prop_map(
-        |(sleep_ms, panics, cancel, fate, callbacks)| Plan { sleep_ms, panics, cancel, fate, callbacks },
+        |(sleep_ms, panics, cancel, fate, callbacks)| Plan {
+            sleep_ms,
+            panics,
+            cancel,
+            fate,
+            callbacks,
+        },
     )
 }
 
@@ -61,7 +76,8 @@ fn expected(index: usize, plan: &Plan) -> Outcome {
     let cancelled = match plan.cancel {
         Cancel::Never => false,
         Cancel::BeforeStart => true,
-        // The body finishes at `sleep_ms`; a cancel at `n + 0.5` ms comes first if n < sleep_ms.
+        // The body finishes at `sleep_ms`; a cancel at `n + 0.5` ms comes first
+        // if n < sleep_ms.
         Cancel::At(n) => n < plan.sleep_ms,
     };
     if cancelled {
@@ -110,7 +126,9 @@ fn run_program(plans: &[Plan]) -> Result<(), TestCaseError> {
             .unwrap();
         for callback in 0..plan.callbacks {
             let order = done_order.clone();
-            task.add_done_callback(move |_| order.borrow_mut().push((index, callback)));
+            task.add_done_callback(move |_| {
+                order.borrow_mut().push((index, callback))
+            });
         }
         let task_ref = task.as_task_ref();
         match plan.cancel {
@@ -137,26 +155,41 @@ fn run_program(plans: &[Plan]) -> Result<(), TestCaseError> {
             }
             Fate::DroppedAt(ms) => {
                 let slot = RefCell::new(Some(task));
-                event_loop.call_at(half_ms_after(ms), move || drop(slot.take())).unwrap();
+                event_loop
+                    .call_at(half_ms_after(ms), move || drop(slot.take()))
+                    .unwrap();
             }
             Fate::Kept => kept.push((index, task)),
         }
         refs.push(task_ref);
     }
 
-    event_loop.run_until_complete(aio::sleep(Duration::from_millis(20))).unwrap();
+    event_loop
+        .run_until_complete(aio::sleep(Duration::from_millis(20)))
+        .unwrap();
 
     // Every task reached exactly one final state, the one the model predicts.
     for (index, (plan, task_ref)) in plans.iter().zip(&refs).enumerate() {
         prop_assert!(task_ref.done(), "task {} is not final", index);
         let want = expected(index, plan);
-        prop_assert_eq!(task_ref.cancelled(), want == Outcome::Cancelled, "task {} state", index);
+        prop_assert_eq!(
+            task_ref.cancelled(),
+            want == Outcome::Cancelled,
+            "task {} state",
+            index
+        );
     }
     // Every awaiter observed that state.
     for (index, outcome) in awaited.borrow().iter() {
-        prop_assert_eq!(outcome, &expected(*index, &plans[*index]), "awaiter of task {}", index);
+        prop_assert_eq!(
+            outcome,
+            &expected(*index, &plans[*index]),
+            "awaiter of task {}",
+            index
+        );
     }
-    let awaiters = plans.iter().filter(|plan| matches!(plan.fate, Fate::Awaited)).count();
+    let awaiters =
+        plans.iter().filter(|plan| matches!(plan.fate, Fate::Awaited)).count();
     prop_assert_eq!(awaited.borrow().len(), awaiters);
     // Kept handles hold the same outcome.
     for (index, task) in &kept {
@@ -174,17 +207,27 @@ fn run_program(plans: &[Plan]) -> Result<(), TestCaseError> {
             .filter(|(task, _)| *task == index)
             .map(|(_, callback)| *callback)
             .collect();
-        prop_assert_eq!(ran, (0..plan.callbacks).collect::<Vec<_>>(), "callbacks of task {}", index);
+        prop_assert_eq!(
+            ran,
+            (0..plan.callbacks).collect::<Vec<_>>(),
+            "callbacks of task {}",
+            index
+        );
     }
-    // A panic nobody saw is reported. Awaiting the handle, or reading `result()` as we
-    // did for the kept handles, counts as seeing it.
+    // A panic nobody saw is reported. Awaiting the handle, or reading
+    // `result()` as we did for the kept handles, counts as seeing it.
     drop(kept);
-    let reports = log.records().iter().filter(|(_, message)| message.contains("panics")).count();
+    let reports = log
+        .records()
+        .iter()
+        .filter(|(_, message)| message.contains("panics"))
+        .count();
     let unseen = plans
         .iter()
         .enumerate()
         .filter(|(index, plan)| {
-            expected(*index, plan) == Outcome::Panicked && matches!(plan.fate, Fate::DroppedAt(_))
+            expected(*index, plan) == Outcome::Panicked
+                && matches!(plan.fate, Fate::DroppedAt(_))
         })
         .count();
     prop_assert_eq!(reports, unseen);
@@ -200,8 +243,9 @@ proptest! {
 
     #[test]
     fn random_task_programs_match_the_model(plans in prop::collection::vec(plan(), 1..8)) {
-        // The tasks' panics are expected and caught; keep the default hook from printing
-        // each one. This binary holds this one test, so the hook affects nothing else.
+        // The tasks' panics are expected and caught; keep the default hook from
+        // printing each one. This binary holds this one test, so the hook
+        // affects nothing else.
         let default_hook = std::panic::take_hook();
         std::panic::set_hook(Box::new(|_| {}));
         let verdict = run_program(&plans);

@@ -1,5 +1,6 @@
-//! The loop's cross-thread paths: `call_soon_threadsafe` and wakers used from other
-//! threads. Many threads, many calls, none lost, and a sleeping loop always wakes up.
+//! The loop's cross-thread paths: `call_soon_threadsafe` and wakers used from
+//! other threads. Many threads, many calls, none lost, and a sleeping loop
+//! always wakes up.
 
 mod common;
 
@@ -23,7 +24,9 @@ fn watchdog(seconds: u64) -> Arc<AtomicBool> {
                 return;
             }
         }
-        eprintln!("watchdog: the test hung for {seconds} s; a wake-up was lost");
+        eprintln!(
+            "watchdog: the test hung for {seconds} s; a wake-up was lost"
+        );
         std::process::abort();
     });
     finished
@@ -38,7 +41,8 @@ fn many_threads_many_calls_none_lost_and_each_thread_in_order() {
     const THREADS: usize = 8;
     const CALLS: usize = 2_000;
     let finished = watchdog(60);
-    let event_loop = aio::EventLoop::builder().clock(aio::ClockKind::Real).build().unwrap();
+    let event_loop =
+        aio::EventLoop::builder().clock(aio::ClockKind::Real).build().unwrap();
     let remote = event_loop.remote();
     let senders: Vec<_> = (0..THREADS)
         .map(|thread_index| {
@@ -47,20 +51,23 @@ fn many_threads_many_calls_none_lost_and_each_thread_in_order() {
                 for call in 0..CALLS {
                     remote
                         .call_soon_threadsafe(move || {
-                            RECEIVED.with(|r| r.borrow_mut().push((thread_index, call)))
+                            RECEIVED.with(|r| {
+                                r.borrow_mut().push((thread_index, call))
+                            })
                         })
                         .unwrap();
                 }
             })
         })
         .collect();
-    // The loop has no timers and nothing ready: it sleeps in the poller until a remote
-    // call wakes it, drains, and sleeps again.
+    // The loop has no timers and nothing ready: it sleeps in the poller until a
+    // remote call wakes it, drains, and sleeps again.
     let all_in = poll_fn(|cx| {
         if RECEIVED.with(|r| r.borrow().len()) == THREADS * CALLS {
             Poll::Ready(())
         } else {
-            // Ask to be polled again on the next tick; the calls arrive meanwhile.
+            // Ask to be polled again on the next tick; the calls arrive
+            // meanwhile.
             cx.waker().wake_by_ref();
             Poll::Pending
         }
@@ -71,9 +78,16 @@ fn many_threads_many_calls_none_lost_and_each_thread_in_order() {
     }
     let received = RECEIVED.with(|r| r.take());
     for thread_index in 0..THREADS {
-        let calls: Vec<usize> =
-            received.iter().filter(|(from, _)| *from == thread_index).map(|(_, call)| *call).collect();
-        assert_eq!(calls, (0..CALLS).collect::<Vec<_>>(), "thread {thread_index}'s calls, in order");
+        let calls: Vec<usize> = received
+            .iter()
+            .filter(|(from, _)| *from == thread_index)
+            .map(|(_, call)| *call)
+            .collect();
+        assert_eq!(
+            calls,
+            (0..CALLS).collect::<Vec<_>>(),
+            "thread {thread_index}'s calls, in order"
+        );
     }
     event_loop.close().unwrap();
     finished.store(true, Ordering::Release);
@@ -82,15 +96,18 @@ fn many_threads_many_calls_none_lost_and_each_thread_in_order() {
 #[test]
 fn a_remote_call_wakes_a_loop_that_sleeps_with_nothing_to_do() {
     let finished = watchdog(30);
-    let event_loop = aio::EventLoop::builder().clock(aio::ClockKind::Real).build().unwrap();
+    let event_loop =
+        aio::EventLoop::builder().clock(aio::ClockKind::Real).build().unwrap();
     let remote = event_loop.remote();
     let sender = thread::spawn(move || {
         thread::sleep(Duration::from_millis(20));
         // The callback runs on the loop's thread, where it can reach the loop.
-        remote.call_soon_threadsafe(|| aio::get_running_loop().unwrap().stop()).unwrap();
+        remote
+            .call_soon_threadsafe(|| aio::get_running_loop().unwrap().stop())
+            .unwrap();
     });
-    // Nothing is ready and no timer is set: the loop blocks in the poller with no
-    // timeout, and only the remote call's wake-up can end run_forever.
+    // Nothing is ready and no timer is set: the loop blocks in the poller with
+    // no timeout, and only the remote call's wake-up can end run_forever.
     event_loop.run_forever().unwrap();
     sender.join().unwrap();
     event_loop.close().unwrap();
@@ -100,7 +117,8 @@ fn a_remote_call_wakes_a_loop_that_sleeps_with_nothing_to_do() {
 #[test]
 fn a_waker_used_on_another_thread_wakes_the_sleeping_loop() {
     let finished = watchdog(30);
-    let event_loop = aio::EventLoop::builder().clock(aio::ClockKind::Real).build().unwrap();
+    let event_loop =
+        aio::EventLoop::builder().clock(aio::ClockKind::Real).build().unwrap();
     let (waker_tx, waker_rx) = mpsc::channel::<std::task::Waker>();
     let ready = Arc::new(AtomicBool::new(false));
     let ready_for_thread = ready.clone();
@@ -127,14 +145,18 @@ fn a_waker_used_on_another_thread_wakes_the_sleeping_loop() {
             polls
         })
         .unwrap();
-    assert_eq!(polls, 2, "polled once to start, once when the other thread woke it");
+    assert_eq!(
+        polls, 2,
+        "polled once to start, once when the other thread woke it"
+    );
     helper.join().unwrap();
     event_loop.close().unwrap();
     finished.store(true, Ordering::Release);
 }
 
 #[test]
-fn a_wake_after_close_is_harmless_and_the_future_was_dropped_on_the_loop_thread() {
+fn a_wake_after_close_is_harmless_and_the_future_was_dropped_on_the_loop_thread()
+ {
     struct RecordsDropThread(Arc<std::sync::Mutex<Option<thread::ThreadId>>>);
     impl Drop for RecordsDropThread {
         fn drop(&mut self) {
@@ -160,11 +182,14 @@ fn a_wake_after_close_is_harmless_and_the_future_was_dropped_on_the_loop_thread(
     let waker = waker_rx.recv().unwrap();
     event_loop.close().unwrap();
     assert_eq!(*dropped_on.lock().unwrap(), Some(thread::current().id()));
-    assert!(task.done() && task.cancelled(), "close cancels the tasks it drops");
+    assert!(
+        task.done() && task.cancelled(),
+        "close cancels the tasks it drops"
+    );
     drop(task);
-    // The last references to the task now live on another thread. Releasing them there
-    // frees an emptied allocation: nothing is dropped on the wrong thread, nothing leaks,
-    // so nothing is reported.
+    // The last references to the task now live on another thread. Releasing
+    // them there frees an emptied allocation: nothing is dropped on the wrong
+    // thread, nothing leaks, so nothing is reported.
     let reported = thread::spawn(move || {
         let log = common::CapturedLog::start();
         waker.wake_by_ref();
@@ -174,7 +199,10 @@ fn a_wake_after_close_is_harmless_and_the_future_was_dropped_on_the_loop_thread(
     .join()
     .unwrap();
     assert_eq!(reported, 0);
-    assert!(event_loop.call_soon_threadsafe(|| {}).is_err(), "a closed loop refuses remote calls");
+    assert!(
+        event_loop.call_soon_threadsafe(|| {}).is_err(),
+        "a closed loop refuses remote calls"
+    );
 }
 
 #[test]

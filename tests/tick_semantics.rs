@@ -1,5 +1,6 @@
-//! The loop's tick follows asyncio's `_run_once`: a tick runs only what was ready when it
-//! started, timers fire by deadline with FIFO among equals, and nothing fires early.
+//! The loop's tick follows asyncio's `_run_once`: a tick runs only what was
+//! ready when it started, timers fire by deadline with FIFO among equals, and
+//! nothing fires early.
 
 mod common;
 
@@ -26,7 +27,8 @@ fn work_scheduled_during_a_tick_waits_for_the_next_tick() {
     let j = journal.clone();
     event_loop.call_soon(move || j.log("C")).unwrap();
     event_loop.run_forever().unwrap();
-    // stop() ends the loop after this tick; B was queued during it, so it has not run.
+    // stop() ends the loop after this tick; B was queued during it, so it has
+    // not run.
     assert_eq!(journal.entries(), ["A", "C"]);
     // stop() before run_forever runs exactly one tick: the one that runs B.
     event_loop.stop();
@@ -74,7 +76,10 @@ fn a_task_that_keeps_waking_itself_cannot_starve_a_timer() {
         })
         .unwrap();
     event_loop.run_forever().unwrap();
-    assert!(fired_at.get().is_some_and(|at| at >= due), "the timer fired, and not early");
+    assert!(
+        fired_at.get().is_some_and(|at| at >= due),
+        "the timer fired, and not early"
+    );
     assert!(spins.get() > 1, "the spinning task ran on every tick meanwhile");
     event_loop.close().unwrap();
 }
@@ -103,14 +108,19 @@ fn zero_sleeps_interleave_tasks_one_step_per_tick() {
 fn soon_callbacks_run_before_timers_and_timers_by_deadline() {
     let event_loop = virtual_loop();
     let journal = Journal::default();
-    for (delay, name) in [(20, "timer 20ms"), (10, "timer 10ms"), (0, "timer 0ms")] {
+    for (delay, name) in
+        [(20, "timer 20ms"), (10, "timer 10ms"), (0, "timer 0ms")]
+    {
         let j = journal.clone();
         event_loop.call_later(delay * MS, move || j.log(name)).unwrap();
     }
     let j = journal.clone();
     event_loop.call_soon(move || j.log("soon")).unwrap();
     event_loop.run_until_complete(aio::sleep(30 * MS)).unwrap();
-    assert_eq!(journal.entries(), ["soon", "timer 0ms", "timer 10ms", "timer 20ms"]);
+    assert_eq!(
+        journal.entries(),
+        ["soon", "timer 0ms", "timer 10ms", "timer 20ms"]
+    );
     event_loop.close().unwrap();
 }
 
@@ -130,7 +140,11 @@ fn timers_fire_in_deadline_order_and_fifo_among_equal_deadlines() {
         let (record, lp) = (fired.clone(), event_loop.clone());
         event_loop
             .call_at(deadline, move || {
-                assert_eq!(lp.time(), deadline, "a virtual-clock timer fires exactly at its deadline");
+                assert_eq!(
+                    lp.time(),
+                    deadline,
+                    "a virtual-clock timer fires exactly at its deadline"
+                );
                 record.borrow_mut().push((deadline, index));
             })
             .unwrap();
@@ -151,7 +165,10 @@ fn nothing_fires_early_on_the_real_clock() {
         event_loop
             .call_at(due, move || {
                 let now = lp.time();
-                assert!(now >= due, "timer due at {due:?} fired early, at {now:?}");
+                assert!(
+                    now >= due,
+                    "timer due at {due:?} fired early, at {now:?}"
+                );
                 record.borrow_mut().push(now - due);
             })
             .unwrap();
@@ -162,7 +179,10 @@ fn nothing_fires_early_on_the_real_clock() {
             for delay_ms in [1, 4, 7] {
                 let start = lp.time();
                 aio::sleep(delay_ms * MS).await;
-                assert!(lp.time() >= start + delay_ms * MS, "sleep({delay_ms} ms) returned early");
+                assert!(
+                    lp.time() >= start + delay_ms * MS,
+                    "sleep({delay_ms} ms) returned early"
+                );
             }
             aio::sleep(20 * MS).await;
         })
@@ -194,7 +214,11 @@ fn cancelled_handles_never_run_and_release_their_captures() {
     soon.cancel();
     later.cancel();
     assert!(soon.cancelled() && later.cancelled());
-    assert_eq!(drops.alive(), 0, "cancelling drops the callback and what it captured at once");
+    assert_eq!(
+        drops.alive(),
+        0,
+        "cancelling drops the callback and what it captured at once"
+    );
 
     // A callback cancels another one that is already in the same tick's batch.
     let j = journal.clone();
@@ -209,7 +233,8 @@ fn cancelled_handles_never_run_and_release_their_captures() {
         })
         .unwrap();
     let j = journal.clone();
-    victim_slot.set(Some(event_loop.call_soon(move || j.log("victim ran")).unwrap()));
+    victim_slot
+        .set(Some(event_loop.call_soon(move || j.log("victim ran")).unwrap()));
 
     event_loop.run_until_complete(aio::sleep(10 * MS)).unwrap();
     assert_eq!(journal.entries(), ["canceller"]);
@@ -229,7 +254,14 @@ fn the_virtual_clock_jumps_only_when_idle() {
             (start, after_an_hour, lp.time())
         })
         .unwrap();
-    assert_eq!(times, (Duration::ZERO, Duration::from_secs(3600), Duration::from_millis(3_600_250)));
+    assert_eq!(
+        times,
+        (
+            Duration::ZERO,
+            Duration::from_secs(3600),
+            Duration::from_millis(3_600_250)
+        )
+    );
     event_loop.close().unwrap();
 }
 
@@ -257,7 +289,10 @@ fn run_until_complete_returns_the_output_and_leaves_the_loop_reusable() {
     let event_loop = virtual_loop();
     assert_eq!(event_loop.run_until_complete(async { 6 * 7 }).unwrap(), 42);
     assert!(!event_loop.is_running());
-    assert_eq!(event_loop.run_until_complete(async { "again" }).unwrap(), "again");
+    assert_eq!(
+        event_loop.run_until_complete(async { "again" }).unwrap(),
+        "again"
+    );
     event_loop.close().unwrap();
     assert!(event_loop.is_closed());
 }
@@ -272,13 +307,21 @@ fn the_same_program_gives_the_same_trace() {
             event_loop
                 .create_task(async move {
                     for step in 0..4u64 {
-                        aio::sleep(Duration::from_millis((task * 7 + step * 3) % 5)).await;
-                        j.log(format!("task {task} step {step} at {:?}", lp.time()));
+                        aio::sleep(Duration::from_millis(
+                            (task * 7 + step * 3) % 5,
+                        ))
+                        .await;
+                        j.log(format!(
+                            "task {task} step {step} at {:?}",
+                            lp.time()
+                        ));
                     }
                 })
                 .unwrap();
         }
-        event_loop.run_until_complete(aio::sleep(Duration::from_secs(1))).unwrap();
+        event_loop
+            .run_until_complete(aio::sleep(Duration::from_secs(1)))
+            .unwrap();
         event_loop.close().unwrap();
         journal.entries()
     }

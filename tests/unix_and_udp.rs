@@ -10,7 +10,8 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 fn socket_path(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("aio-test-{}-{name}.sock", std::process::id()))
+    std::env::temp_dir()
+        .join(format!("aio-test-{}-{name}.sock", std::process::id()))
 }
 
 struct Echo(Option<Transport>);
@@ -53,15 +54,25 @@ fn a_unix_socket_server_and_connection_with_protocols() {
     let p = path.clone();
     let got = event_loop
         .run_until_complete(async move {
-            let server = aio::create_unix_server(|| Echo(None), &p).await.unwrap();
-            assert!(p.exists(), "the socket file is there while the server runs");
+            let server =
+                aio::create_unix_server(|| Echo(None), &p).await.unwrap();
+            assert!(
+                p.exists(),
+                "the socket file is there while the server runs"
+            );
             let done = aio::Promise::new().unwrap();
             let got = Rc::default();
-            let (transport, _) =
-                aio::create_unix_connection(Collect { got: Rc::clone(&got), done: done.clone() }, &p)
-                    .await
-                    .unwrap();
-            assert_eq!(transport.peername(), None, "Unix sockets have no IP address");
+            let (transport, _) = aio::create_unix_connection(
+                Collect { got: Rc::clone(&got), done: done.clone() },
+                &p,
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                transport.peername(),
+                None,
+                "Unix sockets have no IP address"
+            );
             done.await.unwrap();
             server.close();
             got.take()
@@ -79,32 +90,42 @@ fn unix_socket_streams_and_a_clear_error_for_a_missing_socket() {
     let p = path.clone();
     let (lines, missing) = event_loop
         .run_until_complete(async move {
-            let server = aio::start_unix_server(
-                |reader: aio::StreamReader, writer: aio::StreamWriter| async move {
-                    while let Ok(line) = reader.readline().await {
-                        if line.is_empty() {
-                            break;
-                        }
-                        writer.write(&line.to_ascii_uppercase()).unwrap();
-                    }
-                    writer.close();
-                },
-                &p,
-            )
-            .await
-            .unwrap();
+            let server =
+                    aio::start_unix_server(
+                        |reader: aio::StreamReader,
+                         writer: aio::StreamWriter| async move {
+                            while let Ok(line) = reader.readline().await {
+                                if line.is_empty() {
+                                    break;
+                                }
+                                writer
+                                    .write(&line.to_ascii_uppercase())
+                                    .unwrap();
+                            }
+                            writer.close();
+                        },
+                        &p,
+                    )
+                    .await
+                    .unwrap();
             let (reader, writer) = aio::open_unix_connection(&p).await.unwrap();
             writer.write(b"first\nsecond\n").unwrap();
             writer.write_eof();
             let lines = reader.read_to_end().await.unwrap();
             server.close();
-            let missing = aio::open_unix_connection(&p).await.err().map(|error| error.to_string());
+            let missing = aio::open_unix_connection(&p)
+                .await
+                .err()
+                .map(|error| error.to_string());
             (lines, missing)
         })
         .unwrap();
     assert_eq!(lines, b"FIRST\nSECOND\n");
     let missing = missing.expect("nothing listens there any more");
-    assert!(missing.contains(&path.display().to_string()), "the error names the path: {missing}");
+    assert!(
+        missing.contains(&path.display().to_string()),
+        "the error names the path: {missing}"
+    );
     event_loop.close().unwrap();
 }
 
@@ -145,8 +166,13 @@ fn udp_datagrams_arrive_whole_and_echo_back() {
     let event_loop = common::real_loop();
     let mut got = event_loop
         .run_until_complete(async {
-            let (server, _) =
-                aio::create_datagram_endpoint(UdpEcho(None), Some(("127.0.0.1", 0)), None).await.unwrap();
+            let (server, _) = aio::create_datagram_endpoint(
+                UdpEcho(None),
+                Some(("127.0.0.1", 0)),
+                None,
+            )
+            .await
+            .unwrap();
             let port = server.get_extra_info("sockname").unwrap().port();
             let done = aio::Promise::new().unwrap();
             let got = Rc::default();
@@ -157,7 +183,10 @@ fn udp_datagrams_arrive_whole_and_echo_back() {
             )
             .await
             .unwrap();
-            aio::wait_for(done, std::time::Duration::from_secs(10)).await.unwrap().unwrap();
+            aio::wait_for(done, std::time::Duration::from_secs(10))
+                .await
+                .unwrap()
+                .unwrap();
             client.close();
             server.close();
             got.take()
@@ -173,8 +202,13 @@ fn sendto_without_an_address_on_an_unconnected_endpoint_is_an_error() {
     let event_loop = common::real_loop();
     let error = event_loop
         .run_until_complete(async {
-            let (endpoint, _) =
-                aio::create_datagram_endpoint(UdpEcho(None), Some(("127.0.0.1", 0)), None).await.unwrap();
+            let (endpoint, _) = aio::create_datagram_endpoint(
+                UdpEcho(None),
+                Some(("127.0.0.1", 0)),
+                None,
+            )
+            .await
+            .unwrap();
             let error = endpoint.sendto(b"where to?", None).unwrap_err();
             endpoint.close();
             error
@@ -207,14 +241,22 @@ asyncio.run(main(int(sys.argv[1])))
     let event_loop = common::real_loop();
     let output = event_loop
         .run_until_complete(async {
-            let (server, _) =
-                aio::create_datagram_endpoint(UdpEcho(None), Some(("127.0.0.1", 0)), None).await.unwrap();
+            let (server, _) = aio::create_datagram_endpoint(
+                UdpEcho(None),
+                Some(("127.0.0.1", 0)),
+                None,
+            )
+            .await
+            .unwrap();
             let port = server.get_extra_info("sockname").unwrap().port();
             let (tx, rx) = aio::oneshot::channel();
             std::thread::spawn(move || {
-                let output =
-                    std::process::Command::new("python3").args(["-c", CLIENT, &port.to_string()]).output();
-                let _ = tx.send(output.map(|output| String::from_utf8_lossy(&output.stdout).into_owned()));
+                let output = std::process::Command::new("python3")
+                    .args(["-c", CLIENT, &port.to_string()])
+                    .output();
+                let _ = tx.send(output.map(|output| {
+                    String::from_utf8_lossy(&output.stdout).into_owned()
+                }));
             });
             let output = rx.await.unwrap().unwrap();
             server.close();

@@ -12,7 +12,10 @@ pub fn virtual_loop() -> aio::EventLoop {
 
 /// A loop on the real clock.
 pub fn real_loop() -> aio::EventLoop {
-    aio::EventLoop::builder().clock(aio::ClockKind::Real).build().expect("a poller")
+    aio::EventLoop::builder()
+        .clock(aio::ClockKind::Real)
+        .build()
+        .expect("a poller")
 }
 
 /// A shared list that callbacks and tasks append to.
@@ -70,7 +73,9 @@ impl CapturedLog {
         let records: Rc<RefCell<Vec<(aio::Level, String)>>> = Rc::default();
         let sink_records = records.clone();
         aio::set_log_sink(Some(Box::new(move |record: &aio::Record<'_>| {
-            sink_records.borrow_mut().push((record.level, record.message.to_string()));
+            sink_records
+                .borrow_mut()
+                .push((record.level, record.message.to_string()));
         })));
         CapturedLog { records }
     }

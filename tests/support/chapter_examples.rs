@@ -1,14 +1,22 @@
-//! The snapshot harness every chapter crate shares (each includes this file with
-//! `#[path]`): run an example binary on the virtual clock, redact what varies, and
-//! compare with the snapshot that the book shows.
+//! The snapshot harness every chapter crate shares (each includes this file
+//! with `#[path]`): run an example binary on the virtual clock, redact what
+//! varies, and compare with the snapshot that the book shows.
 
 use std::process::Command;
 
-/// Runs one example binary with the virtual clock and returns its standard output,
-/// redacted. Fails the test if the example fails or writes to standard error.
+/// Runs one example binary with the virtual clock and returns its standard
+/// output, redacted. Fails the test if the example fails or writes to standard
+/// error.
 pub fn run_example(binary: &str) -> String {
-    let output = Command::new(binary).env("AIO_CLOCK", "virtual").output().expect("example binary runs");
-    assert!(output.status.success(), "{binary} failed: {}", String::from_utf8_lossy(&output.stderr));
+    let output = Command::new(binary)
+        .env("AIO_CLOCK", "virtual")
+        .output()
+        .expect("example binary runs");
+    assert!(
+        output.status.success(),
+        "{binary} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(
         output.stderr.is_empty(),
         "{binary} wrote to stderr: {}",
@@ -17,7 +25,8 @@ pub fn run_example(binary: &str) -> String {
     redact(&String::from_utf8(output.stdout).expect("output is UTF-8"))
 }
 
-/// Replaces the wall-clock reading, the only value that changes from run to run.
+/// Replaces the wall-clock reading, the only value that changes from run to
+/// run.
 pub fn redact(output: &str) -> String {
     output
         .lines()
@@ -29,8 +38,9 @@ pub fn redact(output: &str) -> String {
         .collect()
 }
 
-/// One snapshot test per example, plus a test that the chapter's default binary runs
-/// them all, in book order, each under a heading, with exactly their own output.
+/// One snapshot test per example, plus a test that the chapter's default binary
+/// runs them all, in book order, each under a heading, with exactly their own
+/// output.
 #[macro_export]
 macro_rules! snapshot_tests {
     ($first:ident $(, $rest:ident)* $(,)?) => {

@@ -1,6 +1,6 @@
-//! What chapters 7 and 8 test the same way (each includes this file with `#[path]`): an
-//! echo server and client run as separate processes on a free port, against each other
-//! and against CPython's asyncio.
+//! What chapters 7 and 8 test the same way (each includes this file with
+//! `#[path]`): an echo server and client run as separate processes on a free
+//! port, against each other and against CPython's asyncio.
 
 #![allow(dead_code)] // each test binary uses a different part
 
@@ -20,7 +20,8 @@ impl Drop for Running {
     }
 }
 
-/// Replaces IP addresses and port numbers, the only values that change between runs.
+/// Replaces IP addresses and port numbers, the only values that change between
+/// runs.
 pub fn redact(output: &str) -> String {
     let mut out = String::new();
     for line in output.lines() {
@@ -32,7 +33,8 @@ pub fn redact(output: &str) -> String {
 }
 
 fn redact_word(word: &str) -> String {
-    // `EchoServer_127.0.0.1_54321:` style names: redact the address and the port.
+    // `EchoServer_127.0.0.1_54321:` style names: redact the address and the
+    // port.
     if let Some((name, rest)) = word.split_once('_')
         && let Some((address, port)) = rest.rsplit_once('_')
         && address.parse::<std::net::IpAddr>().is_ok()
@@ -49,12 +51,16 @@ fn redact_word(word: &str) -> String {
     word.to_owned()
 }
 
-/// Runs the server binary on a free port and the client binary against it; returns
-/// their redacted outputs (server, client). The server's output ends at its last word
-/// for the connection, `<name>: closing`.
+/// Runs the server binary on a free port and the client binary against it;
+/// returns their redacted outputs (server, client). The server's output ends at
+/// its last word for the connection, `<name>: closing`.
 pub fn converse(server: &str, client: &str) -> (String, String) {
     let mut server = Running(
-        Command::new(server).args(["localhost", "0"]).stdout(Stdio::piped()).spawn().expect("server starts"),
+        Command::new(server)
+            .args(["localhost", "0"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("server starts"),
     );
     let (lines_tx, lines_rx) = mpsc::channel();
     let stdout = server.0.stdout.take().expect("piped");
@@ -65,26 +71,44 @@ pub fn converse(server: &str, client: &str) -> (String, String) {
             }
         }
     });
-    let first = lines_rx.recv_timeout(Duration::from_secs(30)).expect("the server says where it listens");
+    let first = lines_rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the server says where it listens");
     let port = first.rsplit(' ').next().expect("a port").to_owned();
-    let client = Command::new(client).args(["localhost", &port]).output().expect("client runs");
-    assert!(client.status.success(), "client failed: {}", String::from_utf8_lossy(&client.stderr));
+    let client = Command::new(client)
+        .args(["localhost", &port])
+        .output()
+        .expect("client runs");
+    assert!(
+        client.status.success(),
+        "client failed: {}",
+        String::from_utf8_lossy(&client.stderr)
+    );
     let mut server_lines = vec![first];
     while !server_lines.last().is_some_and(|line| line.ends_with(": closing")) {
-        let line =
-            lines_rx.recv_timeout(Duration::from_secs(30)).expect("the server finishes the conversation");
+        let line = lines_rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the server finishes the conversation");
         server_lines.push(line);
     }
     drop(server);
-    (redact(&(server_lines.join("\n") + "\n")), redact(&String::from_utf8(client.stdout).expect("UTF-8")))
+    (
+        redact(&(server_lines.join("\n") + "\n")),
+        redact(&String::from_utf8(client.stdout).expect("UTF-8")),
+    )
 }
 
-/// Runs a chapter's default binary (both sides in one process) and checks its output
-/// holds each of `expected`.
+/// Runs a chapter's default binary (both sides in one process) and checks its
+/// output holds each of `expected`.
 pub fn default_binary_says(any_binary: &str, expected: &[&str]) {
-    let binary = std::path::Path::new(any_binary).with_file_name(env!("CARGO_PKG_NAME"));
+    let binary =
+        std::path::Path::new(any_binary).with_file_name(env!("CARGO_PKG_NAME"));
     let output = Command::new(binary).output().expect("runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let text = String::from_utf8(output.stdout).expect("UTF-8");
     for expected in expected {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
@@ -93,9 +117,15 @@ pub fn default_binary_says(any_binary: &str, expected: &[&str]) {
 
 /// A bad port argument gives a clear error.
 pub fn bad_port_is_a_clear_error(client: &str) {
-    let output = Command::new(client).args(["localhost", "not-a-port"]).output().expect("runs");
+    let output = Command::new(client)
+        .args(["localhost", "not-a-port"])
+        .output()
+        .expect("runs");
     assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("the port must be a number"));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("the port must be a number")
+    );
 }
 
 /// An asyncio echo server built from a protocol; it prints its port first.
@@ -115,8 +145,8 @@ async def main():
 asyncio.run(main())
 "#;
 
-/// An asyncio echo client built from a protocol: sends three parts and EOF, prints
-/// what comes back.
+/// An asyncio echo client built from a protocol: sends three parts and EOF,
+/// prints what comes back.
 const PYTHON_CLIENT: &str = r#"
 import asyncio, sys
 class Client(asyncio.Protocol):
@@ -141,28 +171,59 @@ asyncio.run(main(int(sys.argv[1])))
 
 fn first_line(child: &mut Child) -> String {
     let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().expect("piped")).read_line(&mut line).expect("a first line");
+    BufReader::new(child.stdout.as_mut().expect("piped"))
+        .read_line(&mut line)
+        .expect("a first line");
     line.trim().to_owned()
 }
 
 /// Runs the client binary against a Python echo server; returns its output.
 pub fn client_against_python(client: &str) -> String {
     let mut server = Running(
-        Command::new("python3").args(["-c", PYTHON_SERVER]).stdout(Stdio::piped()).spawn().expect("python3"),
+        Command::new("python3")
+            .args(["-c", PYTHON_SERVER])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3"),
     );
     let port = first_line(&mut server.0);
-    let output = Command::new(client).args(["127.0.0.1", &port]).output().expect("client runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = Command::new(client)
+        .args(["127.0.0.1", &port])
+        .output()
+        .expect("client runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout).expect("UTF-8")
 }
 
 /// Runs a Python echo client against the server binary, and checks the echo.
 pub fn python_client_against(server: &str) {
     let mut server = Running(
-        Command::new(server).args(["127.0.0.1", "0"]).stdout(Stdio::piped()).spawn().expect("server"),
+        Command::new(server)
+            .args(["127.0.0.1", "0"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("server"),
     );
-    let port = first_line(&mut server.0).rsplit(' ').next().expect("a port").to_owned();
-    let output = Command::new("python3").args(["-c", PYTHON_CLIENT, &port]).output().expect("python3");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "This is the message. It will be sent in parts.\n");
+    let port = first_line(&mut server.0)
+        .rsplit(' ')
+        .next()
+        .expect("a port")
+        .to_owned();
+    let output = Command::new("python3")
+        .args(["-c", PYTHON_CLIENT, &port])
+        .output()
+        .expect("python3");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "This is the message. It will be sent in parts.\n"
+    );
 }

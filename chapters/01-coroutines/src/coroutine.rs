@@ -8,7 +8,8 @@ async fn coroutine() {
 pub fn main() -> Result<(), aio::Error> {
     let event_loop = aio::EventLoop::new()?;
     println!("starting coroutine");
-    let coro = coroutine(); // nothing runs yet: an async fn call only builds a future
+    // Nothing runs yet: an async fn call only builds a future.
+    let coro = coroutine();
     println!("entering event loop");
     let outcome = event_loop.run_until_complete(coro);
     println!("closing event loop");

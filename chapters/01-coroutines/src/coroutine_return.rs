@@ -1,4 +1,5 @@
-//! `asyncio_coroutine_return.py`: `run_until_complete` hands back the return value.
+//! `asyncio_coroutine_return.py`: `run_until_complete` hands back the return
+//! value.
 
 // ANCHOR: example
 async fn coroutine() -> &'static str {

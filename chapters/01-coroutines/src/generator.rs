@@ -1,7 +1,8 @@
 //! `asyncio_generator.py`: the coroutine chain without `async fn`.
 //!
-//! Python's version uses generator-based coroutines (`yield from`). The Rust counterpart
-//! is what `async fn` compiles to: a state machine with a hand-written `poll`.
+//! Python's version uses generator-based coroutines (`yield from`). The Rust
+//! counterpart is what `async fn` compiles to: a state machine with a
+//! hand-written `poll`.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -47,8 +48,12 @@ enum Outer {
 impl Future for Outer {
     type Output = (&'static str, String);
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // Every field is `Unpin`, so the state machine may be moved between polls.
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Self::Output> {
+        // Every field is `Unpin`, so the state machine may be moved between
+        // polls.
         let this = &mut *self;
         loop {
             match this {
@@ -62,7 +67,10 @@ impl Future for Outer {
                         return Poll::Pending;
                     };
                     println!("waiting for result2");
-                    *this = Outer::AwaitingPhase2 { result1, phase2: Phase2 { arg: result1 } };
+                    *this = Outer::AwaitingPhase2 {
+                        result1,
+                        phase2: Phase2 { arg: result1 },
+                    };
                 }
                 Outer::AwaitingPhase2 { result1, phase2 } => {
                     let Poll::Ready(result2) = Pin::new(phase2).poll(cx) else {

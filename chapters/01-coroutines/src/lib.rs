@@ -1,8 +1,8 @@
 //! Chapter 1: cooperative multitasking with coroutines.
 //!
-//! The ports of PyMOTW-3's `asyncio` coroutine examples. Each example is a module with a
-//! `main`, run by its own binary (`cargo run -p ch01-coroutines --bin coroutine`); the
-//! chapter's default binary runs them all in book order.
+//! The ports of PyMOTW-3's `asyncio` coroutine examples. Each example is a
+//! module with a `main`, run by its own binary (`cargo run -p ch01-coroutines
+//! --bin coroutine`); the chapter's default binary runs them all in book order.
 
 pub mod coroutine;
 pub mod coroutine_chain;

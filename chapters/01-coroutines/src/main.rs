@@ -1,7 +1,8 @@
 //! `cargo run -p ch01-coroutines`: every example of chapter 1, in book order.
 
 fn main() -> std::process::ExitCode {
-    for (index, (name, example)) in ch01_coroutines::EXAMPLES.iter().enumerate() {
+    for (index, (name, example)) in ch01_coroutines::EXAMPLES.iter().enumerate()
+    {
         if index > 0 {
             println!();
         }

@@ -1,4 +1,5 @@
-//! `asyncio_call_later.py`: timers fire by deadline, and "soon" beats every timer.
+//! `asyncio_call_later.py`: timers fire by deadline, and "soon" beats every
+//! timer.
 
 use aio::EventLoop;
 use std::time::Duration;

@@ -1,8 +1,9 @@
 //! Chapter 2: scheduling calls to regular functions.
 //!
-//! The ports of PyMOTW-3's `asyncio` scheduling examples, plus `stop`. Each example is a
-//! module with a `main`, run by its own binary (`cargo run -p ch02-scheduling --bin
-//! call_soon`); the chapter's default binary runs them all in book order.
+//! The ports of PyMOTW-3's `asyncio` scheduling examples, plus `stop`. Each
+//! example is a module with a `main`, run by its own binary (`cargo run -p
+//! ch02-scheduling --bin call_soon`); the chapter's default binary runs them
+//! all in book order.
 
 pub mod call_at;
 pub mod call_later;

@@ -1,7 +1,8 @@
 //! `cargo run -p ch02-scheduling`: every example of chapter 2, in book order.
 
 fn main() -> std::process::ExitCode {
-    for (index, (name, example)) in ch02_scheduling::EXAMPLES.iter().enumerate() {
+    for (index, (name, example)) in ch02_scheduling::EXAMPLES.iter().enumerate()
+    {
         if index > 0 {
             println!();
         }

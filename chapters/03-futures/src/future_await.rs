@@ -8,7 +8,9 @@ fn mark_done(future: &Promise<&'static str>, result: &'static str) {
     future.set_result(result).expect("the future is set only once");
 }
 
-async fn main_task(event_loop: EventLoop) -> Result<(), Box<dyn std::error::Error>> {
+async fn main_task(
+    event_loop: EventLoop,
+) -> Result<(), Box<dyn std::error::Error>> {
     let all_done = Promise::new()?;
     println!("scheduling mark_done");
     let future = all_done.clone();

@@ -1,4 +1,5 @@
-//! `asyncio_future_callback.py`: done-callbacks run in registration order, after the result is set.
+//! `asyncio_future_callback.py`: done-callbacks run in registration order,
+//! after the result is set.
 
 use aio::{EventLoop, Promise};
 
@@ -17,7 +18,9 @@ async fn register_callbacks(all_done: &Promise<&'static str>) {
     all_done.add_done_callback(|future| callback(future, 2));
 }
 
-async fn main_task(all_done: Promise<&'static str>) -> Result<(), aio::InvalidStateError> {
+async fn main_task(
+    all_done: Promise<&'static str>,
+) -> Result<(), aio::InvalidStateError> {
     register_callbacks(&all_done).await;
     println!("setting result of future");
     all_done.set_result("the result")

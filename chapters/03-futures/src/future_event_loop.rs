@@ -1,4 +1,5 @@
-//! `asyncio_future_event_loop.py`: a callback sets a future that `run_until_complete` waits for.
+//! `asyncio_future_event_loop.py`: a callback sets a future that
+//! `run_until_complete` waits for.
 
 use aio::{EventLoop, Promise};
 

@@ -1,8 +1,8 @@
 //! Chapter 3: producing results asynchronously.
 //!
-//! The ports of PyMOTW-3's `asyncio` future examples. Each example is a module with a
-//! `main`, run by its own binary (`cargo run -p ch03-futures --bin future_await`); the
-//! chapter's default binary runs them all in book order.
+//! The ports of PyMOTW-3's `asyncio` future examples. Each example is a module
+//! with a `main`, run by its own binary (`cargo run -p ch03-futures --bin
+//! future_await`); the chapter's default binary runs them all in book order.
 
 pub mod future_await;
 pub mod future_callback;

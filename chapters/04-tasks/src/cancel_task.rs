@@ -8,7 +8,9 @@ async fn task_func() -> &'static str {
     "the result"
 }
 
-async fn main_task(event_loop: EventLoop) -> Result<(), Box<dyn std::error::Error>> {
+async fn main_task(
+    event_loop: EventLoop,
+) -> Result<(), Box<dyn std::error::Error>> {
     println!("creating task");
     let task = event_loop.create_task(task_func())?;
     println!("canceling task");
@@ -16,7 +18,9 @@ async fn main_task(event_loop: EventLoop) -> Result<(), Box<dyn std::error::Erro
     // Only a request so far: the loop carries it out on its next tick.
     println!("canceled task {task:?}");
     match task.await {
-        Err(TaskError::Cancelled) => println!("caught error from canceled task"),
+        Err(TaskError::Cancelled) => {
+            println!("caught error from canceled task")
+        }
         Err(error) => println!("task failed: {error}"),
         Ok(result) => println!("task result: {result:?}"),
     }

@@ -1,11 +1,12 @@
-//! `asyncio_cancel_task2.py`: cancel a task while it sleeps; it notices, and so does `main`.
+//! `asyncio_cancel_task2.py`: cancel a task while it sleeps; it notices, and so
+//! does `main`.
 
 use aio::{EventLoop, TaskError, TaskRef};
 use std::time::Duration;
 
 // ANCHOR: guard
-/// Runs `on_cancel` if it is dropped before `disarm`: cancellation drops the task's
-/// future, so this is where a Rust task notices it was cancelled.
+/// Runs `on_cancel` if it is dropped before `disarm`: cancellation drops the
+/// task's future, so this is where a Rust task notices it was cancelled.
 struct CancelGuard<F: FnOnce()> {
     on_cancel: Option<F>,
 }
@@ -44,7 +45,9 @@ fn task_canceller(task: &TaskRef) {
     println!("canceled the task");
 }
 
-async fn main_task(event_loop: EventLoop) -> Result<(), Box<dyn std::error::Error>> {
+async fn main_task(
+    event_loop: EventLoop,
+) -> Result<(), Box<dyn std::error::Error>> {
     println!("creating task");
     let task = event_loop.create_task(task_func())?;
     let target = task.as_task_ref();

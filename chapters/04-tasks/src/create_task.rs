@@ -8,7 +8,9 @@ async fn task_func() -> &'static str {
     "the result"
 }
 
-async fn main_task(event_loop: EventLoop) -> Result<(), Box<dyn std::error::Error>> {
+async fn main_task(
+    event_loop: EventLoop,
+) -> Result<(), Box<dyn std::error::Error>> {
     println!("creating task");
     let task = event_loop.create_task(task_func())?;
     println!("waiting for {task:?}");

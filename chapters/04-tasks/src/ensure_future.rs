@@ -1,7 +1,9 @@
-//! `asyncio_ensure_future.py`: turn a coroutine into a task, and await it somewhere else.
+//! `asyncio_ensure_future.py`: turn a coroutine into a task, and await it
+//! somewhere else.
 //!
-//! `asyncio.ensure_future` wraps a coroutine in a task (and passes futures through). In
-//! Rust every future has one type, so the counterpart is simply `aio::spawn`.
+//! `asyncio.ensure_future` wraps a coroutine in a task (and passes futures
+//! through). In Rust every future has one type, so the counterpart is simply
+//! `aio::spawn`.
 
 use aio::Task;
 

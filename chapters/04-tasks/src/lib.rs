@@ -1,8 +1,8 @@
 //! Chapter 4: executing tasks concurrently.
 //!
-//! The ports of PyMOTW-3's `asyncio` task examples. Each example is a module with a
-//! `main`, run by its own binary (`cargo run -p ch04-tasks --bin cancel_task2`); the
-//! chapter's default binary runs them all in book order.
+//! The ports of PyMOTW-3's `asyncio` task examples. Each example is a module
+//! with a `main`, run by its own binary (`cargo run -p ch04-tasks --bin
+//! cancel_task2`); the chapter's default binary runs them all in book order.
 
 pub mod cancel_task;
 pub mod cancel_task2;

@@ -1,4 +1,5 @@
-//! `asyncio_gather.py`: results come back in argument order, whatever the finishing order.
+//! `asyncio_gather.py`: results come back in argument order, whatever the
+//! finishing order.
 
 use std::time::Duration;
 

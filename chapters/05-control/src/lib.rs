@@ -1,8 +1,8 @@
 //! Chapter 5: composing coroutines with control structures.
 //!
-//! The ports of PyMOTW-3's `asyncio` control-structure examples. Each example is a
-//! module with a `main`, run by its own binary (`cargo run -p ch05-control --bin
-//! gather`); the chapter's default binary runs them all in book order.
+//! The ports of PyMOTW-3's `asyncio` control-structure examples. Each example
+//! is a module with a `main`, run by its own binary (`cargo run -p ch05-control
+//! --bin gather`); the chapter's default binary runs them all in book order.
 
 pub mod as_completed;
 pub mod gather;

@@ -13,10 +13,14 @@ async fn phase(i: u64) -> String {
 
 async fn main_task(num_phases: u64) -> Result<(), Box<dyn std::error::Error>> {
     println!("starting main");
-    let phases = (0..num_phases).map(|i| aio::spawn(phase(i))).collect::<Result<Vec<_>, _>>()?;
+    let phases = (0..num_phases)
+        .map(|i| aio::spawn(phase(i)))
+        .collect::<Result<Vec<_>, _>>()?;
     println!("waiting for phases to complete");
-    let (completed, _pending) = aio::wait(phases, None, ReturnWhen::AllCompleted).await?;
-    let results: Vec<String> = completed.iter().filter_map(|task| task.result()?.ok()).collect();
+    let (completed, _pending) =
+        aio::wait(phases, None, ReturnWhen::AllCompleted).await?;
+    let results: Vec<String> =
+        completed.iter().filter_map(|task| task.result()?.ok()).collect();
     println!("results: {results:?}");
     Ok(())
 }

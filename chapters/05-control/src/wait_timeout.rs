@@ -1,10 +1,12 @@
-//! `asyncio_wait_timeout.py`: `wait` with a timeout leaves the slow tasks pending.
+//! `asyncio_wait_timeout.py`: `wait` with a timeout leaves the slow tasks
+//! pending.
 
 use aio::ReturnWhen;
 use std::time::Duration;
 
 // ANCHOR: example
-/// Prints its message if dropped before `disarm`: how a Rust task notices cancellation.
+/// Prints its message if dropped before `disarm`: how a Rust task notices
+/// cancellation.
 struct OnCancel(Option<String>);
 
 impl OnCancel {
@@ -32,10 +34,13 @@ async fn phase(i: u64) -> String {
 
 async fn main_task(num_phases: u64) -> Result<(), Box<dyn std::error::Error>> {
     println!("starting main");
-    let phases = (0..num_phases).map(|i| aio::spawn(phase(i))).collect::<Result<Vec<_>, _>>()?;
+    let phases = (0..num_phases)
+        .map(|i| aio::spawn(phase(i)))
+        .collect::<Result<Vec<_>, _>>()?;
     println!("waiting 0.1 for phases to complete");
     let timeout = Some(Duration::from_millis(100));
-    let (completed, pending) = aio::wait(phases, timeout, ReturnWhen::AllCompleted).await?;
+    let (completed, pending) =
+        aio::wait(phases, timeout, ReturnWhen::AllCompleted).await?;
     println!("{} completed and {} pending", completed.len(), pending.len());
     // Cancel the rest, so they do not outlive main without a word.
     if !pending.is_empty() {

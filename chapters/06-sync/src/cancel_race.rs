@@ -1,9 +1,10 @@
-//! `cancel_race` (not in PyMOTW): the lost wake-up that cancellation causes in a naive
-//! lock, and how `aio::Lock` avoids it.
+//! `cancel_race` (not in PyMOTW): the lost wake-up that cancellation causes in
+//! a naive lock, and how `aio::Lock` avoids it.
 //!
-//! Both locks wake the first waiter on release, and the waiter takes the lock when it
-//! runs. The naive one forgets that the woken waiter may be cancelled before it runs:
-//! then nobody takes the lock, and nobody wakes the next waiter either.
+//! Both locks wake the first waiter on release, and the waiter takes the lock
+//! when it runs. The naive one forgets that the woken waiter may be cancelled
+//! before it runs: then nobody takes the lock, and nobody wakes the next waiter
+//! either.
 
 use aio::{Lock, Promise};
 use std::cell::{Cell, RefCell};
@@ -27,14 +28,16 @@ impl NaiveLock {
         }
         let waiter = Promise::new().expect("inside a task");
         self.waiters.borrow_mut().push_back(waiter.clone());
-        let _ = waiter.await; // if this task is cancelled here, nothing is cleaned up
+        // If this task is cancelled here, nothing is cleaned up.
+        let _ = waiter.await;
         self.locked.set(true);
     }
 
     fn release(&self) {
         self.locked.set(false);
         if let Some(first) = self.waiters.borrow_mut().pop_front() {
-            let _ = first.set_result(()); // woken, but it takes the lock only when it runs
+            // Woken, but it takes the lock only when it runs.
+            let _ = first.set_result(());
         }
     }
 }
@@ -72,8 +75,9 @@ impl DemoLock for Lock {
     }
 }
 
-/// Main holds the lock while A and B queue for it. Main releases it, which wakes A, and
-/// cancels A in the same breath, before A gets to run. Does B ever get the lock?
+/// Main holds the lock while A and B queue for it. Main releases it, which
+/// wakes A, and cancels A in the same breath, before A gets to run. Does B ever
+/// get the lock?
 async fn scenario(name: &str, lock: impl DemoLock) -> Result<(), aio::Error> {
     lock.acquire().await;
     let b_has_it = Rc::new(Cell::new(false));
@@ -88,7 +92,11 @@ async fn scenario(name: &str, lock: impl DemoLock) -> Result<(), aio::Error> {
     lock.release();
     a.cancel();
     aio::sleep(Duration::from_millis(10)).await;
-    println!("{name}: 10 ms later, B has the lock: {}, lock held: {}", b_has_it.get(), lock.locked());
+    println!(
+        "{name}: 10 ms later, B has the lock: {}, lock held: {}",
+        b_has_it.get(),
+        lock.locked()
+    );
     Ok(())
 }
 
@@ -98,7 +106,8 @@ async fn main_task() -> Result<(), aio::Error> {
 }
 
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // aio::run cancels B's task, still stuck on the naive lock, when main returns.
+    // aio::run cancels B's task, still stuck on the naive lock, when main
+    // returns.
     Ok(aio::run(main_task())??)
 }
 // ANCHOR_END: example

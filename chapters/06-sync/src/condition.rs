@@ -1,4 +1,5 @@
-//! `asyncio_condition.py`: a manipulator notifies waiting consumers a few at a time.
+//! `asyncio_condition.py`: a manipulator notifies waiting consumers a few at a
+//! time.
 
 use aio::{Condition, ReturnWhen, SyncError};
 use std::time::Duration;
@@ -42,10 +43,12 @@ async fn main_task() -> Result<(), Box<dyn std::error::Error>> {
     // Schedule a task to manipulate the condition variable.
     let manipulator = aio::spawn(manipulate_condition(condition.clone()))?;
     // Set up tasks watching the condition.
-    let consumers =
-        (0..5).map(|n| aio::spawn(consumer(condition.clone(), n))).collect::<Result<Vec<_>, _>>()?;
+    let consumers = (0..5)
+        .map(|n| aio::spawn(consumer(condition.clone(), n)))
+        .collect::<Result<Vec<_>, _>>()?;
     // Wait for the consumers to be done.
-    let (done, _pending) = aio::wait(consumers, None, ReturnWhen::AllCompleted).await?;
+    let (done, _pending) =
+        aio::wait(consumers, None, ReturnWhen::AllCompleted).await?;
     for task in done {
         task.await??;
     }

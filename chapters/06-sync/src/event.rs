@@ -21,15 +21,21 @@ async fn coro2(event: Event) {
     println!("coro2 triggered");
 }
 
-async fn main_task(event_loop: EventLoop) -> Result<(), Box<dyn std::error::Error>> {
+async fn main_task(
+    event_loop: EventLoop,
+) -> Result<(), Box<dyn std::error::Error>> {
     // Create a shared event.
     let event = Event::new();
     println!("event start state: {}", event.is_set());
 
     let shared = event.clone();
-    event_loop.call_later(Duration::from_millis(100), move || set_event(&shared))?;
+    event_loop
+        .call_later(Duration::from_millis(100), move || set_event(&shared))?;
 
-    let coroutines = vec![aio::spawn(coro1(event.clone()))?, aio::spawn(coro2(event.clone()))?];
+    let coroutines = vec![
+        aio::spawn(coro1(event.clone()))?,
+        aio::spawn(coro2(event.clone()))?,
+    ];
     aio::wait(coroutines, None, ReturnWhen::AllCompleted).await?;
     println!("event end state: {}", event.is_set());
     Ok(())

@@ -1,8 +1,8 @@
 //! Chapter 6: synchronization primitives.
 //!
-//! The ports of PyMOTW-3's `asyncio` synchronization examples. Each example is a module
-//! with a `main`, run by its own binary (`cargo run -p ch06-sync --bin queue`); the
-//! chapter's default binary runs them all in book order.
+//! The ports of PyMOTW-3's `asyncio` synchronization examples. Each example is
+//! a module with a `main`, run by its own binary (`cargo run -p ch06-sync --bin
+//! queue`); the chapter's default binary runs them all in book order.
 
 pub mod cancel_race;
 pub mod condition;

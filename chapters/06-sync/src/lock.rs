@@ -27,7 +27,9 @@ async fn coro2(lock: Lock) -> Result<(), SyncError> {
     lock.release()
 }
 
-async fn main_task(event_loop: EventLoop) -> Result<(), Box<dyn std::error::Error>> {
+async fn main_task(
+    event_loop: EventLoop,
+) -> Result<(), Box<dyn std::error::Error>> {
     // Create and acquire a shared lock.
     let lock = Lock::new();
     println!("acquiring the lock before starting coroutines");
@@ -36,12 +38,15 @@ async fn main_task(event_loop: EventLoop) -> Result<(), Box<dyn std::error::Erro
 
     // Schedule a callback to unlock the lock.
     let shared = lock.clone();
-    event_loop.call_later(Duration::from_millis(100), move || unlock(&shared))?;
+    event_loop
+        .call_later(Duration::from_millis(100), move || unlock(&shared))?;
 
     // Run the coroutines that want to use the lock.
     println!("waiting for coroutines");
-    let coroutines = vec![aio::spawn(coro1(lock.clone()))?, aio::spawn(coro2(lock))?];
-    let (done, _pending) = aio::wait(coroutines, None, ReturnWhen::AllCompleted).await?;
+    let coroutines =
+        vec![aio::spawn(coro1(lock.clone()))?, aio::spawn(coro2(lock))?];
+    let (done, _pending) =
+        aio::wait(coroutines, None, ReturnWhen::AllCompleted).await?;
     for task in done {
         task.await??;
     }

@@ -59,15 +59,20 @@ async fn producer(q: Queue<Item>, num_workers: u64) -> Result<(), SyncError> {
     Ok(())
 }
 
-async fn main_task(num_consumers: u32) -> Result<(), Box<dyn std::error::Error>> {
-    // A bounded queue, so the producer blocks until the consumers take some items.
+async fn main_task(
+    num_consumers: u32,
+) -> Result<(), Box<dyn std::error::Error>> {
+    // A bounded queue, so the producer blocks until the consumers take some
+    // items.
     let q = Queue::new(num_consumers as usize);
     // Schedule the consumer tasks, then the producer.
-    let mut tasks =
-        (0..num_consumers).map(|n| aio::spawn(consumer(n, q.clone()))).collect::<Result<Vec<_>, _>>()?;
+    let mut tasks = (0..num_consumers)
+        .map(|n| aio::spawn(consumer(n, q.clone())))
+        .collect::<Result<Vec<_>, _>>()?;
     tasks.push(aio::spawn(producer(q, u64::from(num_consumers)))?);
     // Wait for all of them to finish.
-    let (done, _pending) = aio::wait(tasks, None, ReturnWhen::AllCompleted).await?;
+    let (done, _pending) =
+        aio::wait(tasks, None, ReturnWhen::AllCompleted).await?;
     for task in done {
         task.await??;
     }

@@ -5,10 +5,12 @@ use aio::{Promise, Protocol, Transport};
 use std::io;
 
 /// The message, in three parts.
-pub const MESSAGES: [&[u8]; 3] = [b"This is the message. ", b"It will be sent ", b"in parts."];
+pub const MESSAGES: [&[u8]; 3] =
+    [b"This is the message. ", b"It will be sent ", b"in parts."];
 
 // ANCHOR: protocol
-/// Sends the message, logs the echo, and settles `done` when the server hangs up.
+/// Sends the message, logs the echo, and settles `done` when the server hangs
+/// up.
 pub struct EchoClient {
     transport: Option<Transport>,
     done: Promise<bool>,
@@ -17,13 +19,18 @@ pub struct EchoClient {
 impl Protocol for EchoClient {
     fn connection_made(&mut self, transport: Transport) {
         if let Some(peer) = transport.get_extra_info("peername") {
-            println!("EchoClient: connecting to {} port {}", peer.ip(), peer.port());
+            println!(
+                "EchoClient: connecting to {} port {}",
+                peer.ip(),
+                peer.port()
+            );
         }
         for message in MESSAGES {
             println!("EchoClient: sending {}", bytes_repr(message));
         }
-        // One writelines call: the parts leave in one system call, so the server reads
-        // them in one piece on every run (Python writes them one by one).
+        // One writelines call: the parts leave in one system call, so the
+        // server reads them in one piece on every run (Python writes them one
+        // by one).
         if transport.writelines(MESSAGES).is_err() {
             println!("EchoClient: could not send");
         }
@@ -59,7 +66,10 @@ impl Protocol for EchoClient {
 
 // ANCHOR: run
 /// Connects, and waits until the conversation is over.
-pub async fn run(host: &str, port: u16) -> Result<(), Box<dyn std::error::Error>> {
+pub async fn run(
+    host: &str,
+    port: u16,
+) -> Result<(), Box<dyn std::error::Error>> {
     let client_completed: Promise<bool> = Promise::new()?;
     let client = EchoClient { transport: None, done: client_completed.clone() };
     println!("main: waiting for client to complete");
@@ -71,7 +81,8 @@ pub async fn run(host: &str, port: u16) -> Result<(), Box<dyn std::error::Error>
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (host, port) = crate::address_from_args()?;
     let event_loop = aio::EventLoop::new()?;
-    let outcome = event_loop.run_until_complete(async move { run(&host, port).await });
+    let outcome =
+        event_loop.run_until_complete(async move { run(&host, port).await });
     println!("main: closing event loop");
     event_loop.close()?;
     outcome?

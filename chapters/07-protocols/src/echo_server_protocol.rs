@@ -61,10 +61,12 @@ pub async fn start(host: &str, port: u16) -> io::Result<Server> {
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (host, port) = crate::address_from_args()?;
     let event_loop = aio::EventLoop::new()?;
-    let server = event_loop.run_until_complete(async move { start(&host, port).await })??;
+    let server = event_loop
+        .run_until_complete(async move { start(&host, port).await })??;
     // Serve until the process is stopped (Python: run_forever until Ctrl-C).
     let serving = server.clone();
-    let outcome = event_loop.run_until_complete(async move { serving.serve_forever().await });
+    let outcome = event_loop
+        .run_until_complete(async move { serving.serve_forever().await });
     println!("main: closing server");
     server.close();
     println!("main: closing event loop");

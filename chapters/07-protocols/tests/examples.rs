@@ -1,5 +1,6 @@
-//! Snapshot tests: the server and the client run as separate processes, as a reader
-//! would run them, on a free port. Only addresses and ports are redacted.
+//! Snapshot tests: the server and the client run as separate processes, as a
+//! reader would run them, on a free port. Only addresses and ports are
+//! redacted.
 
 #[path = "../../../tests/support/echo_examples.rs"]
 mod harness;
@@ -20,7 +21,12 @@ fn server_and_client_as_separate_processes() {
 fn the_default_binary_runs_both_sides_in_one_process() {
     harness::default_binary_says(
         SERVER,
-        &["connection accepted", "received EOF", "server closed connection", "closing"],
+        &[
+            "connection accepted",
+            "received EOF",
+            "server closed connection",
+            "closing",
+        ],
     );
 }
 

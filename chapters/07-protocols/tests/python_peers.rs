@@ -1,5 +1,5 @@
-//! The chapter's binaries against CPython's asyncio: our client with a Python echo
-//! server, and a Python echo client with our server.
+//! The chapter's binaries against CPython's asyncio: our client with a Python
+//! echo server, and a Python echo client with our server.
 
 #[path = "../../../tests/support/echo_examples.rs"]
 mod harness;
@@ -26,15 +26,29 @@ fn a_python_client_against_our_server() {
 
 #[test]
 fn bytes_are_shown_exactly_as_python_shows_them() {
-    let samples: [&[u8]; 5] =
-        [b"This is the message. ", b"it's", b"both ' and \"", b"tab\tnew\nline\\", b"\x00\xff~"];
+    let samples: [&[u8]; 5] = [
+        b"This is the message. ",
+        b"it's",
+        b"both ' and \"",
+        b"tab\tnew\nline\\",
+        b"\x00\xff~",
+    ];
     for sample in samples {
-        let hex: String = sample.iter().map(|byte| format!("{byte:02x}")).collect();
+        let hex: String =
+            sample.iter().map(|byte| format!("{byte:02x}")).collect();
         let python = Command::new("python3")
-            .args(["-c", "import sys; print(repr(bytes.fromhex(sys.argv[1])))", &hex])
+            .args([
+                "-c",
+                "import sys; print(repr(bytes.fromhex(sys.argv[1])))",
+                &hex,
+            ])
             .output()
             .expect("python3");
         let expected = String::from_utf8(python.stdout).expect("UTF-8");
-        assert_eq!(ch07_protocols::bytes_repr(sample), expected.trim_end(), "for {sample:?}");
+        assert_eq!(
+            ch07_protocols::bytes_repr(sample),
+            expected.trim_end(),
+            "for {sample:?}"
+        );
     }
 }

@@ -5,7 +5,8 @@ use aio::{Server, StreamReader, StreamWriter};
 use std::io;
 
 // ANCHOR: echo
-/// One connection: read up to 128 bytes at a time and send them back, until EOF.
+/// One connection: read up to 128 bytes at a time and send them back, until
+/// EOF.
 async fn echo(reader: StreamReader, writer: StreamWriter) {
     let log = match writer.get_extra_info("peername") {
         Some(peer) => format!("echo_{}_{}", peer.ip(), peer.port()),
@@ -16,7 +17,8 @@ async fn echo(reader: StreamReader, writer: StreamWriter) {
         match reader.read(128).await {
             Ok(data) if !data.is_empty() => {
                 println!("{log}: received {}", bytes_repr(&data));
-                if writer.write(&data).is_err() || writer.drain().await.is_err() {
+                if writer.write(&data).is_err() || writer.drain().await.is_err()
+                {
                     println!("{log}: the client went away");
                     return;
                 }
@@ -48,10 +50,12 @@ pub async fn start(host: &str, port: u16) -> io::Result<Server> {
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (host, port) = crate::address_from_args()?;
     let event_loop = aio::EventLoop::new()?;
-    let server = event_loop.run_until_complete(async move { start(&host, port).await })??;
+    let server = event_loop
+        .run_until_complete(async move { start(&host, port).await })??;
     // Serve until the process is stopped (Python: run_forever until Ctrl-C).
     let serving = server.clone();
-    let outcome = event_loop.run_until_complete(async move { serving.serve_forever().await });
+    let outcome = event_loop
+        .run_until_complete(async move { serving.serve_forever().await });
     println!("main: closing server");
     server.close();
     println!("main: closing event loop");

@@ -1,8 +1,8 @@
 //! Chapter 8: asynchronous I/O using coroutines and streams.
 //!
-//! The ports of PyMOTW-3's echo server and client built from streams. Each takes the
-//! host and port as arguments (default: localhost, port 10000). `cargo run -p
-//! ch08-streams` runs both in one process, on a free port.
+//! The ports of PyMOTW-3's echo server and client built from streams. Each
+//! takes the host and port as arguments (default: localhost, port 10000).
+//! `cargo run -p ch08-streams` runs both in one process, on a free port.
 
 pub mod echo_client_coroutine;
 pub mod echo_server_coroutine;

@@ -1,12 +1,14 @@
-//! `cargo run -p ch08-streams`: the echo server and client together, in one process,
-//! on a free port, so both sides of the conversation print in order.
+//! `cargo run -p ch08-streams`: the echo server and client together, in one
+//! process, on a free port, so both sides of the conversation print in order.
 
 use ch08_streams::{echo_client_coroutine, echo_server_coroutine};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     aio::run(async {
         let server = echo_server_coroutine::start("localhost", 0).await?;
-        let outcome = echo_client_coroutine::echo_client("localhost", server.port()).await;
+        let outcome =
+            echo_client_coroutine::echo_client("localhost", server.port())
+                .await;
         // Give the server's side one more moment to finish its goodbyes.
         aio::sleep(std::time::Duration::from_millis(50)).await;
         server.close();

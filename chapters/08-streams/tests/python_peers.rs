@@ -1,5 +1,5 @@
-//! The chapter's binaries against CPython's asyncio: our client with a Python echo
-//! server, and a Python echo client with our server.
+//! The chapter's binaries against CPython's asyncio: our client with a Python
+//! echo server, and a Python echo client with our server.
 
 #[path = "../../../tests/support/echo_examples.rs"]
 mod harness;

@@ -1,0 +1,202 @@
+//! Chapter 1 (coroutines): spawning a task, and the handle that awaits it.
+//!
+//! [`spawn`] is asyncio's `create_task`: the future starts running on the next
+//! tick, and the returned [`Task`] can be awaited for its output. Dropping the
+//! handle does not cancel the task; it runs on, detached, exactly like an
+//! asyncio task nobody awaits.
+
+use crate::ch01_coroutines::error::{Error, TaskError};
+use crate::ch01_coroutines::event_loop::EventLoop;
+use crate::ch01_coroutines::loom::{IdCounter, Ordering, TaskArc};
+use crate::ch01_coroutines::ready_queue::Ready;
+use crate::ch01_coroutines::running;
+use crate::ch01_coroutines::task_cell::{JoinTarget, Runnable, TaskCell};
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::panic::Location;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// Numbers tasks for the life of the process (their `Task-N` names count per
+/// loop).
+static NEXT_TASK_ID: IdCounter = IdCounter::new(1);
+
+/// A handle to a spawned task (asyncio's `Task`). Await it for the task's
+/// output.
+///
+/// Awaiting gives `Ok(value)`, or a [`TaskError`] if the task was cancelled or
+/// panicked. Dropping the handle detaches the task: it keeps running. The
+/// handle stays on the loop's thread (it is not `Send`).
+pub struct Task<T> {
+    target: TaskArc<dyn JoinTarget<T>>,
+    _loop_thread_only: PhantomData<*const ()>,
+}
+
+// ANCHOR: spawn
+/// Spawns `future` on the running loop (`asyncio.create_task`).
+///
+/// The task first runs on a later tick, never inside this call. Fails with
+/// [`Error::NoRunningLoop`] outside a loop.
+#[track_caller]
+pub fn spawn<F>(future: F) -> Result<Task<F::Output>, Error>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    let spawned_at = Location::caller();
+    running::get_running_loop()?.spawn_at(future, spawned_at)
+}
+
+/// Spawns `future` on the running loop, recording `spawned_at` as its origin.
+/// For functions that spawn on their caller's behalf (`gather`,
+/// `as_completed`).
+pub(crate) fn spawn_at<F>(
+    future: F,
+    spawned_at: &'static Location<'static>,
+) -> Result<Task<F::Output>, Error>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    running::get_running_loop()?.spawn_at(future, spawned_at)
+}
+
+impl EventLoop {
+    /// Spawns `future` on this loop (`loop.create_task`). It runs once the loop
+    /// runs.
+    #[track_caller]
+    pub fn create_task<F>(&self, future: F) -> Result<Task<F::Output>, Error>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        self.spawn_at(future, Location::caller())
+    }
+
+    fn spawn_at<F>(
+        &self,
+        future: F,
+        spawned_at: &'static Location<'static>,
+    ) -> Result<Task<F::Output>, Error>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        if self.is_closed() {
+            return Err(Error::LoopClosed);
+        }
+        let inner = self.inner();
+        let id = NEXT_TASK_ID.fetch_add(1, Ordering::Relaxed);
+        let number = inner.next_task_number.get();
+        inner.next_task_number.set(number + 1);
+        let cell = TaskCell::new(
+            id,
+            number,
+            crate::ch01_coroutines::loom::Arc::clone(&inner.shared),
+            future,
+            spawned_at,
+        );
+        cell.header().scheduled.store(true, Ordering::Relaxed);
+        inner.tasks.borrow_mut().insert(id, cell.clone());
+        inner.ready.push(Ready::Task(cell.clone()));
+        Ok(Task { target: cell, _loop_thread_only: PhantomData })
+    }
+}
+// ANCHOR_END: spawn
+
+impl<T> Task<T> {
+    /// The task's name: `Task-N` unless [`set_name`](Task::set_name) changed
+    /// it.
+    pub fn name(&self) -> String {
+        self.target.name()
+    }
+
+    /// Renames the task.
+    pub fn set_name(&self, name: impl Into<String>) {
+        self.target.set_name(name.into());
+    }
+
+    /// Requests cancellation. The task shows as cancelling until the loop drops
+    /// its future when it next runs the task: at its place in the ready queue,
+    /// later in this tick or in the next. Returns false if the task had already
+    /// finished.
+    pub fn cancel(&self) -> bool {
+        TaskArc::clone(&self.target).request_cancel()
+    }
+
+    /// Whether the task has finished, by returning, panicking or being
+    /// cancelled.
+    pub fn done(&self) -> bool {
+        self.target.state().is_final()
+    }
+
+    /// Whether the task ended by cancellation.
+    pub fn cancelled(&self) -> bool {
+        self.target.state()
+            == crate::ch01_coroutines::task_cell::TaskState::Cancelled
+    }
+
+    /// Where the task was spawned.
+    pub fn spawned_at(&self) -> &'static Location<'static> {
+        self.target.spawned_at()
+    }
+
+    pub(crate) fn add_done_callback_internal(
+        &self,
+        callback: Box<dyn FnOnce()>,
+    ) -> Option<u64> {
+        self.target.add_done_callback(callback)
+    }
+
+    pub(crate) fn remove_done_callback_internal(&self, id: u64) -> bool {
+        self.target.remove_done_callback(id)
+    }
+
+    pub(crate) fn take_result(&self) -> Option<Result<T, TaskError>> {
+        self.target.take_result()
+    }
+
+    pub(crate) fn target(&self) -> &dyn JoinTarget<T> {
+        &*self.target
+    }
+
+    pub(crate) fn runnable(&self) -> TaskArc<dyn Runnable> {
+        self.target.clone()
+    }
+}
+
+impl<T> Future for Task<T> {
+    type Output = Result<T, TaskError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.target.poll_join(cx)
+    }
+}
+
+impl<T> Drop for Task<T> {
+    fn drop(&mut self) {
+        self.target.detach();
+    }
+}
+
+// ANCHOR: task_debug
+impl<T: fmt::Debug> fmt::Debug for Task<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = f.debug_struct("Task");
+        out.field("name", &self.name())
+            .field("state", &format_args!("{}", self.target.state().word()));
+        self.target.inspect_result(&mut |result| match result {
+            Some(Ok(value)) => {
+                out.field("result", value);
+            }
+            Some(Err(TaskError::Panicked { message })) => {
+                out.field("panic", message);
+            }
+            Some(Err(TaskError::Cancelled | TaskError::ResultTaken)) | None => {
+            }
+        });
+        out.finish()
+    }
+}
+// ANCHOR_END: task_debug

@@ -1,0 +1,3 @@
+//! Chapter 3 (futures): producing results asynchronously.
+
+pub(crate) mod promise;

@@ -1,0 +1,214 @@
+//! Chapter 5 (control structures): deadlines: `wait_for`, `timeout` and
+//! `timeout_at`.
+//!
+//! `asyncio.wait_for(aw, timeout)` cancels the awaitable when the time is up
+//! and raises `TimeoutError`. `asyncio.timeout(delay)` (Python 3.11) is a
+//! deadline scope around a block, and its deadline can be moved while the block
+//! runs (`reschedule`). In aio the inner future is polled inline; "cancelling"
+//! it means dropping it, which runs its destructors at once. The inner future
+//! is always polled before the deadline is checked, so a result that is already
+//! there wins, even with a zero timeout.
+//!
+//! A [`Task`](crate::Task) handle passed as the inner future is only dropped,
+//! which detaches the task; wrap it with [`Task::cancel_on_drop`] to cancel it
+//! as asyncio does.
+
+use crate::ch01_coroutines::error::{Error, TaskError};
+use crate::ch01_coroutines::running;
+use crate::ch01_coroutines::task::Task;
+use crate::ch02_scheduling::sleep::{Sleep, sleep_until};
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+// ANCHOR: wait_for
+/// Runs `future` for at most `timeout` (`asyncio.wait_for`). On timeout the
+/// future is dropped, and the result is `Err(Error::TimedOut)`.
+pub fn wait_for<F: Future>(future: F, timeout: Duration) -> Timeout<F> {
+    self::timeout(timeout).run(future)
+}
+// ANCHOR_END: wait_for
+
+/// A deadline for a block of work (`asyncio.timeout` / `asyncio.timeout_at`).
+/// Clone it to move the deadline from inside the block, or from another task.
+#[derive(Clone)]
+pub struct TimeoutScope {
+    shared: Rc<ScopeState>,
+}
+
+struct ScopeState {
+    deadline: Cell<Deadline>,
+    expired: Cell<bool>,
+    /// The task running the block, woken when the deadline moves.
+    runner: RefCell<Option<Waker>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Deadline {
+    /// A delay from the first poll (`timeout(delay)`), not yet turned into a
+    /// time.
+    After(Duration),
+    /// A loop time (`timeout_at`, or `timeout` once started).
+    At(Duration),
+    /// No deadline (`reschedule(None)`).
+    Never,
+}
+
+/// A deadline `delay` from when the block starts (`asyncio.timeout`).
+pub fn timeout(delay: Duration) -> TimeoutScope {
+    TimeoutScope::new(Deadline::After(delay))
+}
+
+/// A deadline at loop time `deadline` (`asyncio.timeout_at`).
+pub fn timeout_at(deadline: Duration) -> TimeoutScope {
+    TimeoutScope::new(Deadline::At(deadline))
+}
+
+impl TimeoutScope {
+    fn new(deadline: Deadline) -> TimeoutScope {
+        TimeoutScope {
+            shared: Rc::new(ScopeState {
+                deadline: Cell::new(deadline),
+                expired: Cell::new(false),
+                runner: RefCell::new(None),
+            }),
+        }
+    }
+
+    /// Runs `future` under this deadline.
+    pub fn run<F: Future>(&self, future: F) -> Timeout<F> {
+        Timeout { future: Some(future), scope: self.clone(), timer: None }
+    }
+
+    /// The deadline as a loop time, once known (`None` for no deadline, or for
+    /// a delay whose block has not started yet).
+    pub fn when(&self) -> Option<Duration> {
+        match self.shared.deadline.get() {
+            Deadline::At(at) => Some(at),
+            Deadline::After(_) | Deadline::Never => None,
+        }
+    }
+
+    /// Moves the deadline to loop time `deadline`, or removes it with `None`
+    /// (asyncio's `reschedule`). The block notices at once.
+    pub fn reschedule(&self, deadline: Option<Duration>) {
+        self.shared
+            .deadline
+            .set(deadline.map_or(Deadline::Never, Deadline::At));
+        if let Some(runner) = self.shared.runner.borrow().as_ref() {
+            runner.wake_by_ref();
+        }
+    }
+
+    /// Whether the deadline passed and cancelled the block.
+    pub fn expired(&self) -> bool {
+        self.shared.expired.get()
+    }
+}
+
+// ANCHOR: timeout_poll
+/// The future of a block under a deadline: its output, or
+/// `Err(Error::TimedOut)`.
+pub struct Timeout<F> {
+    future: Option<F>,
+    scope: TimeoutScope,
+    /// The timer and the deadline it was set for.
+    timer: Option<(Duration, Sleep)>,
+}
+
+impl<F: Future> Future for Timeout<F> {
+    type Output = Result<F::Output, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // SAFETY: `future` is never moved while pinned: it is polled in place
+        // and only ever dropped in place (set to `None`). The other fields are
+        // not pinned.
+        let this = unsafe { self.get_unchecked_mut() };
+        let Some(future) = this.future.as_mut() else {
+            // Polled again after it completed: report what happened the first
+            // time.
+            let outcome = if this.scope.expired() {
+                Error::TimedOut
+            } else {
+                Error::Task(TaskError::ResultTaken)
+            };
+            return Poll::Ready(Err(outcome));
+        };
+        let now = running::with_running(|event_loop| event_loop.time())
+            .unwrap_or_default();
+        let state = &this.scope.shared;
+        if let Deadline::After(delay) = state.deadline.get() {
+            state.deadline.set(Deadline::At(now.saturating_add(delay)));
+        }
+        // The inner future first: a result that is already there beats the
+        // deadline. SAFETY: see above; `future` stays where it is.
+        if let Poll::Ready(output) =
+            unsafe { Pin::new_unchecked(future) }.poll(cx)
+        {
+            this.future = None;
+            return Poll::Ready(Ok(output));
+        }
+        // The inner future may have moved the deadline: read it now.
+        let Deadline::At(deadline) = state.deadline.get() else {
+            this.timer = None;
+            state.runner.replace(Some(cx.waker().clone()));
+            return Poll::Pending;
+        };
+        let timer_fired = match &mut this.timer {
+            Some((set_for, timer)) if *set_for == deadline => {
+                Pin::new(timer).poll(cx).is_ready()
+            }
+            _ => {
+                let mut timer = sleep_until(deadline);
+                let fired = Pin::new(&mut timer).poll(cx).is_ready();
+                this.timer = Some((deadline, timer));
+                fired
+            }
+        };
+        if timer_fired || now >= deadline {
+            state.expired.set(true);
+            this.future = None; // cancel: drop the inner future in place
+            return Poll::Ready(Err(Error::TimedOut));
+        }
+        state.runner.replace(Some(cx.waker().clone()));
+        Poll::Pending
+    }
+}
+// ANCHOR_END: timeout_poll
+
+impl<T: 'static> Task<T> {
+    /// Turns the handle into a future that cancels the task if it is dropped
+    /// before the task finishes, for use with [`wait_for`] and [`timeout`],
+    /// which drop the future they time out. (Dropping a plain handle only
+    /// detaches the task.)
+    pub fn cancel_on_drop(self) -> CancelOnDrop<T> {
+        CancelOnDrop { task: self }
+    }
+}
+
+/// A task handle that cancels its task when dropped unfinished.
+pub struct CancelOnDrop<T> {
+    task: Task<T>,
+}
+
+impl<T: 'static> Future for CancelOnDrop<T> {
+    type Output = Result<T, crate::ch01_coroutines::error::TaskError>;
+
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Self::Output> {
+        Pin::new(&mut self.task).poll(cx)
+    }
+}
+
+impl<T> Drop for CancelOnDrop<T> {
+    fn drop(&mut self) {
+        if !self.task.done() {
+            self.task.cancel();
+        }
+    }
+}

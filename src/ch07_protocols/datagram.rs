@@ -1,0 +1,279 @@
+//! Chapter 7 (protocols): UDP datagram endpoints
+//! (`loop.create_datagram_endpoint`).
+//!
+//! Datagrams have no connection and no stream: each one arrives whole, with the
+//! address it came from. A [`DatagramProtocol`] hears `datagram_received(data,
+//! address)`; a [`DatagramTransport`] sends with `sendto`. As with TCP, one
+//! task per endpoint reads until `WouldBlock` and flushes what could not be
+//! sent at once.
+
+use crate::ch01_coroutines::task::spawn;
+use crate::ch07_protocols::connect::resolve;
+use crate::ch07_protocols::reactor::{Direction, IoSource};
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::poll_fn;
+use std::io;
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::task::{Poll, Waker};
+
+/// The callbacks of a datagram endpoint (asyncio's `DatagramProtocol`).
+pub trait DatagramProtocol: 'static {
+    /// The endpoint is ready; keep `transport` to send.
+    fn connection_made(&mut self, transport: DatagramTransport) {
+        let _ = transport;
+    }
+    /// A datagram arrived from `address`.
+    fn datagram_received(&mut self, data: &[u8], address: SocketAddr) {
+        let _ = (data, address);
+    }
+    /// A send or receive failed (for example, a port-unreachable report).
+    fn error_received(&mut self, error: io::Error) {
+        let _ = error;
+    }
+    /// The endpoint was closed.
+    fn connection_lost(&mut self, error: Option<io::Error>) {
+        let _ = error;
+    }
+}
+
+/// A datagram endpoint's transport. Cloning gives another handle to the same
+/// one.
+#[derive(Clone)]
+pub struct DatagramTransport {
+    inner: Rc<DatagramInner>,
+}
+
+struct DatagramInner {
+    socket: RefCell<Option<IoSource<mio::net::UdpSocket>>>,
+    protocol: RefCell<Option<Rc<RefCell<dyn DatagramProtocol>>>>,
+    /// Datagrams the socket could not take at once, with their destination.
+    unsent: RefCell<VecDeque<(Vec<u8>, Option<SocketAddr>)>>,
+    local: Option<SocketAddr>,
+    remote: Option<SocketAddr>,
+    closing: Cell<bool>,
+    driver: RefCell<Option<Waker>>,
+}
+
+// ANCHOR: datagram
+/// Opens a UDP endpoint bound to `local` (host and port; port 0 picks one) and,
+/// with `remote`, connected to that peer so `sendto(data, None)` goes there
+/// (asyncio's `loop.create_datagram_endpoint`).
+pub async fn create_datagram_endpoint<P: DatagramProtocol>(
+    protocol: P,
+    local: Option<(&str, u16)>,
+    remote: Option<(&str, u16)>,
+) -> io::Result<(DatagramTransport, Rc<RefCell<P>>)> {
+    let remote = match remote {
+        Some((host, port)) => Some(resolve(host, port)?[0]),
+        None => None,
+    };
+    let local = match local {
+        Some((host, port)) => resolve(host, port)?[0],
+        None if remote.is_some_and(|address| address.is_ipv6()) => {
+            "[::]:0".parse().expect("a valid address")
+        }
+        None => "0.0.0.0:0".parse().expect("a valid address"),
+    };
+    let socket = mio::net::UdpSocket::bind(local)?;
+    if let Some(remote) = remote {
+        socket.connect(remote)?;
+    }
+    let bound = socket.local_addr().ok();
+    let protocol = Rc::new(RefCell::new(protocol));
+    let shared: Rc<RefCell<dyn DatagramProtocol>> = protocol.clone();
+    let transport = DatagramTransport {
+        inner: Rc::new(DatagramInner {
+            socket: RefCell::new(Some(IoSource::new(socket)?)),
+            protocol: RefCell::new(Some(shared)),
+            unsent: RefCell::default(),
+            local: bound,
+            remote,
+            closing: Cell::new(false),
+            driver: RefCell::new(None),
+        }),
+    };
+    protocol.borrow_mut().connection_made(transport.clone());
+    let driven = transport.clone();
+    spawn(async move { driven.drive().await }).map_err(io::Error::other)?;
+    Ok((transport, protocol))
+}
+
+// ANCHOR_END: datagram
+
+impl DatagramTransport {
+    // ANCHOR: sendto
+    /// Sends `data` to `address`, or to the connected peer with `None`.
+    pub fn sendto(
+        &self,
+        data: &[u8],
+        address: Option<SocketAddr>,
+    ) -> io::Result<()> {
+        let inner = &*self.inner;
+        if inner.closing.get() {
+            return Err(io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                "the endpoint is closed",
+            ));
+        }
+        if address.is_none() && inner.remote.is_none() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "no address: give one, or open the endpoint with \
+                 a remote address",
+            ));
+        }
+        if inner.unsent.borrow().is_empty()
+            && let Some(socket) = inner.socket.borrow().as_ref()
+        {
+            let sent = match address {
+                Some(address) => socket.get_ref().send_to(data, address),
+                None => socket.get_ref().send(data),
+            };
+            match sent {
+                Ok(_) => return Ok(()),
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+                Err(error) => return Err(error),
+            }
+        }
+        inner.unsent.borrow_mut().push_back((data.to_vec(), address));
+        self.wake_driver();
+        Ok(())
+    }
+    // ANCHOR_END: sendto
+
+    /// Closes the endpoint once the queued datagrams are sent;
+    /// `connection_lost(None)` follows.
+    pub fn close(&self) {
+        self.inner.closing.set(true);
+        self.wake_driver();
+    }
+
+    /// Whether the endpoint is closing or closed.
+    pub fn is_closing(&self) -> bool {
+        self.inner.closing.get()
+    }
+
+    /// asyncio's `get_extra_info` for `"sockname"` and `"peername"`.
+    pub fn get_extra_info(&self, name: &str) -> Option<SocketAddr> {
+        match name {
+            "sockname" => self.inner.local,
+            "peername" => self.inner.remote,
+            _ => None,
+        }
+    }
+
+    fn wake_driver(&self) {
+        if let Some(waker) = self.inner.driver.borrow().as_ref() {
+            waker.wake_by_ref();
+        }
+    }
+
+    fn with_protocol(&self, call: impl FnOnce(&mut dyn DatagramProtocol)) {
+        let protocol = self.inner.protocol.borrow().clone();
+        if let Some(protocol) = protocol {
+            call(&mut *protocol.borrow_mut());
+        }
+    }
+
+    /// The endpoint's task: receive and deliver, flush unsent datagrams, until
+    /// closed.
+    async fn drive(self) {
+        // Cancelled (the loop shuts down) or done: either way the endpoint ends
+        // here.
+        let _end = EndOnDrop(self.clone());
+        let mut buffer = vec![0u8; 64 * 1024];
+        poll_fn(|cx| {
+            // The driver's waker changes only if the task is moved; skip the
+            // clone (an atomic increment) on every other poll of this hot loop.
+            let mut driver = self.inner.driver.borrow_mut();
+            if !driver.as_ref().is_some_and(|waker| waker.will_wake(cx.waker()))
+            {
+                *driver = Some(cx.waker().clone());
+            }
+            drop(driver);
+            loop {
+                if self.inner.closing.get()
+                    && self.inner.unsent.borrow().is_empty()
+                {
+                    return Poll::Ready(()); // closed, with every queued datagram sent
+                }
+                let received = {
+                    let socket = self.inner.socket.borrow();
+                    let Some(socket) = socket.as_ref() else {
+                        return Poll::Ready(());
+                    };
+                    socket.poll_io(Direction::Read, cx, |socket| {
+                        socket.recv_from(&mut buffer)
+                    })
+                };
+                match received {
+                    Poll::Ready(Ok((n, from))) => {
+                        self.with_protocol(|protocol| {
+                            protocol.datagram_received(&buffer[..n], from)
+                        })
+                    }
+                    Poll::Ready(Err(error)) => self.with_protocol(|protocol| {
+                        protocol.error_received(error)
+                    }),
+                    Poll::Pending => break,
+                }
+            }
+            while let Some((data, address)) =
+                self.inner.unsent.borrow().front().cloned()
+            {
+                let sent = {
+                    let socket = self.inner.socket.borrow();
+                    let Some(socket) = socket.as_ref() else {
+                        return Poll::Ready(());
+                    };
+                    socket.poll_io(Direction::Write, cx, |socket| match address
+                    {
+                        Some(address) => socket.send_to(&data, address),
+                        None => socket.send(&data),
+                    })
+                };
+                match sent {
+                    Poll::Pending => break,
+                    Poll::Ready(outcome) => {
+                        self.inner.unsent.borrow_mut().pop_front();
+                        if let Err(error) = outcome {
+                            self.with_protocol(|protocol| {
+                                protocol.error_received(error)
+                            });
+                        }
+                    }
+                }
+            }
+            Poll::Pending
+        })
+        .await;
+    }
+}
+
+/// Closes the socket and calls `connection_lost` once, when the endpoint's task
+/// ends.
+struct EndOnDrop(DatagramTransport);
+
+impl Drop for EndOnDrop {
+    fn drop(&mut self) {
+        let inner = &*self.0.inner;
+        inner.closing.set(true);
+        drop(inner.socket.borrow_mut().take());
+        let protocol = inner.protocol.borrow_mut().take();
+        if let Some(protocol) = protocol {
+            protocol.borrow_mut().connection_lost(None);
+        }
+    }
+}
+
+impl fmt::Debug for DatagramTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DatagramTransport")
+            .field("local", &self.inner.local)
+            .field("remote", &self.inner.remote)
+            .finish()
+    }
+}

@@ -1,0 +1,480 @@
+//! Chapter 7 (protocols): TCP transports, and the protocols they call back.
+//!
+//! asyncio's lowest user-facing layer is a pair: a *transport* that owns the
+//! socket and a buffer, and a *protocol* whose methods the transport calls as
+//! things happen (`connection_made`, `data_received`, `eof_received`,
+//! `connection_lost`). aio's [`Transport`] is driven by one task per
+//! connection, which waits for readiness, reads until `WouldBlock`, flushes the
+//! write buffer, and applies flow control: past the high water mark it tells
+//! the protocol to `pause_writing`, and below the low one to `resume_writing`.
+//! A protocol method is never called from inside another one: a pause that a
+//! protocol causes by writing from its own `data_received` is delivered by the
+//! connection's task right after, instead of re-entering the protocol.
+
+use crate::ch07_protocols::reactor::{Direction, IoSource};
+use crate::ch07_protocols::socket::Connection;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::poll_fn;
+use std::io;
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+/// The callbacks of a connection (asyncio's `Protocol`). Every method has a
+/// default that does nothing, so a protocol implements only what it needs.
+pub trait Protocol: 'static {
+    /// The connection is up; keep `transport` to write to it.
+    fn connection_made(&mut self, transport: Transport) {
+        let _ = transport;
+    }
+    /// Bytes arrived.
+    fn data_received(&mut self, data: &[u8]) {
+        let _ = data;
+    }
+    /// The peer closed its write side. Return `true` to keep our write side
+    /// open (a half-closed connection); `false` closes the transport.
+    fn eof_received(&mut self) -> bool {
+        false
+    }
+    /// The connection is gone: `None` after a normal close, or the error that
+    /// ended it.
+    fn connection_lost(&mut self, error: Option<io::Error>) {
+        let _ = error;
+    }
+    /// The write buffer went over the high water mark: stop writing for now.
+    fn pause_writing(&mut self) {}
+    /// The write buffer drained below the low water mark: writing may go on.
+    fn resume_writing(&mut self) {}
+}
+
+/// The default high water mark of a transport's write buffer (asyncio's 64
+/// KiB).
+pub const DEFAULT_HIGH_WATER: usize = 64 * 1024;
+
+/// A connection's transport: write to it, close it, ask about it. Cloning gives
+/// another handle to the same transport.
+#[derive(Clone)]
+pub struct Transport {
+    inner: Rc<TransportInner>,
+}
+
+struct TransportInner {
+    io: RefCell<Option<IoSource<Connection>>>,
+    protocol: RefCell<Option<Rc<RefCell<dyn Protocol>>>>,
+    write_buffer: RefCell<VecDeque<u8>>,
+    peer: Option<SocketAddr>,
+    local: Option<SocketAddr>,
+    high_water: Cell<usize>,
+    low_water: Cell<usize>,
+    writing_paused: Cell<bool>,
+    /// A pause or resume the protocol has yet to hear about.
+    flow_news: Cell<Option<bool>>,
+    reading_paused: Cell<bool>,
+    eof_requested: Cell<bool>,
+    eof_sent: Cell<bool>,
+    read_eof: Cell<bool>,
+    closing: Cell<bool>,
+    lost: Cell<bool>,
+    driver: RefCell<Option<Waker>>,
+}
+
+impl Transport {
+    /// Wraps a connected, registered stream, calls `connection_made`, and
+    /// spawns the task that drives the connection.
+    pub(crate) fn start(
+        io: IoSource<Connection>,
+        protocol: Rc<RefCell<dyn Protocol>>,
+    ) -> io::Result<Transport> {
+        let stream = io.get_ref();
+        stream.set_nodelay(); // as asyncio does for TCP
+        let peer = stream.peer_addr();
+        let local = stream.local_addr();
+        let transport = Transport {
+            inner: Rc::new(TransportInner {
+                io: RefCell::new(Some(io)),
+                protocol: RefCell::new(Some(Rc::clone(&protocol))),
+                write_buffer: RefCell::default(),
+                peer,
+                local,
+                high_water: Cell::new(DEFAULT_HIGH_WATER),
+                low_water: Cell::new(DEFAULT_HIGH_WATER / 4),
+                writing_paused: Cell::new(false),
+                flow_news: Cell::new(None),
+                reading_paused: Cell::new(false),
+                eof_requested: Cell::new(false),
+                eof_sent: Cell::new(false),
+                read_eof: Cell::new(false),
+                closing: Cell::new(false),
+                lost: Cell::new(false),
+                driver: RefCell::new(None),
+            }),
+        };
+        protocol.borrow_mut().connection_made(transport.clone());
+        let driven = transport.clone();
+        crate::ch01_coroutines::task::spawn(
+            async move { driven.drive().await },
+        )
+        .map_err(io::Error::other)?;
+        Ok(transport)
+    }
+
+    // ANCHOR: write
+    /// Queues `data` to be sent; sends at once what the socket takes. Fails
+    /// after `write_eof` or `close`.
+    pub fn write(&self, data: &[u8]) -> io::Result<()> {
+        let inner = &*self.inner;
+        if inner.eof_requested.get() || inner.closing.get() {
+            return Err(io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                "cannot write after write_eof() or close(); \
+                 write everything first",
+            ));
+        }
+        let mut sent = 0;
+        if inner.write_buffer.borrow().is_empty()
+            && let Some(io) = inner.io.borrow().as_ref()
+        {
+            // Nothing queued: try the socket right away, as asyncio does.
+            match io.get_ref().write(data) {
+                Ok(n) => sent = n,
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+                Err(error) => return Err(error),
+            }
+        }
+        if sent < data.len() {
+            inner.write_buffer.borrow_mut().extend(&data[sent..]);
+            self.wake_driver();
+        }
+        self.check_high_water();
+        Ok(())
+    }
+    // ANCHOR_END: write
+
+    /// Writes several buffers, in order (asyncio's `writelines`).
+    pub fn writelines<B: AsRef<[u8]>>(
+        &self,
+        buffers: impl IntoIterator<Item = B>,
+    ) -> io::Result<()> {
+        let joined: Vec<u8> = buffers
+            .into_iter()
+            .flat_map(|buffer| buffer.as_ref().to_vec())
+            .collect();
+        self.write(&joined)
+    }
+
+    /// Closes the write side once the buffer is flushed; the read side stays
+    /// open.
+    pub fn write_eof(&self) {
+        self.inner.eof_requested.set(true);
+        self.wake_driver();
+    }
+
+    /// Whether `write_eof` is supported (always, for TCP and Unix sockets).
+    pub fn can_write_eof(&self) -> bool {
+        true
+    }
+
+    /// Closes the transport once the buffer is flushed; `connection_lost(None)`
+    /// follows.
+    pub fn close(&self) {
+        self.inner.closing.set(true);
+        self.wake_driver();
+    }
+
+    /// Closes the transport at once, dropping unsent data.
+    pub fn abort(&self) {
+        self.inner.write_buffer.borrow_mut().clear();
+        self.inner.closing.set(true);
+        self.wake_driver();
+    }
+
+    /// Whether the transport is closing or closed.
+    pub fn is_closing(&self) -> bool {
+        self.inner.closing.get() || self.inner.lost.get()
+    }
+
+    /// The peer's address (asyncio's `get_extra_info('peername')`).
+    pub fn peername(&self) -> Option<SocketAddr> {
+        self.inner.peer
+    }
+
+    /// Our own address (asyncio's `get_extra_info('sockname')`).
+    pub fn sockname(&self) -> Option<SocketAddr> {
+        self.inner.local
+    }
+
+    /// asyncio's `get_extra_info(name)` for the two addresses: `"peername"` or
+    /// `"sockname"`; any other name gives `None`.
+    pub fn get_extra_info(&self, name: &str) -> Option<SocketAddr> {
+        match name {
+            "peername" => self.peername(),
+            "sockname" => self.sockname(),
+            _ => None,
+        }
+    }
+
+    /// Stops calling `data_received` until `resume_reading`.
+    pub fn pause_reading(&self) {
+        self.inner.reading_paused.set(true);
+    }
+
+    /// Calls `data_received` again.
+    pub fn resume_reading(&self) {
+        self.inner.reading_paused.set(false);
+        self.wake_driver();
+    }
+
+    /// Whether reading is paused.
+    pub fn is_reading(&self) -> bool {
+        !self.inner.reading_paused.get() && !self.is_closing()
+    }
+
+    /// Sets the write buffer's water marks. `low` defaults to a quarter of
+    /// `high`.
+    pub fn set_write_buffer_limits(&self, high: usize, low: Option<usize>) {
+        let low = low.unwrap_or(high / 4).min(high);
+        self.inner.high_water.set(high);
+        self.inner.low_water.set(low);
+        self.check_high_water();
+    }
+
+    /// How many bytes wait in the write buffer.
+    pub fn get_write_buffer_size(&self) -> usize {
+        self.inner.write_buffer.borrow().len()
+    }
+
+    fn wake_driver(&self) {
+        if let Some(driver) = self.inner.driver.borrow().as_ref() {
+            driver.wake_by_ref();
+        }
+    }
+
+    fn check_high_water(&self) {
+        let inner = &*self.inner;
+        if !inner.writing_paused.get()
+            && self.get_write_buffer_size() > inner.high_water.get()
+        {
+            inner.writing_paused.set(true);
+            self.tell_protocol_flow(true);
+        }
+    }
+
+    /// Tells the protocol to pause or resume writing: at once, as asyncio does,
+    /// unless the protocol is busy in one of its own methods (it wrote from
+    /// `data_received`); then the connection's task tells it as soon as that
+    /// method returns.
+    fn tell_protocol_flow(&self, paused: bool) {
+        if self.inner.flow_news.get() == Some(!paused) {
+            // The opposite news was never delivered: the two cancel out, and
+            // the protocol stays as it was, in step with the transport.
+            self.inner.flow_news.set(None);
+            return;
+        }
+        let protocol = self.inner.protocol.borrow().clone();
+        let told =
+            protocol.is_some_and(|protocol| match protocol.try_borrow_mut() {
+                Ok(mut protocol) => {
+                    if paused {
+                        protocol.pause_writing()
+                    } else {
+                        protocol.resume_writing()
+                    }
+                    true
+                }
+                Err(_) => false,
+            });
+        if !told {
+            self.inner.flow_news.set(Some(paused));
+            self.wake_driver();
+        }
+    }
+
+    // ANCHOR: drive
+    /// The connection's task: read, flush, and report, until the connection is
+    /// lost.
+    async fn drive(self) {
+        // If the task is cancelled (the loop shuts down), the connection still
+        // ends properly: the socket is closed and `connection_lost` is called.
+        let _lose_on_cancel = LoseOnDrop(self.clone());
+        let mut chunk = vec![0u8; 64 * 1024];
+        poll_fn(|cx| {
+            // The driver's waker changes only if the task is moved; skip the
+            // clone (an atomic increment) on every other poll of this hot loop.
+            let mut driver = self.inner.driver.borrow_mut();
+            if !driver.as_ref().is_some_and(|waker| waker.will_wake(cx.waker()))
+            {
+                *driver = Some(cx.waker().clone());
+            }
+            drop(driver);
+            loop {
+                self.tell_flow_news();
+                if let Some(outcome) = self.read_step(cx, &mut chunk) {
+                    return Poll::Ready(outcome);
+                }
+                match self.write_step(cx) {
+                    Poll::Ready(Some(outcome)) => return Poll::Ready(outcome),
+                    Poll::Ready(None) => continue, // progress: look again
+                    Poll::Pending => {}
+                }
+                if self.inner.flow_news.get().is_none() {
+                    return Poll::Pending;
+                }
+            }
+        })
+        .await
+        .map_or_else(|error| self.lose(Some(error)), |()| self.lose(None));
+    }
+    // ANCHOR_END: drive
+
+    /// Reads what is there and hands it to the protocol. `Some` ends the
+    /// connection.
+    fn read_step(
+        &self,
+        cx: &mut Context<'_>,
+        chunk: &mut [u8],
+    ) -> Option<io::Result<()>> {
+        let inner = &*self.inner;
+        while !inner.reading_paused.get()
+            && !inner.read_eof.get()
+            && !inner.closing.get()
+        {
+            let read = {
+                let io = inner.io.borrow();
+                let io = io.as_ref()?;
+                io.poll_io(Direction::Read, cx, |stream| stream.read(chunk))
+            };
+            match read {
+                Poll::Pending => return None,
+                Poll::Ready(Err(error)) => return Some(Err(error)),
+                Poll::Ready(Ok(0)) => {
+                    inner.read_eof.set(true);
+                    let keep_open = self
+                        .with_protocol(|protocol| protocol.eof_received())
+                        .unwrap_or(false);
+                    if !keep_open {
+                        self.close();
+                    }
+                }
+                Poll::Ready(Ok(n)) => {
+                    self.with_protocol(|protocol| {
+                        protocol.data_received(&chunk[..n])
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    /// Flushes the buffer, then carries out `write_eof` and `close`.
+    /// `Ready(None)` means progress was made; `Ready(Some)` ends the
+    /// connection.
+    fn write_step(&self, cx: &mut Context<'_>) -> Poll<Option<io::Result<()>>> {
+        let inner = &*self.inner;
+        let mut progressed = false;
+        while !inner.write_buffer.borrow().is_empty() {
+            let written = {
+                let io = inner.io.borrow();
+                let Some(io) = io.as_ref() else {
+                    return Poll::Ready(Some(Ok(())));
+                };
+                let buffer = inner.write_buffer.borrow();
+                let (front, _) = buffer.as_slices();
+                io.poll_io(Direction::Write, cx, |stream| stream.write(front))
+            };
+            match written {
+                Poll::Pending => break,
+                Poll::Ready(Err(error)) => {
+                    return Poll::Ready(Some(Err(error)));
+                }
+                Poll::Ready(Ok(n)) => {
+                    inner.write_buffer.borrow_mut().drain(..n);
+                    progressed = true;
+                }
+            }
+        }
+        let buffered = inner.write_buffer.borrow().len();
+        if inner.writing_paused.get() && buffered <= inner.low_water.get() {
+            inner.writing_paused.set(false);
+            self.tell_protocol_flow(false);
+        }
+        if buffered == 0 {
+            if inner.closing.get() {
+                return Poll::Ready(Some(Ok(())));
+            }
+            if inner.eof_requested.get() && !inner.eof_sent.get() {
+                inner.eof_sent.set(true);
+                if let Some(io) = inner.io.borrow().as_ref() {
+                    let _ = io.get_ref().shutdown_write();
+                }
+                if inner.read_eof.get() {
+                    return Poll::Ready(Some(Ok(()))); // both directions are done
+                }
+            }
+        }
+        if progressed { Poll::Ready(None) } else { Poll::Pending }
+    }
+
+    /// Delivers a pending `pause_writing` / `resume_writing` to the protocol.
+    fn tell_flow_news(&self) {
+        if let Some(paused) = self.inner.flow_news.take() {
+            self.with_protocol(|protocol| {
+                if paused {
+                    protocol.pause_writing()
+                } else {
+                    protocol.resume_writing()
+                }
+            });
+        }
+    }
+
+    fn with_protocol<R>(
+        &self,
+        call: impl FnOnce(&mut dyn Protocol) -> R,
+    ) -> Option<R> {
+        let protocol = self.inner.protocol.borrow().clone()?;
+        let mut protocol = protocol.borrow_mut();
+        Some(call(&mut *protocol))
+    }
+
+    /// Ends the connection: closes the socket and calls `connection_lost` once.
+    fn lose(&self, error: Option<io::Error>) {
+        let inner = &*self.inner;
+        if inner.lost.replace(true) {
+            return;
+        }
+        inner.closing.set(true);
+        self.tell_flow_news(); // a resume still on its way arrives before the goodbye
+        drop(inner.io.borrow_mut().take()); // deregister and close the socket
+        inner.write_buffer.borrow_mut().clear();
+        let protocol = inner.protocol.borrow_mut().take();
+        if let Some(protocol) = protocol {
+            protocol.borrow_mut().connection_lost(error);
+        }
+    }
+}
+
+/// Ends the connection when dropped, unless it has already ended.
+struct LoseOnDrop(Transport);
+
+impl Drop for LoseOnDrop {
+    fn drop(&mut self) {
+        if !self.0.inner.lost.get() {
+            self.0.lose(Some(io::Error::new(
+                io::ErrorKind::Interrupted,
+                "the connection's task was cancelled",
+            )));
+        }
+    }
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("peer", &self.inner.peer)
+            .field("closing", &self.is_closing())
+            .field("buffered", &self.get_write_buffer_size())
+            .finish()
+    }
+}

@@ -1,0 +1,3 @@
+//! Chapter 13 (threads and processes): combining coroutines with threads.
+
+pub mod oneshot;

@@ -1,0 +1,3 @@
+//! Chapter 14 (debugging): debugging with asyncio.
+
+pub(crate) mod bug_museum;
