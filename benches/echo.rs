@@ -4,7 +4,7 @@
 //!
 //! - aio streams and aio protocols;
 //! - tokio (`current_thread`) and smol (`LocalExecutor`);
-//! - - Python asyncio streams and protocols, and uvloop (installed with pip if
+//! - Python asyncio streams and protocols, and uvloop (installed with pip if
 //!   missing; skipped with a message if that fails);
 //! - a bare hand-written mio loop with no runtime: the floor.
 //!

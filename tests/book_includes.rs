@@ -1,13 +1,13 @@
 //! The book shows only compiled, tested code and verified output.
 //!
-//! - - Every `{{#include}}` in `book/` names a file that exists and, when it
+//! - Every `{{#include}}` in `book/` names a file that exists and, when it
 //!   names an anchor, an anchor that the file defines.
 //! - Every `ANCHOR:` in the sources is included by some page (no stale anchors).
-//! - - Every example snapshot is included by some page, starting right after
+//! - Every example snapshot is included by some page, starting right after
 //!   insta's header, so the page shows exactly the output that the snapshot
 //!   test checks.
 //! - Every example module has at least one anchor, so its code can be shown.
-//! - - Code and output blocks (`rust`, `text`, `console`) hold nothing but
+//! - Code and output blocks (`rust`, `text`, `console`) hold nothing but
 //!   includes: nothing is pasted into markdown.
 
 use std::collections::BTreeSet;

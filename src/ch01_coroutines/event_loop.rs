@@ -349,7 +349,7 @@ impl EventLoop {
     /// One tick, as in asyncio's `_run_once`.
     fn run_once(&self) {
         let inner = &*self.inner;
-        // 1. 1. Sleep in the poller until I/O, a remote wake, or the next
+        // 1. Sleep in the poller until I/O, a remote wake, or the next
         //    timer. With work ready, or a stop requested, only look: do not
         //    wait. And while work is ready, look only every POLL_INTERVAL
         //    ticks: a look is a system call, and a burst of ready tasks would

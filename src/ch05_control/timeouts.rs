@@ -144,10 +144,10 @@ impl<F: Future> Future for Timeout<F> {
             state.deadline.set(Deadline::At(now.saturating_add(delay)));
         }
         // The inner future first: a result that is already there beats the
-        // deadline. SAFETY: see above; `future` stays where it is.
-        if let Poll::Ready(output) =
-            unsafe { Pin::new_unchecked(future) }.poll(cx)
-        {
+        // deadline.
+        // SAFETY: see above; `future` stays where it is.
+        let future = unsafe { Pin::new_unchecked(future) };
+        if let Poll::Ready(output) = future.poll(cx) {
             this.future = None;
             return Poll::Ready(Ok(output));
         }
