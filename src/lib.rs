@@ -29,11 +29,11 @@ pub use ch13_threads::oneshot;
 
 pub use ch01_coroutines::clock::ClockKind;
 pub use ch01_coroutines::error::{Error, TaskError};
+pub use ch01_coroutines::event_loop::get_running_loop;
 pub use ch01_coroutines::event_loop::{Builder, EventLoop};
 pub use ch01_coroutines::logging::{Level, LogSink, Record, set_log_sink};
 pub use ch01_coroutines::remote::RemoteLoop;
 pub use ch01_coroutines::run::run;
-pub use ch01_coroutines::running::get_running_loop;
 pub use ch01_coroutines::task::{Task, spawn};
 pub use ch02_scheduling::handle::{Handle, TimerHandle};
 pub use ch02_scheduling::sleep::{Sleep, sleep, sleep_until};

@@ -11,9 +11,10 @@ use crate::ch01_coroutines::clock::{Clock, ClockKind};
 use crate::ch01_coroutines::error::Error;
 use crate::ch01_coroutines::logging;
 use crate::ch01_coroutines::loom::{Arc, IdCounter, Ordering, TaskArc};
-use crate::ch01_coroutines::ready_queue::{CallbackCell, Ready, ReadyQueue};
+use crate::ch01_coroutines::ready_queue::{
+    Callback, CallbackCell, Ready, ReadyQueue,
+};
 use crate::ch01_coroutines::remote::{LoopShared, RemoteItem, RemoteLoop};
-use crate::ch01_coroutines::running;
 use crate::ch01_coroutines::task_cell::{Runnable, panic_message};
 use crate::ch01_coroutines::timers::TimerQueue;
 use std::cell::{Cell, OnceCell, RefCell};
@@ -228,6 +229,43 @@ impl EventLoop {
         self.inner.closed.get()
     }
 
+    /// Queues `callback` for the next tick. The one check that the loop is
+    /// still open, for every kind of work: a closed loop refuses it.
+    pub(crate) fn push_callback(
+        &self,
+        callback: Rc<dyn Callback>,
+    ) -> Result<(), Error> {
+        self.check_open()?;
+        self.inner.ready.push(Ready::Callback(callback));
+        Ok(())
+    }
+
+    /// Schedules `callback` to become ready at loop time `when`.
+    pub(crate) fn push_timer(
+        &self,
+        when: Duration,
+        callback: Rc<dyn Callback>,
+    ) -> Result<(), Error> {
+        self.check_open()?;
+        self.inner.timers.insert(when, callback);
+        Ok(())
+    }
+
+    /// Fails with [`Error::LoopClosed`] once the loop is closed.
+    fn check_open(&self) -> Result<(), Error> {
+        if self.inner.closed.get() { Err(Error::LoopClosed) } else { Ok(()) }
+    }
+
+    /// The unfinished task with id `id`, if it is this loop's.
+    pub(crate) fn task(&self, id: u64) -> Option<TaskArc<dyn Runnable>> {
+        self.inner.tasks.borrow().get(&id).cloned()
+    }
+
+    /// Every unfinished task of this loop, in no particular order.
+    pub(crate) fn live_tasks(&self) -> Vec<TaskArc<dyn Runnable>> {
+        self.inner.tasks.borrow().values().cloned().collect()
+    }
+
     /// A handle that other threads can use to reach this loop.
     pub fn remote(&self) -> RemoteLoop {
         RemoteLoop { shared: Arc::clone(&self.inner.shared) }
@@ -330,7 +368,7 @@ impl EventLoop {
             Err(Error::LoopClosed)
         } else if self.inner.running.get() {
             Err(Error::AlreadyRunning)
-        } else if running::is_any_running() {
+        } else if is_any_running() {
             Err(Error::AnotherLoopRunning)
         } else {
             Ok(())
@@ -341,7 +379,7 @@ impl EventLoop {
     fn enter(&self) -> Result<EnteredLoop<'_>, Error> {
         self.check_can_run()?;
         self.inner.running.set(true);
-        let guard = running::enter_loop(self);
+        let guard = enter_loop(self);
         Ok(EnteredLoop { event_loop: self, _running: guard })
     }
 
@@ -469,7 +507,7 @@ fn run_callback(callback: &dyn crate::ch01_coroutines::ready_queue::Callback) {
 /// Leaves the running state when dropped, even if a tick panicked.
 struct EnteredLoop<'a> {
     event_loop: &'a EventLoop,
-    _running: running::RunningGuard,
+    _running: RunningGuard,
 }
 
 impl Drop for EnteredLoop<'_> {
@@ -520,4 +558,96 @@ impl std::fmt::Debug for EventLoop {
             .field("virtual_clock", &self.inner.clock.is_virtual())
             .finish()
     }
+}
+
+// The running loop of this thread. asyncio finds it through a thread-local
+// (`asyncio.get_running_loop()`), and so does aio. The loop puts itself here
+// for the length of `run_forever` and takes itself out afterwards.
+
+thread_local! {
+    static RUNNING: RefCell<Option<EventLoop>> = const { RefCell::new(None) };
+}
+
+// ANCHOR: get_running_loop
+/// The loop running on this thread, like `asyncio.get_running_loop()`.
+///
+/// Fails with [`Error::NoRunningLoop`] outside a task or callback.
+pub fn get_running_loop() -> Result<EventLoop, Error> {
+    with_running(EventLoop::clone).ok_or(Error::NoRunningLoop)
+}
+// ANCHOR_END: get_running_loop
+
+/// Calls `action` with the running loop, if there is one.
+pub(crate) fn with_running<R>(
+    action: impl FnOnce(&EventLoop) -> R,
+) -> Option<R> {
+    RUNNING
+        .try_with(|running| running.borrow().as_ref().map(action))
+        .ok()
+        .flatten()
+}
+
+/// Whether a loop is running on this thread.
+pub(crate) fn is_any_running() -> bool {
+    with_running(|_| ()).is_some()
+}
+
+/// Marks `event_loop` as this thread's running loop until the guard is dropped.
+pub(crate) fn enter_loop(event_loop: &EventLoop) -> RunningGuard {
+    RUNNING.with(|running| *running.borrow_mut() = Some(event_loop.clone()));
+    RunningGuard(())
+}
+
+/// Clears the running loop when dropped.
+pub(crate) struct RunningGuard(());
+
+impl Drop for RunningGuard {
+    fn drop(&mut self) {
+        let previous = RUNNING
+            .try_with(|running| running.borrow_mut().take())
+            .ok()
+            .flatten();
+        drop(previous);
+    }
+}
+
+/// Pushes a woken task onto the ready queue of loop `loop_id`, if that loop is
+/// the one running on this thread. Otherwise hands the task back.
+pub(crate) fn push_ready_if_running(
+    loop_id: u64,
+    task: TaskArc<dyn Runnable>,
+) -> Result<(), TaskArc<dyn Runnable>> {
+    let mut task = Some(task);
+    let _ = RUNNING.try_with(|running| {
+        if let Some(event_loop) = running.borrow().as_ref()
+            && event_loop.id() == loop_id
+            && let Some(task) = task.take()
+        {
+            event_loop.inner.ready.push(Ready::Task(task));
+        }
+    });
+    match task {
+        None => Ok(()),
+        Some(task) => Err(task),
+    }
+}
+
+/// Removes a finished task from the running loop's registry.
+pub(crate) fn forget_task(task_id: u64) {
+    let removed = with_running(|event_loop| {
+        event_loop.inner.tasks.borrow_mut().remove(&task_id)
+    })
+    .flatten();
+    drop(removed);
+}
+
+/// Schedules an internal callback on the running loop (done-callbacks). With no
+/// loop running, the loop is closing and the callback is dropped.
+pub(crate) fn call_soon_internal(callback: Box<dyn FnOnce()>) {
+    with_running(|event_loop| {
+        event_loop
+            .inner()
+            .ready
+            .push(Ready::Callback(CallbackCell::new_shared(callback)))
+    });
 }

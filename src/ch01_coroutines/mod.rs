@@ -13,7 +13,6 @@ pub(crate) mod owner_thread;
 pub(crate) mod ready_queue;
 pub(crate) mod remote;
 pub(crate) mod run;
-pub(crate) mod running;
 pub(crate) mod task;
 pub(crate) mod task_cell;
 pub(crate) mod timers;

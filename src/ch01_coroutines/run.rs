@@ -5,8 +5,8 @@
 //! the loop. So does [`run`].
 
 use crate::ch01_coroutines::error::Error;
+use crate::ch01_coroutines::event_loop;
 use crate::ch01_coroutines::event_loop::EventLoop;
-use crate::ch01_coroutines::running;
 
 // ANCHOR: run
 /// Runs `future` on a new loop and returns its output, like `asyncio.run`.
@@ -20,7 +20,7 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    if running::is_any_running() {
+    if event_loop::is_any_running() {
         return Err(Error::RunInsideLoop);
     }
     let event_loop = EventLoop::new()?;

@@ -6,10 +6,10 @@
 //! asyncio task nobody awaits.
 
 use crate::ch01_coroutines::error::{Error, TaskError};
+use crate::ch01_coroutines::event_loop;
 use crate::ch01_coroutines::event_loop::EventLoop;
 use crate::ch01_coroutines::loom::{IdCounter, Ordering, TaskArc};
 use crate::ch01_coroutines::ready_queue::Ready;
-use crate::ch01_coroutines::running;
 use crate::ch01_coroutines::task_cell::{JoinTarget, Runnable, TaskCell};
 use std::fmt;
 use std::future::Future;
@@ -45,7 +45,7 @@ where
     F::Output: 'static,
 {
     let spawned_at = Location::caller();
-    running::get_running_loop()?.spawn_at(future, spawned_at)
+    event_loop::get_running_loop()?.spawn_at(future, spawned_at)
 }
 
 /// Spawns `future` on the running loop, recording `spawned_at` as its origin.
@@ -59,7 +59,7 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    running::get_running_loop()?.spawn_at(future, spawned_at)
+    event_loop::get_running_loop()?.spawn_at(future, spawned_at)
 }
 
 impl EventLoop {

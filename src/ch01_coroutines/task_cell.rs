@@ -16,7 +16,6 @@ use crate::ch01_coroutines::loom::{
 };
 use crate::ch01_coroutines::owner_thread::OwnerThreadCell;
 use crate::ch01_coroutines::remote::LoopShared;
-use crate::ch01_coroutines::running;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::mem::MaybeUninit;
@@ -354,10 +353,10 @@ impl<F: Future + 'static> TaskCell<F> {
             );
         }
         drop(unwanted);
-        running::forget_task(self.header.id);
+        crate::ch01_coroutines::event_loop::forget_task(self.header.id);
         awaiters.wake_all();
         for (_, callback) in callbacks {
-            running::call_soon_internal(callback);
+            crate::ch01_coroutines::event_loop::call_soon_internal(callback);
         }
         self.release_if_unreachable(local);
     }
@@ -419,7 +418,7 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
         let waker = Waker::from(TaskArc::clone(&self));
         let mut cx = Context::from_waker(&waker);
         let polled = {
-            let _current = running::enter_task(self.header.id);
+            let _current = enter_task(self.header.id);
             catch_unwind(AssertUnwindSafe(|| local.future.poll(&mut cx)))
         };
         match polled {
@@ -502,7 +501,7 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
         let mut meta = local.meta.borrow_mut();
         if meta.state.is_final() {
             drop(meta);
-            running::call_soon_internal(callback);
+            crate::ch01_coroutines::event_loop::call_soon_internal(callback);
             return None;
         }
         let id = meta.next_callback_id;
@@ -624,4 +623,32 @@ impl<F: Future + 'static> JoinTarget<F::Output> for TaskCell<F> {
             None => show(None),
         }
     }
+}
+
+// The task being polled on this thread, for `current_task()`.
+
+thread_local! {
+    static CURRENT_TASK: Cell<Option<u64>> = const { Cell::new(None) };
+}
+
+/// Records which task is being polled until the guard is dropped.
+pub(crate) fn enter_task(task_id: u64) -> CurrentTaskGuard {
+    let previous = CURRENT_TASK.with(|current| current.replace(Some(task_id)));
+    CurrentTaskGuard { previous }
+}
+
+/// Restores the previous current task when dropped.
+pub(crate) struct CurrentTaskGuard {
+    previous: Option<u64>,
+}
+
+impl Drop for CurrentTaskGuard {
+    fn drop(&mut self) {
+        let _ = CURRENT_TASK.try_with(|current| current.set(self.previous));
+    }
+}
+
+/// The id of the task being polled on this thread, if any.
+pub(crate) fn current_task_id() -> Option<u64> {
+    CURRENT_TASK.try_with(Cell::get).ok().flatten()
 }

@@ -7,9 +7,9 @@
 //! through the loop's remote queue and wakes the poller. The `scheduled` flag
 //! makes a burst of wakes queue the task once.
 
+use crate::ch01_coroutines::event_loop;
 use crate::ch01_coroutines::loom::{Ordering, TaskArc};
 use crate::ch01_coroutines::remote::RemoteItem;
-use crate::ch01_coroutines::running;
 use crate::ch01_coroutines::task_cell::{Runnable, TaskCell};
 use std::future::Future;
 use std::task::Wake;
@@ -24,7 +24,7 @@ pub(crate) fn schedule<R: Runnable + 'static>(task: &TaskArc<R>) {
     let runnable: TaskArc<dyn Runnable> = task.clone();
     // Fast path: we are on the loop's thread and the loop is running.
     let Err(runnable) =
-        running::push_ready_if_running(header.loop_shared.loop_id, runnable)
+        event_loop::push_ready_if_running(header.loop_shared.loop_id, runnable)
     else {
         return;
     };

@@ -7,7 +7,7 @@
 
 use crate::ch01_coroutines::error::Error;
 use crate::ch01_coroutines::event_loop::EventLoop;
-use crate::ch01_coroutines::ready_queue::{CallbackCell, Ready};
+use crate::ch01_coroutines::ready_queue::CallbackCell;
 use crate::ch01_coroutines::remote::{RemoteItem, RemoteLoop};
 use crate::ch02_scheduling::handle::{Handle, TimerHandle};
 use std::time::Duration;
@@ -20,11 +20,8 @@ impl EventLoop {
         &self,
         callback: impl FnOnce() + 'static,
     ) -> Result<Handle, Error> {
-        if self.is_closed() {
-            return Err(Error::LoopClosed);
-        }
         let callback = CallbackCell::new_shared(callback);
-        self.inner().ready.push(Ready::Callback(callback.clone()));
+        self.push_callback(callback.clone())?;
         Ok(Handle { callback })
     }
 
@@ -45,11 +42,8 @@ impl EventLoop {
         when: Duration,
         callback: impl FnOnce() + 'static,
     ) -> Result<TimerHandle, Error> {
-        if self.is_closed() {
-            return Err(Error::LoopClosed);
-        }
         let callback = CallbackCell::new_shared(callback);
-        self.inner().timers.insert(when, callback.clone());
+        self.push_timer(when, callback.clone())?;
         Ok(TimerHandle { handle: Handle { callback }, when })
     }
 

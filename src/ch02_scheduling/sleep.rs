@@ -6,9 +6,9 @@
 //! sleeping task. Dropping a `Sleep` cancels its timer. `sleep(Duration::ZERO)`
 //! skips the timer and just yields for one tick.
 
+use crate::ch01_coroutines::event_loop;
 use crate::ch01_coroutines::logging;
 use crate::ch01_coroutines::ready_queue::Callback;
-use crate::ch01_coroutines::running;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
@@ -102,7 +102,7 @@ impl Future for Sleep {
                 return Poll::Pending;
             }
         }
-        let Ok(event_loop) = running::get_running_loop() else {
+        let Ok(event_loop) = event_loop::get_running_loop() else {
             logging::error!(
                 "aio.sleep",
                 "a Sleep was polled outside a running aio loop; \
@@ -121,7 +121,11 @@ impl Future for Sleep {
             Deadline::After(delay) => event_loop.time().saturating_add(delay),
             Deadline::At(deadline) => deadline,
         };
-        if event_loop.is_closed() {
+        let alarm = Rc::new(Alarm {
+            waker: RefCell::new(Some(cx.waker().clone())),
+            ..Alarm::default()
+        });
+        if event_loop.push_timer(when, alarm.clone()).is_err() {
             logging::error!(
                 "aio.sleep",
                 "a Sleep was polled on a closed loop; it completes at once"
@@ -129,11 +133,6 @@ impl Future for Sleep {
             self.state = SleepState::Done;
             return Poll::Ready(());
         }
-        let alarm = Rc::new(Alarm {
-            waker: RefCell::new(Some(cx.waker().clone())),
-            ..Alarm::default()
-        });
-        event_loop.inner().timers.insert(when, alarm.clone());
         self.state = SleepState::Waiting { alarm };
         Poll::Pending
     }

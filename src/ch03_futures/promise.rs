@@ -8,9 +8,9 @@
 //! `std::future::Future`, the trait every awaitable implements.
 
 use crate::ch01_coroutines::error::Error;
+use crate::ch01_coroutines::event_loop;
 use crate::ch01_coroutines::event_loop::{EventLoop, WeakLoop};
 use crate::ch01_coroutines::logging;
-use crate::ch01_coroutines::running;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::pin::Pin;
@@ -163,7 +163,7 @@ impl EventLoop {
 impl<T: 'static> Promise<T> {
     /// Creates a pending promise on the running loop (`asyncio.Future()`).
     pub fn new() -> Result<Promise<T>, Error> {
-        Ok(running::get_running_loop()?.create_future())
+        Ok(event_loop::get_running_loop()?.create_future())
     }
 
     /// Whether the promise has a result, an error, or was cancelled.

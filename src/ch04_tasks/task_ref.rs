@@ -8,8 +8,8 @@
 //! result.
 
 use crate::ch01_coroutines::error::TaskError;
+use crate::ch01_coroutines::event_loop;
 use crate::ch01_coroutines::loom::TaskArc;
-use crate::ch01_coroutines::running;
 use crate::ch01_coroutines::task::Task;
 use crate::ch01_coroutines::task_cell::{Runnable, TaskState};
 use std::fmt;
@@ -33,22 +33,18 @@ pub struct DoneCallbackId(u64);
 /// The task being polled right now, like `asyncio.current_task()`. `None`
 /// outside a task (in a plain callback, or with no loop running).
 pub fn current_task() -> Option<TaskRef> {
-    let id = running::current_task_id()?;
-    running::with_running(|event_loop| {
-        event_loop.inner().tasks.borrow().get(&id).cloned()
-    })
-    .flatten()
-    .map(TaskRef::new)
+    let id = crate::ch01_coroutines::task_cell::current_task_id()?;
+    event_loop::with_running(|event_loop| event_loop.task(id))
+        .flatten()
+        .map(TaskRef::new)
 }
 
 /// Every task of the running loop that has not finished, oldest first, like
 /// `asyncio.all_tasks()`. Empty with no loop running.
 pub fn all_tasks() -> Vec<TaskRef> {
     let mut tasks: Vec<TaskArc<dyn Runnable>> =
-        running::with_running(|event_loop| {
-            event_loop.inner().tasks.borrow().values().cloned().collect()
-        })
-        .unwrap_or_default();
+        event_loop::with_running(event_loop::EventLoop::live_tasks)
+            .unwrap_or_default();
     tasks.sort_by_key(|task| task.header().id);
     tasks.into_iter().map(TaskRef::new).collect()
 }

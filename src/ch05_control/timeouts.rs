@@ -14,7 +14,7 @@
 //! as asyncio does.
 
 use crate::ch01_coroutines::error::{Error, TaskError};
-use crate::ch01_coroutines::running;
+use crate::ch01_coroutines::event_loop;
 use crate::ch01_coroutines::task::Task;
 use crate::ch02_scheduling::sleep::{Sleep, sleep_until};
 use std::cell::{Cell, RefCell};
@@ -137,7 +137,7 @@ impl<F: Future> Future for Timeout<F> {
             };
             return Poll::Ready(Err(outcome));
         };
-        let now = running::with_running(|event_loop| event_loop.time())
+        let now = event_loop::with_running(|event_loop| event_loop.time())
             .unwrap_or_default();
         let state = &this.scope.shared;
         if let Deadline::After(delay) = state.deadline.get() {

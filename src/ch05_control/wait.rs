@@ -7,7 +7,7 @@
 //! the output is stable.
 
 use crate::ch01_coroutines::error::Error;
-use crate::ch01_coroutines::running;
+use crate::ch01_coroutines::event_loop;
 use crate::ch02_scheduling::sleep::{Sleep, sleep_until};
 use crate::ch05_control::waitable::Waitable;
 use std::future::Future;
@@ -104,7 +104,7 @@ impl<W> Wait<W> {
     fn timed_out(&mut self, cx: &mut Context<'_>) -> bool {
         let Some(timeout) = self.timeout else { return false };
         let timer = self.timer.get_or_insert_with(|| {
-            let now = running::with_running(|event_loop| event_loop.time())
+            let now = event_loop::with_running(|event_loop| event_loop.time())
                 .unwrap_or_default();
             sleep_until(now.saturating_add(timeout))
         });

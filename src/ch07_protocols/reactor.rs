@@ -252,7 +252,7 @@ pub(crate) struct IoSource<S: mio::event::Source> {
 impl<S: mio::event::Source> IoSource<S> {
     /// Registers `source` with the running loop.
     pub(crate) fn new(mut source: S) -> io::Result<IoSource<S>> {
-        let event_loop = crate::ch01_coroutines::running::get_running_loop()
+        let event_loop = crate::ch01_coroutines::event_loop::get_running_loop()
             .map_err(io::Error::other)?;
         let registration = Registration::new(&event_loop, &mut source)?;
         Ok(IoSource { source, registration })
