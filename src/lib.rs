@@ -34,7 +34,8 @@ pub use ch01_coroutines::event_loop::{Builder, EventLoop};
 pub use ch01_coroutines::logging::{Level, LogSink, Record, set_log_sink};
 pub use ch01_coroutines::remote::RemoteLoop;
 pub use ch01_coroutines::run::run;
-pub use ch01_coroutines::task::{Task, spawn};
+pub use ch01_coroutines::spawn::spawn;
+pub use ch01_coroutines::task::Task;
 pub use ch02_scheduling::handle::{Handle, TimerHandle};
 pub use ch02_scheduling::sleep::{Sleep, sleep, sleep_until};
 pub use ch03_futures::promise::{

@@ -445,3 +445,49 @@ fn aio_run_lets_the_done_callbacks_of_cancelled_tasks_run() {
         [r#"done-callback saw Task { name: "Task-2", state: cancelled }"#]
     );
 }
+
+#[test]
+fn a_done_callback_added_after_the_loop_returned_runs_on_its_next_tick() {
+    let event_loop = virtual_loop();
+    let task = event_loop.create_task(async { 7 }).unwrap();
+    event_loop.run_until_complete(async {}).unwrap();
+    assert!(task.done(), "the task finished during the first run");
+    let ran = Rc::new(Cell::new(false));
+    let seen = ran.clone();
+    let id = task.add_done_callback(move |task| {
+        assert!(task.done());
+        seen.set(true);
+    });
+    assert!(id.is_none(), "a finished task schedules the callback at once");
+    assert!(!ran.get(), "never called inline");
+    let ran_during_next_run = ran.clone();
+    event_loop
+        .run_until_complete(async move {
+            // The callback was queued before this task: it ran in the tick
+            // that first polls this task, ahead of it.
+            assert!(ran_during_next_run.get(), "ran on the next tick");
+        })
+        .unwrap();
+    assert!(ran.get());
+    event_loop.close().unwrap();
+}
+
+#[test]
+fn a_done_callback_added_after_close_is_reported_not_lost_silently() {
+    let event_loop = virtual_loop();
+    let task = event_loop.create_task(async { 7 }).unwrap();
+    event_loop.run_until_complete(async {}).unwrap();
+    event_loop.close().unwrap();
+    let log = CapturedLog::start();
+    let ran = Rc::new(Cell::new(false));
+    let seen = ran.clone();
+    task.add_done_callback(move |_| seen.set(true));
+    assert!(!ran.get());
+    let records = log.records();
+    assert!(
+        records.iter().any(|(level, message)| *level == aio::Level::Warn
+            && message.contains("after loop")
+            && message.contains("closed")),
+        "the dropped callback is reported: {records:?}"
+    );
+}

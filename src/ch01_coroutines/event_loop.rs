@@ -1,39 +1,37 @@
-//! Chapter 1 (coroutines): the event loop and its tick.
+//! Chapter 1 (coroutines): the event loop, which owns its tasks and ticks.
 //!
-//! An [`EventLoop`] owns a ready queue, a timer queue, a clock, a registry of
-//! its tasks and a `mio::Poll`. Each tick does what asyncio's
-//! `BaseEventLoop._run_once` does: sleep in the poller until something can
-//! happen, move due timers to the ready queue, then run exactly the items that
-//! were ready when the tick began. Everything else in the runtime is built on
-//! this.
+//! An [`EventLoop`] owns the machinery a tick works through (its
+//! [`LoopCore`]: queues, clock, poller), a registry of its tasks, and its
+//! running, stopping and closed flags. It is the other side of the seam: its
+//! [`LoopScheduler`] implements [`Schedule`], which is all a task knows of it.
+//! It also keeps the running loop of each thread, which
+//! [`get_running_loop`] returns, as asyncio's does.
 
 use crate::ch01_coroutines::clock::{Clock, ClockKind};
 use crate::ch01_coroutines::error::Error;
 use crate::ch01_coroutines::logging;
 use crate::ch01_coroutines::loom::{Arc, IdCounter, Ordering, TaskArc};
-use crate::ch01_coroutines::ready_queue::{
-    Callback, CallbackCell, Ready, ReadyQueue,
-};
+use crate::ch01_coroutines::poller::{Poller, ReadinessListener, SourceKey};
+use crate::ch01_coroutines::ready_queue::{Callback, CallbackCell, Ready};
 use crate::ch01_coroutines::remote::{LoopShared, RemoteItem, RemoteLoop};
-use crate::ch01_coroutines::task_cell::{Runnable, panic_message};
-use crate::ch01_coroutines::timers::TimerQueue;
-use std::cell::{Cell, OnceCell, RefCell};
+use crate::ch01_coroutines::seam::{Runnable, Schedule};
+use crate::ch01_coroutines::task::Task;
+use crate::ch01_coroutines::task_cell::TaskCell;
+use crate::ch01_coroutines::tick::LoopCore;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::io;
+use std::panic::Location;
 use std::rc::{Rc, Weak};
-use std::task::Waker;
 use std::time::Duration;
-
-/// While tasks are ready, the poller is asked for events once every this many
-/// ticks.
-const POLL_INTERVAL: u32 = 61;
-
-/// The token of the poller's waker; I/O sources get other tokens.
-const WAKER_TOKEN: mio::Token = mio::Token(usize::MAX);
 
 /// Numbers loops for the life of the process.
 static NEXT_LOOP_ID: IdCounter = IdCounter::new(1);
+
+/// Numbers tasks for the life of the process (their `Task-N` names count per
+/// loop).
+static NEXT_TASK_ID: IdCounter = IdCounter::new(1);
 
 /// An asyncio-style event loop. Cloning it gives another handle to the same
 /// loop.
@@ -45,58 +43,101 @@ pub struct EventLoop {
     inner: Rc<LoopInner>,
 }
 
+/// The tasks of one loop, by id.
+type TaskRegistry =
+    HashMap<u64, TaskArc<dyn Runnable>, BuildHasherDefault<TaskIdHasher>>;
+
 // ANCHOR: loop_inner
-/// The state of one loop.
-pub(crate) struct LoopInner {
-    /// What other threads may touch: the remote queue and the poller's waker.
-    pub(crate) shared: Arc<LoopShared>,
-    /// Work for the coming ticks.
-    pub(crate) ready: ReadyQueue,
-    /// Callbacks waiting for their deadline.
-    pub(crate) timers: TimerQueue,
-    /// Loop time, real or virtual.
-    pub(crate) clock: Clock,
+/// The state of one loop. Its fields are private: the rest of the runtime
+/// reaches them through `EventLoop`'s methods.
+struct LoopInner {
+    /// The queues, clock and poller that a tick works through.
+    core: LoopCore,
+    /// How this loop's tasks get back to it: handed to every task it spawns.
+    scheduler: TaskArc<LoopScheduler>,
     /// Every task that has not finished, so that `close` can drop them all.
-    pub(crate) tasks: RefCell<
-        HashMap<u64, TaskArc<dyn Runnable>, BuildHasherDefault<TaskIdHasher>>,
-    >,
+    tasks: RefCell<TaskRegistry>,
     /// The number in the next task's default name, `Task-N`, counted per loop.
-    pub(crate) next_task_number: Cell<u64>,
-    poll: RefCell<mio::Poll>,
-    /// A handle to the poller's registry, for sources to register with (chapter
-    /// 7).
-    pub(crate) registry: mio::Registry,
-    /// Whoever registered I/O sources: the loop hands it every event but its
-    /// own wake-up.
-    pub(crate) io_driver: OnceCell<Rc<dyn IoDriver>>,
-    events: RefCell<mio::Events>,
-    /// Wakers collected while dispatching events, woken after every borrow is
-    /// released.
-    woken_by_io: RefCell<Vec<Waker>>,
-    /// Ticks run since the poller was last asked for events.
-    ticks_without_poll: Cell<u32>,
+    next_task_number: Cell<u64>,
     running: Cell<bool>,
     stopping: Cell<bool>,
     closed: Cell<bool>,
 }
 // ANCHOR_END: loop_inner
 
-/// What the loop needs from its I/O layer: something to hand readiness events
-/// to. The loop knows nothing of sockets; chapter 7's reactor installs itself
-/// here the first time a source registers.
-pub(crate) trait IoDriver {
-    /// Records one readiness event, collecting the wakers it should wake into
-    /// `to_wake`.
-    fn dispatch(&self, event: &mio::event::Event, to_wake: &mut Vec<Waker>);
-    /// The driver as `Any`, so its owner can get its concrete type back.
-    fn as_any(&self) -> &dyn std::any::Any;
+impl LoopInner {
+    /// Whether work may still be queued: the one closed-loop check.
+    fn is_open(&self) -> bool {
+        !self.closed.get()
+    }
 }
+
+// ANCHOR: loop_scheduler
+/// The loop's side of the seam: what its tasks hold to get back to it. It is
+/// `Send + Sync` (a waker may be woken on any thread), so it holds no pointer
+/// to the loop itself, only the loop's id and its remote queue. On the loop's
+/// thread the id finds the loop among the loops living there.
+struct LoopScheduler {
+    loop_id: u64,
+    shared: Arc<LoopShared>,
+}
+
+impl Schedule for LoopScheduler {
+    fn schedule_local(
+        &self,
+        task: TaskArc<dyn Runnable>,
+    ) -> Result<(), TaskArc<dyn Runnable>> {
+        let mut task = Some(task);
+        with_loop_here(self.loop_id, |inner| {
+            if inner.is_open()
+                && let Some(task) = task.take()
+            {
+                inner.core.ready.push(Ready::Task(task));
+            }
+        });
+        task.map_or(Ok(()), Err)
+    }
+
+    fn schedule_remote(&self, task: TaskArc<dyn Runnable>) {
+        // A closed loop refuses the task, and dropping it is all there is to
+        // do: it can never run again.
+        let _ = self.shared.push(RemoteItem::Task(task));
+    }
+
+    fn release(&self, task_id: u64) {
+        let removed = with_loop_here(self.loop_id, |inner| {
+            inner.tasks.borrow_mut().remove(&task_id)
+        });
+        drop(removed); // outside the registry's borrow
+    }
+
+    fn call_soon(&self, callback: Box<dyn FnOnce()>) {
+        let mut callback = Some(callback);
+        with_loop_here(self.loop_id, |inner| {
+            if inner.is_open()
+                && let Some(callback) = callback.take()
+            {
+                let callback = CallbackCell::new_shared(callback);
+                inner.core.ready.push(Ready::Callback(callback));
+            }
+        });
+        if callback.is_some() {
+            logging::warn!(
+                "aio.event_loop",
+                "a done-callback was added after loop {} closed; it will \
+                 not run",
+                self.loop_id
+            );
+        }
+    }
+}
+// ANCHOR_END: loop_scheduler
 
 /// Hashes task ids for the task map. Ids are unique counters, not
 /// attacker-chosen keys, so a multiplicative hash spreads them well, and costs
 /// a fraction of the default SipHash (measured: see the benchmarks appendix).
 #[derive(Default)]
-pub(crate) struct TaskIdHasher(u64);
+struct TaskIdHasher(u64);
 
 impl Hasher for TaskIdHasher {
     fn finish(&self) -> u64 {
@@ -123,6 +164,12 @@ impl WeakLoop {
     /// The loop, if it still exists.
     pub(crate) fn upgrade(&self) -> Option<EventLoop> {
         self.0.upgrade().map(|inner| EventLoop { inner })
+    }
+}
+
+impl std::fmt::Debug for WeakLoop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WeakLoop")
     }
 }
 
@@ -160,30 +207,26 @@ impl Builder {
 
     /// Creates the loop. Fails only if the operating system refuses a poller.
     pub fn build(self) -> Result<EventLoop, Error> {
-        let poll = mio::Poll::new()?;
-        let poll_waker = mio::Waker::new(poll.registry(), WAKER_TOKEN)?;
-        let registry = poll.registry().try_clone()?;
+        let (poller, poll_waker) = Poller::new(self.event_capacity)?;
         let loop_id = NEXT_LOOP_ID.fetch_add(1, Ordering::Relaxed);
-        let inner = LoopInner {
-            shared: Arc::new(LoopShared::new(loop_id, Box::new(poll_waker))),
-            ready: ReadyQueue::default(),
-            timers: TimerQueue::default(),
-            clock: Clock::new(self.clock),
-            tasks: RefCell::new(HashMap::default()),
+        let shared = Arc::new(LoopShared::new(loop_id, Box::new(poll_waker)));
+        let scheduler = TaskArc::new(LoopScheduler {
+            loop_id,
+            shared: Arc::clone(&shared),
+        });
+        let inner = Rc::new(LoopInner {
+            core: LoopCore::new(Clock::new(self.clock), poller, shared),
+            scheduler,
+            tasks: RefCell::default(),
             next_task_number: Cell::new(1),
-            poll: RefCell::new(poll),
-            registry,
-            io_driver: OnceCell::new(),
-            events: RefCell::new(mio::Events::with_capacity(
-                self.event_capacity,
-            )),
-            woken_by_io: RefCell::new(Vec::new()),
-            ticks_without_poll: Cell::new(0),
             running: Cell::new(false),
             stopping: Cell::new(false),
             closed: Cell::new(false),
-        };
-        Ok(EventLoop { inner: Rc::new(inner) })
+        });
+        LOOPS_HERE.with(|loops| {
+            loops.borrow_mut().push((loop_id, Rc::downgrade(&inner)));
+        });
+        Ok(EventLoop { inner })
     }
 }
 
@@ -198,10 +241,6 @@ impl EventLoop {
         Builder::default()
     }
 
-    pub(crate) fn inner(&self) -> &LoopInner {
-        &self.inner
-    }
-
     /// A handle that does not keep the loop alive (for objects the loop may
     /// own).
     pub(crate) fn downgrade(&self) -> WeakLoop {
@@ -210,13 +249,13 @@ impl EventLoop {
 
     /// A number that identifies this loop for the life of the process.
     pub fn id(&self) -> u64 {
-        self.inner.shared.loop_id
+        self.inner.scheduler.loop_id
     }
 
     /// The loop's current time: a monotonic [`Duration`] since the loop was
     /// created.
     pub fn time(&self) -> Duration {
-        self.inner.clock.now()
+        self.inner.core.clock.now()
     }
 
     /// Whether the loop is inside `run_forever` or `run_until_complete`.
@@ -229,31 +268,53 @@ impl EventLoop {
         self.inner.closed.get()
     }
 
-    /// Queues `callback` for the next tick. The one check that the loop is
-    /// still open, for every kind of work: a closed loop refuses it.
+    /// Fails with [`Error::LoopClosed`] once the loop is closed.
+    fn check_open(&self) -> Result<(), Error> {
+        if self.inner.is_open() { Ok(()) } else { Err(Error::LoopClosed) }
+    }
+
+    // ANCHOR: push_work
+    /// Queues `callback` for the next tick. A closed loop refuses it.
     pub(crate) fn push_callback(
         &self,
         callback: Rc<dyn Callback>,
     ) -> Result<(), Error> {
         self.check_open()?;
-        self.inner.ready.push(Ready::Callback(callback));
+        self.inner.core.ready.push(Ready::Callback(callback));
         Ok(())
     }
 
-    /// Schedules `callback` to become ready at loop time `when`.
+    /// Schedules `callback` to become ready at loop time `when`. A closed loop
+    /// refuses it.
     pub(crate) fn push_timer(
         &self,
         when: Duration,
         callback: Rc<dyn Callback>,
     ) -> Result<(), Error> {
         self.check_open()?;
-        self.inner.timers.insert(when, callback);
+        self.inner.core.timers.insert(when, callback);
         Ok(())
     }
+    // ANCHOR_END: push_work
 
-    /// Fails with [`Error::LoopClosed`] once the loop is closed.
-    fn check_open(&self) -> Result<(), Error> {
-        if self.inner.closed.get() { Err(Error::LoopClosed) } else { Ok(()) }
+    /// Registers an I/O source with the loop's poller (chapter 7); its events
+    /// go to `listener`. A closed loop refuses it.
+    pub(crate) fn register_source(
+        &self,
+        source: &mut impl mio::event::Source,
+        listener: Rc<dyn ReadinessListener>,
+    ) -> io::Result<SourceKey> {
+        self.check_open().map_err(io::Error::other)?;
+        self.inner.core.poller.register(source, listener)
+    }
+
+    /// Removes an I/O source from the loop's poller.
+    pub(crate) fn deregister_source(
+        &self,
+        source: &mut impl mio::event::Source,
+        key: SourceKey,
+    ) {
+        self.inner.core.poller.deregister(source, key);
     }
 
     /// The unfinished task with id `id`, if it is this loop's.
@@ -268,15 +329,52 @@ impl EventLoop {
 
     /// A handle that other threads can use to reach this loop.
     pub fn remote(&self) -> RemoteLoop {
-        RemoteLoop { shared: Arc::clone(&self.inner.shared) }
+        RemoteLoop { shared: Arc::clone(&self.inner.core.shared) }
     }
+
+    // ANCHOR: create_task
+    /// Spawns `future` on this loop (`loop.create_task`). It runs once the
+    /// loop runs.
+    #[track_caller]
+    pub fn create_task<F>(&self, future: F) -> Result<Task<F::Output>, Error>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        self.spawn_at(future, Location::caller())
+    }
+
+    /// Spawns `future`, recording `spawned_at` as its origin: the task gets
+    /// an id, a name, the loop's scheduler and a place in the ready queue.
+    pub(crate) fn spawn_at<F>(
+        &self,
+        future: F,
+        spawned_at: &'static Location<'static>,
+    ) -> Result<Task<F::Output>, Error>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        self.check_open()?;
+        let inner = &*self.inner;
+        let id = NEXT_TASK_ID.fetch_add(1, Ordering::Relaxed);
+        let number = inner.next_task_number.get();
+        inner.next_task_number.set(number + 1);
+        let scheduler: TaskArc<dyn Schedule> = inner.scheduler.clone();
+        let cell = TaskCell::new(id, number, scheduler, future, spawned_at);
+        cell.header().scheduled.store(true, Ordering::Relaxed);
+        inner.tasks.borrow_mut().insert(id, cell.clone());
+        inner.core.ready.push(Ready::Task(cell.clone()));
+        Ok(Task::new(cell))
+    }
+    // ANCHOR_END: create_task
 
     // ANCHOR: run_forever
     /// Runs ticks until [`stop`](EventLoop::stop) is called.
     pub fn run_forever(&self) -> Result<(), Error> {
         let _running = self.enter()?;
         loop {
-            self.run_once();
+            self.inner.core.run_once(self.inner.stopping.get());
             if self.inner.stopping.get() {
                 break;
             }
@@ -346,18 +444,16 @@ impl EventLoop {
     pub(crate) fn cancel_all_tasks(&self) -> Result<(), Error> {
         let _running = self.enter()?;
         while !self.inner.tasks.borrow().is_empty() {
-            let tasks: Vec<TaskArc<dyn Runnable>> =
-                self.inner.tasks.borrow().values().cloned().collect();
-            for task in tasks {
+            for task in self.live_tasks() {
                 task.request_cancel();
             }
-            self.run_once();
+            self.inner.core.run_once(false);
         }
         // One more tick for what the last cancellations queued (never a
         // blocking one: with work ready, the poller is only asked, not waited
         // on).
-        if !self.inner.ready.is_empty() {
-            self.run_once();
+        if !self.inner.core.ready.is_empty() {
+            self.inner.core.run_once(false);
         }
         Ok(())
     }
@@ -379,140 +475,22 @@ impl EventLoop {
     fn enter(&self) -> Result<EnteredLoop<'_>, Error> {
         self.check_can_run()?;
         self.inner.running.set(true);
-        let guard = enter_loop(self);
-        Ok(EnteredLoop { event_loop: self, _running: guard })
-    }
-
-    // ANCHOR: run_once
-    /// One tick, as in asyncio's `_run_once`.
-    fn run_once(&self) {
-        let inner = &*self.inner;
-        // 1. Sleep in the poller until I/O, a remote wake, or the next
-        //    timer. With work ready, or a stop requested, only look: do not
-        //    wait. And while work is ready, look only every POLL_INTERVAL
-        //    ticks: a look is a system call, and a burst of ready tasks would
-        //    otherwise pay one per tick (tokio's `event_interval`).
-        let must_not_wait = !inner.ready.is_empty() || inner.stopping.get();
-        let next_timer = inner.timers.next_deadline();
-        if must_not_wait {
-            let skipped = inner.ticks_without_poll.get();
-            if skipped + 1 >= POLL_INTERVAL || inner.stopping.get() {
-                self.poll_events(Some(Duration::ZERO));
-            } else {
-                inner.ticks_without_poll.set(skipped + 1);
-            }
-        } else if let Some(deadline) = next_timer {
-            if inner.clock.is_virtual() {
-                // Virtual time never waits for a timer: look for I/O, then jump
-                // to it.
-                self.poll_events(Some(Duration::ZERO));
-                if inner.ready.is_empty() {
-                    inner.clock.advance_to(deadline);
-                }
-            } else {
-                self.poll_events(Some(
-                    deadline.saturating_sub(inner.clock.now()),
-                ));
-            }
-        } else {
-            self.poll_events(None);
-        }
-        // 2. Move every due timer to the ready queue, earliest first.
-        let now = inner.clock.now();
-        while let Some(callback) = inner.timers.pop_due(now) {
-            inner.ready.push(Ready::Callback(callback));
-        }
-        // 3. Run what is ready now, and nothing that becomes ready while we do.
-        let ready_now = inner.ready.len();
-        for _ in 0..ready_now {
-            match inner.ready.pop() {
-                Some(Ready::Task(task)) => task.run(),
-                Some(Ready::Callback(callback)) => run_callback(&*callback),
-                None => break,
-            }
-        }
-    }
-    // ANCHOR_END: run_once
-
-    // ANCHOR: poll_events
-    /// Waits in the poller for at most `timeout` (`None`: until woken), then
-    /// moves what other threads sent into the ready queue.
-    fn poll_events(&self, timeout: Option<Duration>) {
-        let inner = &*self.inner;
-        inner.ticks_without_poll.set(0);
-        let mut events = inner.events.borrow_mut();
-        if let Err(error) = inner.poll.borrow_mut().poll(&mut events, timeout) {
-            if error.kind() != std::io::ErrorKind::Interrupted {
-                logging::error!(
-                    "aio.event_loop",
-                    "polling for events failed: {error}"
-                );
-            }
-            return;
-        }
-        let mut woken = false;
-        {
-            let mut to_wake = inner.woken_by_io.borrow_mut();
-            for event in events.iter() {
-                if event.token() == WAKER_TOKEN {
-                    woken = true;
-                } else if let Some(driver) = inner.io_driver.get() {
-                    driver.dispatch(event, &mut to_wake);
-                }
-            }
-        }
-        drop(events);
-        // Wake I/O tasks outside every borrow: a waker may run arbitrary code.
-        let mut to_wake = std::mem::take(&mut *inner.woken_by_io.borrow_mut());
-        for waker in to_wake.drain(..) {
-            waker.wake();
-        }
-        // Keep the capacity for the next tick.
-        *inner.woken_by_io.borrow_mut() = to_wake;
-        if woken {
-            for item in inner.shared.drain() {
-                match item {
-                    RemoteItem::Task(task) => {
-                        inner.ready.push(Ready::Task(task))
-                    }
-                    RemoteItem::Callback(callback) => {
-                        let callback: Box<dyn FnOnce()> = callback;
-                        inner.ready.push(Ready::Callback(
-                            CallbackCell::new_shared(callback),
-                        ));
-                    }
-                }
-            }
-        }
-    }
-    // ANCHOR_END: poll_events
-}
-
-// ANCHOR: run_callback
-/// Runs one callback, catching and reporting a panic so the loop keeps going.
-fn run_callback(callback: &dyn crate::ch01_coroutines::ready_queue::Callback) {
-    if callback.cancelled() {
-        return;
-    }
-    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| callback.run())) {
-        logging::error!(
-            "aio.event_loop",
-            "exception in callback: {}",
-            panic_message(&*payload)
-        );
+        RUNNING.with(|running| *running.borrow_mut() = Some(self.clone()));
+        Ok(EnteredLoop { event_loop: self })
     }
 }
-// ANCHOR_END: run_callback
 
 /// Leaves the running state when dropped, even if a tick panicked.
 struct EnteredLoop<'a> {
     event_loop: &'a EventLoop,
-    _running: RunningGuard,
 }
 
 impl Drop for EnteredLoop<'_> {
     fn drop(&mut self) {
         self.event_loop.inner.running.set(false);
+        let previous =
+            RUNNING.try_with(|running| running.borrow_mut().take()).ok();
+        drop(previous);
     }
 }
 
@@ -521,11 +499,15 @@ impl Drop for LoopInner {
         if !self.closed.get() {
             logging::warn!(
                 "aio.event_loop",
-                "unclosed event loop {} was dropped; call close() (aio::run does it for you)",
-                self.shared.loop_id
+                "unclosed event loop {} was dropped; call close() (aio::run \
+                 does it for you)",
+                self.scheduler.loop_id
             );
             self.release_everything();
         }
+        let id = self.scheduler.loop_id;
+        let _ = LOOPS_HERE
+            .try_with(|loops| loops.borrow_mut().retain(|(key, _)| *key != id));
     }
 }
 
@@ -534,9 +516,8 @@ impl LoopInner {
     /// holds, running the tasks' destructors here, on the loop's thread
     /// (`close`, and the drop of a loop nobody closed).
     fn release_everything(&self) {
-        drop(self.shared.close());
-        self.ready.clear();
-        self.timers.clear();
+        drop(self.core.shared.close());
+        self.core.clear();
         let tasks = std::mem::take(&mut *self.tasks.borrow_mut());
         for task in tasks.values() {
             task.abandon();
@@ -544,8 +525,7 @@ impl LoopInner {
         drop(tasks);
         // Dropping futures can queue more work (a destructor wakes another
         // task).
-        self.ready.clear();
-        self.timers.clear();
+        self.core.clear();
     }
 }
 
@@ -555,17 +535,37 @@ impl std::fmt::Debug for EventLoop {
             .field("id", &self.id())
             .field("running", &self.is_running())
             .field("closed", &self.is_closed())
-            .field("virtual_clock", &self.inner.clock.is_virtual())
+            .field("virtual_clock", &self.inner.core.clock.is_virtual())
             .finish()
     }
 }
 
-// The running loop of this thread. asyncio finds it through a thread-local
-// (`asyncio.get_running_loop()`), and so does aio. The loop puts itself here
-// for the length of `run_forever` and takes itself out afterwards.
+// The loops of this thread. asyncio finds the running loop through a
+// thread-local (`asyncio.get_running_loop()`), and so does aio: a loop puts
+// itself in RUNNING for the length of `run_forever`. LOOPS_HERE lists every
+// loop that lives on this thread, running or not, so that a task's scheduler
+// can find its loop from the loop's id alone.
 
 thread_local! {
     static RUNNING: RefCell<Option<EventLoop>> = const { RefCell::new(None) };
+    static LOOPS_HERE: RefCell<Vec<(u64, Weak<LoopInner>)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// Calls `action` with loop `loop_id`, if it lives on this thread.
+fn with_loop_here<R>(
+    loop_id: u64,
+    action: impl FnOnce(&LoopInner) -> R,
+) -> Option<R> {
+    let inner = LOOPS_HERE
+        .try_with(|loops| {
+            let loops = loops.borrow();
+            let (_, found) = loops.iter().find(|(id, _)| *id == loop_id)?;
+            found.upgrade()
+        })
+        .ok()
+        .flatten()?;
+    Some(action(&inner))
 }
 
 // ANCHOR: get_running_loop
@@ -590,64 +590,4 @@ pub(crate) fn with_running<R>(
 /// Whether a loop is running on this thread.
 pub(crate) fn is_any_running() -> bool {
     with_running(|_| ()).is_some()
-}
-
-/// Marks `event_loop` as this thread's running loop until the guard is dropped.
-pub(crate) fn enter_loop(event_loop: &EventLoop) -> RunningGuard {
-    RUNNING.with(|running| *running.borrow_mut() = Some(event_loop.clone()));
-    RunningGuard(())
-}
-
-/// Clears the running loop when dropped.
-pub(crate) struct RunningGuard(());
-
-impl Drop for RunningGuard {
-    fn drop(&mut self) {
-        let previous = RUNNING
-            .try_with(|running| running.borrow_mut().take())
-            .ok()
-            .flatten();
-        drop(previous);
-    }
-}
-
-/// Pushes a woken task onto the ready queue of loop `loop_id`, if that loop is
-/// the one running on this thread. Otherwise hands the task back.
-pub(crate) fn push_ready_if_running(
-    loop_id: u64,
-    task: TaskArc<dyn Runnable>,
-) -> Result<(), TaskArc<dyn Runnable>> {
-    let mut task = Some(task);
-    let _ = RUNNING.try_with(|running| {
-        if let Some(event_loop) = running.borrow().as_ref()
-            && event_loop.id() == loop_id
-            && let Some(task) = task.take()
-        {
-            event_loop.inner.ready.push(Ready::Task(task));
-        }
-    });
-    match task {
-        None => Ok(()),
-        Some(task) => Err(task),
-    }
-}
-
-/// Removes a finished task from the running loop's registry.
-pub(crate) fn forget_task(task_id: u64) {
-    let removed = with_running(|event_loop| {
-        event_loop.inner.tasks.borrow_mut().remove(&task_id)
-    })
-    .flatten();
-    drop(removed);
-}
-
-/// Schedules an internal callback on the running loop (done-callbacks). With no
-/// loop running, the loop is closing and the callback is dropped.
-pub(crate) fn call_soon_internal(callback: Box<dyn FnOnce()>) {
-    with_running(|event_loop| {
-        event_loop
-            .inner()
-            .ready
-            .push(Ready::Callback(CallbackCell::new_shared(callback)))
-    });
 }

@@ -7,7 +7,7 @@
 //! that is queued.
 
 use crate::ch01_coroutines::loom::TaskArc;
-use crate::ch01_coroutines::task_cell::Runnable;
+use crate::ch01_coroutines::seam::Runnable;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;

@@ -11,7 +11,9 @@ use crate::ch01_coroutines::logging;
 use crate::ch01_coroutines::loom::{
     Arc, AtomicBool, Mutex, MutexGuard, Ordering, TaskArc,
 };
-use crate::ch01_coroutines::task_cell::Runnable;
+use crate::ch01_coroutines::seam::Runnable;
+#[cfg(all(test, aio_loom))]
+use crate::ch01_coroutines::seam::Schedule;
 use std::collections::VecDeque;
 
 /// What interrupts the loop's sleep in the poller: a `mio::Waker` in the
@@ -181,6 +183,29 @@ pub(crate) mod loom_models {
             Arc::new(LoopShared::new(1, Box::new(ModelPoller(poller.clone())))),
             poller,
         )
+    }
+
+    /// A task scheduler with no loop behind it, only the remote queue: every
+    /// wake goes the cross-thread way. The task models run tasks on it.
+    pub(crate) struct RemoteOnly(pub(crate) Arc<LoopShared>);
+
+    impl Schedule for RemoteOnly {
+        fn schedule_local(
+            &self,
+            task: TaskArc<dyn Runnable>,
+        ) -> Result<(), TaskArc<dyn Runnable>> {
+            Err(task)
+        }
+
+        fn schedule_remote(&self, task: TaskArc<dyn Runnable>) {
+            let _ = self.0.push(RemoteItem::Task(task));
+        }
+
+        fn release(&self, _task_id: u64) {}
+
+        fn call_soon(&self, callback: Box<dyn FnOnce()>) {
+            drop(callback); // the models register no done-callbacks
+        }
     }
 
     type Log = Arc<Mutex<Vec<(usize, usize)>>>;

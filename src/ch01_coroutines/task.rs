@@ -1,26 +1,19 @@
-//! Chapter 1 (coroutines): spawning a task, and the handle that awaits it.
+//! Chapter 1 (coroutines): the handle that awaits a task.
 //!
-//! [`spawn`] is asyncio's `create_task`: the future starts running on the next
-//! tick, and the returned [`Task`] can be awaited for its output. Dropping the
-//! handle does not cancel the task; it runs on, detached, exactly like an
-//! asyncio task nobody awaits.
+//! A [`Task`] is what spawning returns: await it for the task's output, ask
+//! its state, cancel it. Dropping the handle does not cancel the task; it
+//! runs on, detached, exactly like an asyncio task nobody awaits.
 
-use crate::ch01_coroutines::error::{Error, TaskError};
-use crate::ch01_coroutines::event_loop;
-use crate::ch01_coroutines::event_loop::EventLoop;
-use crate::ch01_coroutines::loom::{IdCounter, Ordering, TaskArc};
-use crate::ch01_coroutines::ready_queue::Ready;
-use crate::ch01_coroutines::task_cell::{JoinTarget, Runnable, TaskCell};
+use crate::ch01_coroutines::error::TaskError;
+use crate::ch01_coroutines::loom::TaskArc;
+use crate::ch01_coroutines::seam::{Runnable, TaskState};
+use crate::ch01_coroutines::task_cell::{JoinTarget, TaskCell};
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::panic::Location;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-
-/// Numbers tasks for the life of the process (their `Task-N` names count per
-/// loop).
-static NEXT_TASK_ID: IdCounter = IdCounter::new(1);
 
 /// A handle to a spawned task (asyncio's `Task`). Await it for the task's
 /// output.
@@ -33,77 +26,15 @@ pub struct Task<T> {
     _loop_thread_only: PhantomData<*const ()>,
 }
 
-// ANCHOR: spawn
-/// Spawns `future` on the running loop (`asyncio.create_task`).
-///
-/// The task first runs on a later tick, never inside this call. Fails with
-/// [`Error::NoRunningLoop`] outside a loop.
-#[track_caller]
-pub fn spawn<F>(future: F) -> Result<Task<F::Output>, Error>
-where
-    F: Future + 'static,
-    F::Output: 'static,
-{
-    let spawned_at = Location::caller();
-    event_loop::get_running_loop()?.spawn_at(future, spawned_at)
-}
-
-/// Spawns `future` on the running loop, recording `spawned_at` as its origin.
-/// For functions that spawn on their caller's behalf (`gather`,
-/// `as_completed`).
-pub(crate) fn spawn_at<F>(
-    future: F,
-    spawned_at: &'static Location<'static>,
-) -> Result<Task<F::Output>, Error>
-where
-    F: Future + 'static,
-    F::Output: 'static,
-{
-    event_loop::get_running_loop()?.spawn_at(future, spawned_at)
-}
-
-impl EventLoop {
-    /// Spawns `future` on this loop (`loop.create_task`). It runs once the loop
-    /// runs.
-    #[track_caller]
-    pub fn create_task<F>(&self, future: F) -> Result<Task<F::Output>, Error>
+impl<T> Task<T> {
+    /// The handle of a newly spawned task.
+    pub(crate) fn new<F>(cell: TaskArc<TaskCell<F>>) -> Task<T>
     where
-        F: Future + 'static,
-        F::Output: 'static,
+        F: Future<Output = T> + 'static,
     {
-        self.spawn_at(future, Location::caller())
-    }
-
-    fn spawn_at<F>(
-        &self,
-        future: F,
-        spawned_at: &'static Location<'static>,
-    ) -> Result<Task<F::Output>, Error>
-    where
-        F: Future + 'static,
-        F::Output: 'static,
-    {
-        if self.is_closed() {
-            return Err(Error::LoopClosed);
-        }
-        let inner = self.inner();
-        let id = NEXT_TASK_ID.fetch_add(1, Ordering::Relaxed);
-        let number = inner.next_task_number.get();
-        inner.next_task_number.set(number + 1);
-        let cell = TaskCell::new(
-            id,
-            number,
-            crate::ch01_coroutines::loom::Arc::clone(&inner.shared),
-            future,
-            spawned_at,
-        );
-        cell.header().scheduled.store(true, Ordering::Relaxed);
-        inner.tasks.borrow_mut().insert(id, cell.clone());
-        inner.ready.push(Ready::Task(cell.clone()));
-        Ok(Task { target: cell, _loop_thread_only: PhantomData })
+        Task { target: cell, _loop_thread_only: PhantomData }
     }
 }
-// ANCHOR_END: spawn
 
 impl<T> Task<T> {
     /// The task's name: `Task-N` unless [`set_name`](Task::set_name) changed
@@ -133,8 +64,7 @@ impl<T> Task<T> {
 
     /// Whether the task ended by cancellation.
     pub fn cancelled(&self) -> bool {
-        self.target.state()
-            == crate::ch01_coroutines::task_cell::TaskState::Cancelled
+        self.target.state() == TaskState::Cancelled
     }
 
     /// Where the task was spawned.

@@ -1,102 +1,26 @@
 //! Chapter 1 (coroutines): the task, one allocation that owns a future and its
 //! result.
 //!
-//! A task is what the loop polls. Its allocation holds a small header that any
-//! thread may touch (the "already scheduled" flag, the way back to the loop)
-//! and, behind an [`OwnerThreadCell`], the future itself, stored inline, and
-//! its bookkeeping. The ready queue, the wakers and the [`Task`](crate::Task)
-//! handle all point at this one `Arc`, each through a different trait:
-//! [`Runnable`] for the loop, `Wake` for wakers and [`JoinTarget`] for the
-//! handle.
+//! A task is what the loop polls. Its allocation holds a small [`Header`] that
+//! any thread may touch (the "already scheduled" flag, the task's
+//! [`Schedule`]) and, behind an [`OwnerThreadCell`], the future itself, stored
+//! inline, and its bookkeeping. The ready queue, the wakers and the
+//! [`Task`](crate::Task) handle all point at this one `Arc`, each through a
+//! different trait: [`Runnable`] for the loop, `Wake` for wakers and
+//! [`JoinTarget`] for the handle. The task never names its loop: everything it
+//! asks of the loop goes through the [`Schedule`] in its header.
 
-use crate::ch01_coroutines::error::TaskError;
+use crate::ch01_coroutines::error::{TaskError, panic_message};
+use crate::ch01_coroutines::future_slot::FutureSlot;
 use crate::ch01_coroutines::logging;
-use crate::ch01_coroutines::loom::{
-    Arc, AtomicBool, Ordering, TaskArc, UnsafeCell,
-};
+use crate::ch01_coroutines::loom::{AtomicBool, Ordering, TaskArc};
 use crate::ch01_coroutines::owner_thread::OwnerThreadCell;
-use crate::ch01_coroutines::remote::LoopShared;
+use crate::ch01_coroutines::seam::{Header, Runnable, Schedule, TaskState};
+use crate::ch01_coroutines::waker;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
-use std::mem::MaybeUninit;
 use std::panic::{AssertUnwindSafe, Location, catch_unwind};
-use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
-
-// ANCHOR: task_state
-/// Where a task is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TaskState {
-    /// Not finished; it may be running, ready, or waiting.
-    Pending,
-    /// `cancel()` was called; the loop drops the future the next time it runs
-    /// the task (at its place in the ready queue, so within the same tick or
-    /// the next).
-    Cancelling,
-    /// The future returned, or panicked.
-    Finished,
-    /// The future was dropped by a cancellation.
-    Cancelled,
-}
-
-impl TaskState {
-    /// Whether the task has reached a final state.
-    pub(crate) fn is_final(self) -> bool {
-        matches!(self, TaskState::Finished | TaskState::Cancelled)
-    }
-
-    /// The word used in `Debug` output.
-    pub(crate) fn word(self) -> &'static str {
-        match self {
-            TaskState::Pending => "pending",
-            TaskState::Cancelling => "cancelling",
-            TaskState::Finished => "finished",
-            TaskState::Cancelled => "cancelled",
-        }
-    }
-}
-// ANCHOR_END: task_state
-
-/// What the loop needs from a task, whatever its future type.
-pub(crate) trait Runnable: Send + Sync {
-    /// The part any thread may touch.
-    fn header(&self) -> &Header;
-    /// Polls the future once, or carries out a requested cancellation (loop
-    /// thread).
-    fn run(self: TaskArc<Self>);
-    /// Drops the future without polling it again: the loop is closing (loop
-    /// thread).
-    fn abandon(&self);
-    /// Requests cancellation: the loop drops the future when it next runs the
-    /// task (the task is queued for that now). Returns false if the task is
-    /// already final.
-    fn request_cancel(self: TaskArc<Self>) -> bool;
-    /// The current state.
-    fn state(&self) -> TaskState;
-    /// The task's name (`Task-N` unless set).
-    fn name(&self) -> String;
-    /// Renames the task.
-    fn set_name(&self, name: String);
-    /// Where the task was spawned.
-    fn spawned_at(&self) -> &'static Location<'static>;
-    /// Registers a callback to schedule when the task is final; returns its id.
-    fn add_done_callback(&self, callback: Box<dyn FnOnce()>) -> Option<u64>;
-    /// Unregisters a done-callback. Returns whether it was registered.
-    fn remove_done_callback(&self, id: u64) -> bool;
-}
-
-// ANCHOR: header
-/// The thread-safe part of a task.
-pub(crate) struct Header {
-    /// A number that identifies the task for the life of the process.
-    pub(crate) id: u64,
-    /// True while the task sits in a ready queue, so that many wakes queue it
-    /// once.
-    pub(crate) scheduled: AtomicBool,
-    /// The way back to the task's loop, from any thread.
-    pub(crate) loop_shared: Arc<LoopShared>,
-}
-// ANCHOR_END: header
+use std::task::{Context, Poll, Wake, Waker};
 
 /// Bookkeeping that only the loop's thread touches.
 pub(crate) struct TaskMeta<T> {
@@ -156,107 +80,17 @@ struct TaskLocal<F: Future> {
 }
 // ANCHOR_END: task_cell
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SlotState {
-    Empty,
-    Idle,
-    Polling,
-}
-
-/// A future stored inline and pinned in place. It is polled and dropped where
-/// it is, never moved, which is what makes `Pin::new_unchecked` below sound.
-struct FutureSlot<F> {
-    state: Cell<SlotState>,
-    future: UnsafeCell<MaybeUninit<F>>,
-}
-
-impl<F: Future> FutureSlot<F> {
-    fn new(future: F) -> Self {
-        FutureSlot {
-            state: Cell::new(SlotState::Idle),
-            future: UnsafeCell::new(MaybeUninit::new(future)),
-        }
-    }
-
-    // ANCHOR: poll_in_place
-    /// Polls the future, or returns `None` if it is gone (or already being
-    /// polled).
-    fn poll(&self, cx: &mut Context<'_>) -> Option<Poll<F::Output>> {
-        if self.state.get() != SlotState::Idle {
-            return None;
-        }
-        self.state.set(SlotState::Polling);
-        let _back_to_idle = SetOnDrop(&self.state, SlotState::Idle);
-        // SAFETY: `Idle` means the slot holds an initialised future, and
-        // `Polling` keeps every other access out until this borrow ends. The
-        // slot lives inside the task's `Arc` allocation, which never moves, and
-        // the future is only ever dropped in place (`drop_future`), never moved
-        // out, so pinning it here is sound.
-        self.future.with_mut(|slot| {
-            // SAFETY: as above: initialised, unaliased while `Polling`, never
-            // moved.
-            let future =
-                unsafe { Pin::new_unchecked((*slot).assume_init_mut()) };
-            Some(future.poll(cx))
-        })
-    }
-    // ANCHOR_END: poll_in_place
-
-    /// Drops the future in place. Returns whether there was one to drop.
-    fn drop_future(&self) -> bool {
-        if self.state.get() != SlotState::Idle {
-            return false;
-        }
-        // Mark the slot empty first: if the future's destructor panics, it is
-        // still never dropped twice.
-        self.state.set(SlotState::Empty);
-        self.future.with_mut(|slot| {
-            // SAFETY: the slot was `Idle`, so it held an initialised future
-            // that nothing borrows (no poll is in progress), and it is now
-            // marked `Empty`.
-            unsafe { (*slot).assume_init_drop() }
-        });
-        true
-    }
-}
-
-impl<F> Drop for FutureSlot<F> {
-    fn drop(&mut self) {
-        if self.state.get() == SlotState::Idle {
-            self.state.set(SlotState::Empty);
-            self.future.with_mut(|slot| {
-                // SAFETY: `Idle` means initialised, and `&mut self` means
-                // nothing borrows it.
-                unsafe { (*slot).assume_init_drop() }
-            });
-        }
-    }
-}
-
-/// Sets a cell to a value when dropped, even during a panic.
-struct SetOnDrop<'a, T: Copy>(&'a Cell<T>, T);
-
-impl<T: Copy> Drop for SetOnDrop<'_, T> {
-    fn drop(&mut self) {
-        self.0.set(self.1);
-    }
-}
-
 impl<F: Future + 'static> TaskCell<F> {
     /// Allocates a task around `future`. It is not scheduled yet.
     pub(crate) fn new(
         id: u64,
         number: u64,
-        loop_shared: Arc<LoopShared>,
+        scheduler: TaskArc<dyn Schedule>,
         future: F,
         spawned_at: &'static Location<'static>,
     ) -> TaskArc<Self> {
         TaskArc::new(TaskCell {
-            header: Header {
-                id,
-                scheduled: AtomicBool::new(false),
-                loop_shared,
-            },
+            header: Header { id, scheduled: AtomicBool::new(false), scheduler },
             local: OwnerThreadCell::new(TaskLocal {
                 future: FutureSlot::new(future),
                 meta: RefCell::new(TaskMeta {
@@ -353,10 +187,10 @@ impl<F: Future + 'static> TaskCell<F> {
             );
         }
         drop(unwanted);
-        crate::ch01_coroutines::event_loop::forget_task(self.header.id);
+        self.header.scheduler.release(self.header.id);
         awaiters.wake_all();
         for (_, callback) in callbacks {
-            crate::ch01_coroutines::event_loop::call_soon_internal(callback);
+            self.header.scheduler.call_soon(callback);
         }
         self.release_if_unreachable(local);
     }
@@ -380,17 +214,6 @@ impl<F: Future + 'static> TaskCell<F> {
         };
         drop(leftovers);
         self.local.mark_emptied();
-    }
-}
-
-/// Turns a panic payload into its message.
-pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(message) = payload.downcast_ref::<&str>() {
-        (*message).to_owned()
-    } else if let Some(message) = payload.downcast_ref::<String>() {
-        message.clone()
-    } else {
-        "<non-string panic payload>".to_owned()
     }
 }
 
@@ -468,7 +291,7 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
                 TaskState::Finished | TaskState::Cancelled => return false,
             }
         }
-        crate::ch01_coroutines::waker::schedule(&self);
+        waker::schedule(&self);
         true
     }
     // ANCHOR_END: request_cancel
@@ -501,7 +324,7 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
         let mut meta = local.meta.borrow_mut();
         if meta.state.is_final() {
             drop(meta);
-            crate::ch01_coroutines::event_loop::call_soon_internal(callback);
+            self.header.scheduler.call_soon(callback);
             return None;
         }
         let id = meta.next_callback_id;
@@ -651,4 +474,114 @@ impl Drop for CurrentTaskGuard {
 /// The id of the task being polled on this thread, if any.
 pub(crate) fn current_task_id() -> Option<u64> {
     CURRENT_TASK.try_with(Cell::get).ok().flatten()
+}
+
+// ANCHOR: wake
+impl<F: Future + 'static> Wake for TaskCell<F> {
+    fn wake(self: TaskArc<Self>) {
+        waker::schedule(&self);
+    }
+
+    fn wake_by_ref(self: &TaskArc<Self>) {
+        waker::schedule(self);
+    }
+}
+// ANCHOR_END: wake
+
+#[cfg(all(test, aio_loom))]
+mod loom_models {
+    //! The waker's cross-thread path, against a task: run with `RUSTFLAGS="--cfg aio_loom"
+    //! cargo test --lib loom`.
+
+    use super::{JoinTarget, TaskCell};
+    use crate::ch01_coroutines::loom::{Arc, Mutex, TaskArc};
+    use crate::ch01_coroutines::remote::RemoteItem;
+    use crate::ch01_coroutines::remote::loom_models::{
+        RemoteOnly, modelled_loop,
+    };
+    use crate::ch01_coroutines::seam::Runnable;
+    use loom::sync::atomic::{AtomicUsize, Ordering};
+    use loom::thread;
+    use std::panic::Location;
+    use std::task::{Poll, Waker};
+
+    struct CountsDrops(Arc<AtomicUsize>);
+
+    impl Drop for CountsDrops {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Model 3: another thread clones the task's waker, wakes it twice and
+    /// drops it, racing the loop, which runs the task to completion. The task
+    /// is queued at most once at a time, polled to the end exactly once, and
+    /// its future dropped once.
+    #[test]
+    fn loom_a_remote_wake_races_the_task_finishing() {
+        loom::model(|| {
+            let (shared, poller) = modelled_loop();
+            let drops = Arc::new(AtomicUsize::new(0));
+            let handed_out: Arc<Mutex<Option<Waker>>> = Arc::default();
+            let (guard, slot) =
+                (CountsDrops(drops.clone()), handed_out.clone());
+            let mut polls = 0;
+            let future = std::future::poll_fn(move |cx| {
+                let _alive = &guard;
+                polls += 1;
+                if polls == 1 {
+                    *slot.lock().unwrap() = Some(cx.waker().clone());
+                    Poll::Pending
+                } else {
+                    Poll::Ready(polls)
+                }
+            });
+            // The task's scheduler is the remote queue alone: no loop at all.
+            let scheduler = TaskArc::new(RemoteOnly(shared.clone()));
+            let task =
+                TaskCell::new(1, 1, scheduler, future, Location::caller());
+            TaskArc::clone(&task).run(); // the first poll hands the waker out
+
+            let remote = thread::spawn(move || {
+                let waker = handed_out
+                    .lock()
+                    .unwrap()
+                    .take()
+                    .expect("the first poll stored it");
+                let copy = waker.clone();
+                copy.wake_by_ref();
+                waker.wake();
+                drop(copy);
+            });
+            // The loop: sleep until woken, run what arrived, until the task is
+            // done.
+            while !task.state().is_final() {
+                poller.wait();
+                let items = shared.drain();
+                let queued = items
+                    .iter()
+                    .filter(|item| matches!(item, RemoteItem::Task(_)))
+                    .count();
+                assert!(queued <= 1, "a task is never queued twice at once");
+                for item in items {
+                    if let RemoteItem::Task(task) = item {
+                        task.run();
+                    }
+                }
+            }
+            remote.join().unwrap();
+            assert_eq!(
+                task.take_result(),
+                Some(Ok(2)),
+                "polled to the end once, on its second poll"
+            );
+            assert_eq!(
+                drops.load(Ordering::SeqCst),
+                1,
+                "the future was dropped exactly once"
+            );
+            task.detach();
+            drop(shared.close()); // a wake that came after the end is dropped here
+        });
+    }
 }

@@ -10,8 +10,8 @@
 use crate::ch01_coroutines::error::TaskError;
 use crate::ch01_coroutines::event_loop;
 use crate::ch01_coroutines::loom::TaskArc;
+use crate::ch01_coroutines::seam::{Runnable, TaskState};
 use crate::ch01_coroutines::task::Task;
-use crate::ch01_coroutines::task_cell::{Runnable, TaskState};
 use std::fmt;
 use std::marker::PhantomData;
 use std::pin::Pin;

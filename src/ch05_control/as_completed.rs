@@ -9,7 +9,8 @@
 
 use crate::ch01_coroutines::error::Error;
 use crate::ch01_coroutines::event_loop;
-use crate::ch01_coroutines::task::{Task, spawn_at};
+use crate::ch01_coroutines::spawn::spawn_at;
+use crate::ch01_coroutines::task::Task;
 use crate::ch02_scheduling::sleep::{Sleep, sleep_until};
 use std::cell::RefCell;
 use std::collections::VecDeque;

@@ -13,7 +13,8 @@
 //! the unfinished ones if the gather itself is dropped before it completes.
 
 use crate::ch01_coroutines::error::{Error, TaskError};
-use crate::ch01_coroutines::task::{Task, spawn_at};
+use crate::ch01_coroutines::spawn::spawn_at;
+use crate::ch01_coroutines::task::Task;
 use std::future::Future;
 use std::panic::Location;
 use std::pin::Pin;

@@ -6,7 +6,8 @@
 //! simply: spawn, then await the handle.
 
 use crate::ch01_coroutines::error::Error;
-use crate::ch01_coroutines::task::{Task, spawn};
+use crate::ch01_coroutines::spawn::spawn;
+use crate::ch01_coroutines::task::Task;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};

@@ -7,7 +7,7 @@
 //! task per endpoint reads until `WouldBlock` and flushes what could not be
 //! sent at once.
 
-use crate::ch01_coroutines::task::spawn;
+use crate::ch01_coroutines::spawn::spawn;
 use crate::ch07_protocols::connect::resolve;
 use crate::ch07_protocols::reactor::{Direction, IoSource};
 use std::cell::{Cell, RefCell};

@@ -7,10 +7,12 @@
 //! cleared only when a system call says `WouldBlock`; until then, the source is
 //! drained. Every event bumps the source's tick, and clearing names the tick it
 //! saw: an edge that arrives between a `WouldBlock` and the clearing of
-//! readiness is never erased. Tokens carry a generation, so an event for a
-//! source that is gone (its slot reused) is recognised and dropped.
+//! readiness is never erased. The reactor is the poller's listener: chapter
+//! 1's poller hands it each event of a registered source, and knows nothing
+//! else of sockets.
 
-use crate::ch01_coroutines::event_loop::{EventLoop, IoDriver};
+use crate::ch01_coroutines::event_loop::EventLoop;
+use crate::ch01_coroutines::poller::{ReadinessListener, SourceKey};
 use std::cell::{Cell, RefCell};
 use std::io;
 use std::rc::Rc;
@@ -82,7 +84,7 @@ impl IoState {
     }
 
     /// Records an event and collects the wakers to wake.
-    fn on_event(&self, ready: u8, to_wake: &mut Vec<Waker>) {
+    fn on_ready(&self, ready: u8, to_wake: &mut Vec<Waker>) {
         self.tick.set(self.tick.get() + 1);
         if ready & READABLE != 0 {
             to_wake.extend(self.reader.take());
@@ -109,135 +111,38 @@ fn readiness_of(event: &mio::event::Event) -> u8 {
 }
 // ANCHOR_END: io_state
 
-/// The loop's table of registered sources, indexed by token.
-#[derive(Default)]
-pub(crate) struct Reactor {
-    slots: RefCell<Vec<Slot>>,
-    free: RefCell<Vec<usize>>,
-}
-
-#[derive(Default)]
-struct Slot {
-    generation: u32,
-    state: Option<Rc<IoState>>,
-}
-
 // ANCHOR: dispatch
-impl IoDriver for Reactor {
-    fn dispatch(&self, event: &mio::event::Event, to_wake: &mut Vec<Waker>) {
-        self.dispatch_ready(event.token(), readiness_of(event), to_wake);
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
+impl ReadinessListener for IoState {
+    fn on_event(&self, event: &mio::event::Event, to_wake: &mut Vec<Waker>) {
+        self.on_ready(readiness_of(event), to_wake);
     }
 }
 // ANCHOR_END: dispatch
-
-impl Reactor {
-    /// Records readiness for the source behind `token`, unless the token is
-    /// stale.
-    fn dispatch_ready(
-        &self,
-        token: mio::Token,
-        ready: u8,
-        to_wake: &mut Vec<Waker>,
-    ) {
-        let (index, generation) = split_token(token);
-        let slots = self.slots.borrow();
-        match slots.get(index) {
-            Some(Slot { generation: current, state: Some(state) })
-                if *current == generation =>
-            {
-                state.on_event(ready, to_wake);
-            }
-            _ => {} // a stale event, for a source that has been deregistered
-        }
-    }
-}
-
-fn make_token(index: usize, generation: u32) -> mio::Token {
-    mio::Token((index << 24) | (generation as usize & 0xFF_FFFF))
-}
-
-fn split_token(token: mio::Token) -> (usize, u32) {
-    (token.0 >> 24, (token.0 & 0xFF_FFFF) as u32)
-}
 
 /// A source registered with a loop's poller. Deregister it before closing the
 /// source.
 pub(crate) struct Registration {
     event_loop: EventLoop,
-    index: usize,
+    key: SourceKey,
     pub(crate) state: Rc<IoState>,
 }
 
 impl Registration {
-    /// Registers `source` with the running loop's poller, for reading and
-    /// writing.
+    /// Registers `source` with `event_loop`'s poller, for reading and
+    /// writing; its readiness is kept in a new [`IoState`].
     pub(crate) fn new(
         event_loop: &EventLoop,
         source: &mut impl mio::event::Source,
     ) -> io::Result<Registration> {
-        if event_loop.is_closed() {
-            return Err(io::Error::other(
-                crate::ch01_coroutines::error::Error::LoopClosed,
-            ));
-        }
-        let inner = event_loop.inner();
-        let driver =
-            inner.io_driver.get_or_init(|| Rc::new(Reactor::default()));
-        let Some(reactor) = driver.as_any().downcast_ref::<Reactor>() else {
-            return Err(io::Error::other(
-                "the loop's I/O driver is not aio's reactor",
-            ));
-        };
         let state = Rc::new(IoState::default());
-        let index = reactor.free.borrow_mut().pop().unwrap_or_else(|| {
-            let mut slots = reactor.slots.borrow_mut();
-            slots.push(Slot::default());
-            slots.len() - 1
-        });
-        let generation = {
-            let mut slots = reactor.slots.borrow_mut();
-            let slot = &mut slots[index];
-            slot.generation = slot.generation.wrapping_add(1) & 0xFF_FFFF;
-            slot.state = Some(Rc::clone(&state));
-            slot.generation
-        };
-        let interest = mio::Interest::READABLE | mio::Interest::WRITABLE;
-        if let Err(error) = inner.registry.register(
-            source,
-            make_token(index, generation),
-            interest,
-        ) {
-            reactor.release(index);
-            return Err(error);
-        }
-        Ok(Registration { event_loop: event_loop.clone(), index, state })
+        let listener: Rc<dyn ReadinessListener> = state.clone();
+        let key = event_loop.register_source(source, listener)?;
+        Ok(Registration { event_loop: event_loop.clone(), key, state })
     }
 
     /// Removes `source` from the poller and frees its slot.
     pub(crate) fn deregister(&self, source: &mut impl mio::event::Source) {
-        let inner = self.event_loop.inner();
-        let _ = inner.registry.deregister(source);
-        if let Some(driver) = inner.io_driver.get()
-            && let Some(reactor) = driver.as_any().downcast_ref::<Reactor>()
-        {
-            reactor.release(self.index);
-        }
-    }
-}
-
-impl Reactor {
-    fn release(&self, index: usize) {
-        let state = self
-            .slots
-            .borrow_mut()
-            .get_mut(index)
-            .and_then(|slot| slot.state.take());
-        drop(state); // drops its wakers, outside the borrow
-        self.free.borrow_mut().push(index);
+        self.event_loop.deregister_source(source, self.key);
     }
 }
 
@@ -318,7 +223,7 @@ mod tests {
         let state = IoState::default();
         let (waker, _) = counting_waker();
         let mut cx = Context::from_waker(&waker);
-        state.on_event(READABLE, &mut Vec::new());
+        state.on_ready(READABLE, &mut Vec::new());
         let Poll::Ready(seen) = state.poll_ready(Direction::Read, &mut cx)
         else {
             panic!("ready")
@@ -326,7 +231,7 @@ mod tests {
         // The system call says WouldBlock, but before readiness is cleared a
         // new edge arrives: clearing with the old tick must leave the source
         // ready.
-        state.on_event(READABLE, &mut Vec::new());
+        state.on_ready(READABLE, &mut Vec::new());
         state.clear_ready(Direction::Read, seen);
         assert!(
             state.poll_ready(Direction::Read, &mut cx).is_ready(),
@@ -357,29 +262,9 @@ mod tests {
                 .is_pending()
         );
         let mut to_wake = Vec::new();
-        state.on_event(WRITABLE, &mut to_wake);
+        state.on_ready(WRITABLE, &mut to_wake);
         to_wake.into_iter().for_each(Waker::wake);
         assert_eq!(reads.0.load(std::sync::atomic::Ordering::SeqCst), 0);
         assert_eq!(writes.0.load(std::sync::atomic::Ordering::SeqCst), 1);
-    }
-
-    #[test]
-    fn an_event_for_a_reused_slot_with_an_old_generation_is_dropped() {
-        let reactor = Reactor::default();
-        let state = Rc::new(IoState::default());
-        reactor
-            .slots
-            .borrow_mut()
-            .push(Slot { generation: 2, state: Some(Rc::clone(&state)) });
-        let mut to_wake = Vec::new();
-        reactor.dispatch_ready(make_token(0, 1), READABLE, &mut to_wake); // stale
-        assert_eq!(
-            state.readiness.get(),
-            0,
-            "the old source's event did not touch the new one"
-        );
-        reactor.dispatch_ready(make_token(0, 2), READABLE, &mut to_wake);
-        assert_eq!(state.readiness.get(), READABLE);
-        reactor.dispatch_ready(make_token(7, 2), READABLE, &mut to_wake); // no such slot
     }
 }

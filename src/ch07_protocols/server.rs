@@ -8,7 +8,7 @@
 //! of spinning or dying.
 
 use crate::ch01_coroutines::logging;
-use crate::ch01_coroutines::task::spawn;
+use crate::ch01_coroutines::spawn::spawn;
 use crate::ch04_tasks::task_ref::TaskRef;
 use crate::ch06_sync::event::Event;
 use crate::ch07_protocols::connect::resolve;

@@ -113,7 +113,7 @@ impl Transport {
         };
         protocol.borrow_mut().connection_made(transport.clone());
         let driven = transport.clone();
-        crate::ch01_coroutines::task::spawn(
+        crate::ch01_coroutines::spawn::spawn(
             async move { driven.drive().await },
         )
         .map_err(io::Error::other)?;

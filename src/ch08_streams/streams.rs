@@ -672,7 +672,7 @@ where
     let client_connected = Rc::new(client_connected);
     let on_connect: Rc<dyn Fn(StreamReader, StreamWriter)> =
         Rc::new(move |reader, writer| {
-            if let Err(error) = crate::ch01_coroutines::task::spawn(
+            if let Err(error) = crate::ch01_coroutines::spawn::spawn(
                 client_connected(reader, writer),
             ) {
                 crate::ch01_coroutines::logging::error!(

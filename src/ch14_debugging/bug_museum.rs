@@ -40,19 +40,20 @@ mod exhibits {
     /// it names (the panic's own location, inside loom's sources, is left out:
     /// it varies by machine).
     fn loom_report(exhibit: &str) -> String {
-        let output =
-            Command::new(std::env::current_exe().expect("the test binary"))
-                .args([
-                    "--exact",
-                    "bug_museum::exhibits::loom_museum_exhibit_entry",
-                    "--test-threads=1",
-                    "--nocapture",
-                ])
-                .env("AIO_MUSEUM_EXHIBIT", exhibit)
-                .env("LOOM_LOCATION", "1") // name the source lines in the report
-                .env_remove("LOOM_LOG")
-                .output()
-                .expect("the test binary runs");
+        let output = Command::new(
+            std::env::current_exe().expect("the test binary"),
+        )
+        .args([
+            "--exact",
+            "ch14_debugging::bug_museum::exhibits::loom_museum_exhibit_entry",
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env("AIO_MUSEUM_EXHIBIT", exhibit)
+        .env("LOOM_LOCATION", "1") // name the source lines in the report
+        .env_remove("LOOM_LOG")
+        .output()
+        .expect("the test binary runs");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
             !output.status.success(),

@@ -1,0 +1,154 @@
+//! Chapter 1 (coroutines): the tick, one turn of the loop.
+//!
+//! Each tick does what asyncio's `BaseEventLoop._run_once` does: sleep in the
+//! poller until something can happen, move due timers to the ready queue,
+//! then run exactly the items that were ready when the tick began. The
+//! [`LoopCore`] holds what a tick works through; the loop that owns it
+//! (`event_loop.rs`) decides when to tick.
+
+use crate::ch01_coroutines::clock::Clock;
+use crate::ch01_coroutines::error::panic_message;
+use crate::ch01_coroutines::logging;
+use crate::ch01_coroutines::loom::Arc;
+use crate::ch01_coroutines::poller::Poller;
+use crate::ch01_coroutines::ready_queue::{
+    Callback, CallbackCell, Ready, ReadyQueue,
+};
+use crate::ch01_coroutines::remote::{LoopShared, RemoteItem};
+use crate::ch01_coroutines::timers::TimerQueue;
+use std::cell::Cell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::Duration;
+
+/// While tasks are ready, the poller is asked for events once every this many
+/// ticks.
+const POLL_INTERVAL: u32 = 61;
+
+// ANCHOR: loop_core
+/// What a tick works through: the queues, the clock and the poller.
+pub(crate) struct LoopCore {
+    /// Work for the coming ticks.
+    pub(crate) ready: ReadyQueue,
+    /// Callbacks waiting for their deadline.
+    pub(crate) timers: TimerQueue,
+    /// Loop time, real or virtual.
+    pub(crate) clock: Clock,
+    /// Where the loop sleeps, and learns of I/O.
+    pub(crate) poller: Poller,
+    /// What other threads may touch: the remote queue and the poller's waker.
+    pub(crate) shared: Arc<LoopShared>,
+    /// Ticks run since the poller was last asked for events.
+    ticks_without_poll: Cell<u32>,
+}
+// ANCHOR_END: loop_core
+
+impl LoopCore {
+    /// The core of a new loop.
+    pub(crate) fn new(
+        clock: Clock,
+        poller: Poller,
+        shared: Arc<LoopShared>,
+    ) -> LoopCore {
+        LoopCore {
+            ready: ReadyQueue::default(),
+            timers: TimerQueue::default(),
+            clock,
+            poller,
+            shared,
+            ticks_without_poll: Cell::new(0),
+        }
+    }
+
+    // ANCHOR: run_once
+    /// One tick, as in asyncio's `_run_once`. With `stopping`, the poller is
+    /// only looked at, never waited on.
+    pub(crate) fn run_once(&self, stopping: bool) {
+        // 1. Sleep in the poller until I/O, a remote wake, or the next
+        //    timer. With work ready, or a stop requested, only look: do not
+        //    wait. And while work is ready, look only every POLL_INTERVAL
+        //    ticks: a look is a system call, and a burst of ready tasks would
+        //    otherwise pay one per tick (tokio's `event_interval`).
+        let must_not_wait = !self.ready.is_empty() || stopping;
+        if must_not_wait {
+            let skipped = self.ticks_without_poll.get();
+            if skipped + 1 >= POLL_INTERVAL || stopping {
+                self.poll_events(Some(Duration::ZERO));
+            } else {
+                self.ticks_without_poll.set(skipped + 1);
+            }
+        } else if let Some(deadline) = self.timers.next_deadline() {
+            if self.clock.is_virtual() {
+                // Virtual time never waits for a timer: look for I/O, then
+                // jump to it.
+                self.poll_events(Some(Duration::ZERO));
+                if self.ready.is_empty() {
+                    self.clock.advance_to(deadline);
+                }
+            } else {
+                let timeout = deadline.saturating_sub(self.clock.now());
+                self.poll_events(Some(timeout));
+            }
+        } else {
+            self.poll_events(None);
+        }
+        // 2. Move every due timer to the ready queue, earliest first.
+        let now = self.clock.now();
+        while let Some(callback) = self.timers.pop_due(now) {
+            self.ready.push(Ready::Callback(callback));
+        }
+        // 3. Run what is ready now, and nothing that becomes ready while we do.
+        let ready_now = self.ready.len();
+        for _ in 0..ready_now {
+            match self.ready.pop() {
+                Some(Ready::Task(task)) => task.run(),
+                Some(Ready::Callback(callback)) => run_callback(&*callback),
+                None => break,
+            }
+        }
+    }
+    // ANCHOR_END: run_once
+
+    // ANCHOR: poll_events
+    /// Waits in the poller for at most `timeout` (`None`: until woken), then
+    /// moves what other threads sent into the ready queue.
+    fn poll_events(&self, timeout: Option<Duration>) {
+        self.ticks_without_poll.set(0);
+        if !self.poller.poll(timeout) {
+            return;
+        }
+        for item in self.shared.drain() {
+            match item {
+                RemoteItem::Task(task) => self.ready.push(Ready::Task(task)),
+                RemoteItem::Callback(callback) => {
+                    let callback: Box<dyn FnOnce()> = callback;
+                    let callback = CallbackCell::new_shared(callback);
+                    self.ready.push(Ready::Callback(callback));
+                }
+            }
+        }
+    }
+    // ANCHOR_END: poll_events
+
+    /// Drops every callback, timer and queued task. Items are dropped after
+    /// each queue is released, because dropping one can queue more work.
+    pub(crate) fn clear(&self) {
+        self.ready.clear();
+        self.timers.clear();
+    }
+}
+
+// ANCHOR: run_callback
+/// Runs one callback, catching and reporting a panic so the loop keeps going.
+fn run_callback(callback: &dyn Callback) {
+    if callback.cancelled() {
+        return;
+    }
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| callback.run())) {
+        logging::error!(
+            "aio.event_loop",
+            "exception in callback: {}",
+            panic_message(&*payload)
+        );
+    }
+}
+// ANCHOR_END: run_callback
