@@ -14,6 +14,20 @@ use crate::ch01_coroutines::event_loop::EventLoop;
 /// Afterwards the tasks still pending are cancelled and driven until they are
 /// gone, and the loop is closed. Fails with [`Error::RunInsideLoop`] if a loop
 /// is already running on this thread.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let greeting = aio::run(async {
+///     aio::sleep(Duration::from_millis(1)).await;
+///     "hello"
+/// });
+/// assert_eq!(greeting.unwrap(), "hello");
+///
+/// // A loop per thread: inside a running loop, await instead.
+/// let nested = aio::run(async { aio::run(async {}).unwrap_err() });
+/// assert!(matches!(nested.unwrap(), aio::Error::RunInsideLoop));
+/// ```
 #[track_caller]
 pub fn run<F>(future: F) -> Result<F::Output, Error>
 where

@@ -46,6 +46,7 @@ pub struct Sender<T> {
 
 /// The receiving half: a future that completes with the value, or with
 /// [`RecvError`] if the sender was dropped without sending.
+#[must_use = "a Receiver does nothing unless you .await it"]
 pub struct Receiver<T> {
     shared: Arc<Shared<T>>,
 }
