@@ -367,6 +367,49 @@ fn no_two_modules_use_each_other() {
     }
 }
 
+/// The modules a chapter's `mod.rs` declares, in its order.
+fn declared_order(folder: &str) -> Vec<String> {
+    let mod_rs = root().join("src").join(folder).join("mod.rs");
+    let text = fs::read_to_string(mod_rs).expect("mod.rs is readable");
+    text.lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            let rest =
+                line.strip_prefix("pub ").or(line.strip_prefix("pub(crate) "));
+            rest.unwrap_or(line)
+                .strip_prefix("mod ")?
+                .strip_suffix(';')
+                .map(str::to_owned)
+        })
+        .collect()
+}
+
+#[test]
+fn each_chapter_declares_its_modules_in_reading_order() {
+    let (graph, _) = module_graph();
+    let mut out_of_order = Vec::new();
+    for folder in chapter_folders() {
+        let order = declared_order(&folder);
+        for (position, name) in order.iter().enumerate() {
+            let module = Module { folder: folder.clone(), name: name.clone() };
+            for used in graph.get(&module).into_iter().flatten() {
+                let later = order[position..].contains(&used.name);
+                if used.folder == folder && later {
+                    out_of_order.push(format!(
+                        "src/{folder}/mod.rs declares `{name}` before `{}`, which it uses",
+                        used.name
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        out_of_order.is_empty(),
+        "mod.rs lists a chapter's modules so that each uses only those above it:\n{}",
+        out_of_order.join("\n")
+    );
+}
+
 #[test]
 fn the_checker_sees_paths_and_cycles() {
     let used = crate_paths_used(

@@ -4,5 +4,5 @@ pub(crate) mod as_completed;
 pub(crate) mod gather;
 pub(crate) mod shield;
 pub(crate) mod timeouts;
-pub(crate) mod wait;
 pub(crate) mod waitable;
+pub(crate) mod wait;

@@ -1,10 +1,10 @@
 //! Chapter 6 (synchronization): locks, events, conditions, semaphores, barriers, queues.
 
-pub(crate) mod barrier;
-pub(crate) mod condition;
-pub(crate) mod event;
-pub(crate) mod lock;
-pub(crate) mod queue;
-pub(crate) mod semaphore;
 pub(crate) mod sync_error;
 pub(crate) mod waiter;
+pub(crate) mod barrier;
+pub(crate) mod event;
+pub(crate) mod lock;
+pub(crate) mod condition;
+pub(crate) mod queue;
+pub(crate) mod semaphore;
