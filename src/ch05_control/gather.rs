@@ -21,6 +21,7 @@ use std::task::{Context, Poll};
 
 // ANCHOR: child
 /// One gathered child: spawned as a task, then its outcome once known.
+#[derive(Debug)]
 pub enum Child<T> {
     /// Still running.
     Running(Task<T>),
@@ -192,6 +193,8 @@ impl_children_for_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 // ANCHOR: gather
 /// The future of [`gather`] and [`gather!`](crate::ch05_control::gather!): all
 /// values in argument order, or the first failure.
+#[derive(Debug)]
+#[must_use = "dropping a gather cancels its children; `.await` it"]
 pub struct Gather<C: Children> {
     children: C,
     finished: bool,
@@ -258,6 +261,8 @@ where
 // ANCHOR_END: gather
 
 /// The future of [`gather_settled`]: every outcome, in argument order.
+#[derive(Debug)]
+#[must_use = "dropping a gather cancels its children; `.await` it"]
 pub struct GatherSettled<T> {
     children: Vec<Child<T>>,
     finished: bool,
