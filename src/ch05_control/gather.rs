@@ -242,6 +242,20 @@ impl<C: Children> Drop for Gather<C> {
 /// Runs `futures` as tasks and returns their values in the order given
 /// (`asyncio.gather`). Fails with the first error; the other tasks keep
 /// running.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let values = aio::run(async {
+///     // The longest sleep comes first, yet the values are in argument order.
+///     let phases = (1..=3).map(|i| async move {
+///         aio::sleep(Duration::from_millis(4 - i)).await;
+///         i * 10
+///     });
+///     aio::gather(phases).await
+/// });
+/// assert_eq!(values.unwrap().unwrap(), [10, 20, 30]);
+/// ```
 #[track_caller]
 pub fn gather<F>(
     futures: impl IntoIterator<Item = F>,
