@@ -53,8 +53,9 @@ pub use ch05_control::shield::{Shield, shield};
 pub use ch05_control::timeouts::{
     CancelOnDrop, Timeout, TimeoutScope, timeout, timeout_at, wait_for,
 };
-pub use ch05_control::wait::{DoneAndPending, ReturnWhen, Wait, wait};
-pub use ch05_control::waitable::Waitable;
+pub use ch05_control::wait::{
+    DoneAndPending, ReturnWhen, Wait, Waitable, wait,
+};
 
 pub use ch06_sync::barrier::Barrier;
 pub use ch06_sync::condition::Condition;

@@ -65,6 +65,7 @@ enum Deadline {
 
 /// A future that completes at a loop time. Made by [`sleep`] and
 /// [`sleep_until`].
+#[must_use = "futures do nothing unless you `.await` them"]
 pub struct Sleep {
     deadline: Deadline,
     state: SleepState,
@@ -72,6 +73,31 @@ pub struct Sleep {
 
 /// Completes after `delay` of loop time (`asyncio.sleep`). The delay counts
 /// from the first poll. A zero delay yields to the loop for exactly one tick.
+///
+/// On the virtual clock, a sleep takes no real time: the loop jumps to the
+/// next timer when nothing else is ready.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let event_loop = aio::EventLoop::builder().virtual_clock().build()?;
+/// let woke_at = event_loop.run_until_complete(async {
+///     aio::sleep(Duration::from_secs(60)).await;
+///     aio::get_running_loop().map(|running| running.time())
+/// })?;
+/// assert_eq!(woke_at?, Duration::from_secs(60));
+/// # Ok::<(), aio::Error>(())
+/// ```
+///
+/// A sleep does nothing unless it is awaited, so forgetting the `.await` is
+/// a warning (here made an error):
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// async fn nap() {
+///     aio::sleep(std::time::Duration::from_millis(1)); // no .await
+/// }
+/// ```
 pub fn sleep(delay: Duration) -> Sleep {
     Sleep { deadline: Deadline::After(delay), state: SleepState::Created }
 }

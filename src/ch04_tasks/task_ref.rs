@@ -157,6 +157,7 @@ impl<'a, T: Clone + 'static> IntoFuture for &'a Task<T> {
 
 /// The future of `(&task).await`: completes with a clone of the task's outcome.
 #[derive(Debug)]
+#[must_use = "futures do nothing unless you `.await` them"]
 pub struct Watch<'a, T> {
     task: &'a Task<T>,
 }

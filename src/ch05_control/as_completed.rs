@@ -7,11 +7,10 @@
 //! `futures_core::Stream`, and also has an inherent [`next`](AsCompleted::next)
 //! for a plain `while let` loop.
 
-use crate::ch01_coroutines::error::Error;
-use crate::ch01_coroutines::event_loop;
+use crate::ch01_coroutines::error::{Error, TaskError};
 use crate::ch01_coroutines::spawn::spawn_at;
 use crate::ch01_coroutines::task::Task;
-use crate::ch02_scheduling::sleep::{Sleep, sleep_until};
+use crate::ch05_control::deadline::{Deadline, DeadlineTimer};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::future::{Future, poll_fn};
@@ -22,7 +21,7 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 /// The order in which children finished, filled by their done-callbacks.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Finished {
     order: VecDeque<usize>,
     consumer: Option<Waker>,
@@ -30,12 +29,14 @@ struct Finished {
 
 // ANCHOR: as_completed
 /// Results in the order their tasks finish (`asyncio.as_completed`).
+#[derive(Debug)]
+#[must_use = "the results are lost unless you take them with `.next().await`"]
 pub struct AsCompleted<T> {
     tasks: Vec<Option<Task<T>>>,
     finished: Rc<RefCell<Finished>>,
     remaining: usize,
-    timeout: Option<Duration>,
-    timer: Option<Sleep>,
+    deadline: Deadline,
+    timer: DeadlineTimer,
     spawn_error: Option<Error>,
 }
 
@@ -76,8 +77,8 @@ where
         tasks,
         finished,
         remaining,
-        timeout,
-        timer: None,
+        deadline: Deadline::after(timeout),
+        timer: DeadlineTimer::default(),
         spawn_error,
     }
 }
@@ -110,27 +111,19 @@ impl<T: 'static> AsCompleted<T> {
                 }
                 // A done-callback only runs for a final task, so this cannot
                 // happen.
-                Poll::Pending => Poll::Ready(Some(Err(Error::Task(
-                    crate::ch01_coroutines::error::TaskError::ResultTaken,
-                )))),
+                Poll::Pending => {
+                    Poll::Ready(Some(Err(Error::Task(TaskError::ResultTaken))))
+                }
             };
         }
-        if self.timed_out(cx) {
+        // The timeout counts from the first time the stream has to wait.
+        self.deadline = self.deadline.start();
+        if self.timer.poll(self.deadline, cx).is_ready() {
             self.give_up();
             return Poll::Ready(Some(Err(Error::TimedOut)));
         }
         self.finished.borrow_mut().consumer = Some(cx.waker().clone());
         Poll::Pending
-    }
-
-    fn timed_out(&mut self, cx: &mut Context<'_>) -> bool {
-        let Some(timeout) = self.timeout else { return false };
-        let timer = self.timer.get_or_insert_with(|| {
-            let now = event_loop::with_running(|event_loop| event_loop.time())
-                .unwrap_or_default();
-            sleep_until(now.saturating_add(timeout))
-        });
-        Pin::new(timer).poll(cx).is_ready()
     }
 
     /// Ends the stream; the unfinished tasks run on, detached.

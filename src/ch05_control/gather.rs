@@ -22,6 +22,7 @@ use std::task::{Context, Poll};
 
 // ANCHOR: child
 /// One gathered child: spawned as a task, then its outcome once known.
+#[derive(Debug)]
 pub enum Child<T> {
     /// Still running.
     Running(Task<T>),
@@ -193,6 +194,8 @@ impl_children_for_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 // ANCHOR: gather
 /// The future of [`gather`] and [`gather!`](crate::ch05_control::gather!): all
 /// values in argument order, or the first failure.
+#[derive(Debug)]
+#[must_use = "dropping a gather cancels its children; `.await` it"]
 pub struct Gather<C: Children> {
     children: C,
     finished: bool,
@@ -240,6 +243,20 @@ impl<C: Children> Drop for Gather<C> {
 /// Runs `futures` as tasks and returns their values in the order given
 /// (`asyncio.gather`). Fails with the first error; the other tasks keep
 /// running.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let values = aio::run(async {
+///     // The longest sleep comes first, yet the values are in argument order.
+///     let phases = (1..=3).map(|i| async move {
+///         aio::sleep(Duration::from_millis(4 - i)).await;
+///         i * 10
+///     });
+///     aio::gather(phases).await
+/// });
+/// assert_eq!(values.unwrap().unwrap(), [10, 20, 30]);
+/// ```
 #[track_caller]
 pub fn gather<F>(
     futures: impl IntoIterator<Item = F>,
@@ -259,6 +276,8 @@ where
 // ANCHOR_END: gather
 
 /// The future of [`gather_settled`]: every outcome, in argument order.
+#[derive(Debug)]
+#[must_use = "dropping a gather cancels its children; `.await` it"]
 pub struct GatherSettled<T> {
     children: Vec<Child<T>>,
     finished: bool,

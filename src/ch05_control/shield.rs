@@ -5,7 +5,7 @@
 //! dropping, and dropping a task handle detaches the task, so [`shield`] is
 //! simply: spawn, then await the handle.
 
-use crate::ch01_coroutines::error::Error;
+use crate::ch01_coroutines::error::{Error, TaskError};
 use crate::ch01_coroutines::spawn::spawn;
 use crate::ch01_coroutines::task::Task;
 use std::future::Future;
@@ -26,6 +26,8 @@ where
 }
 
 /// The future returned by [`shield`].
+#[derive(Debug)]
+#[must_use = "dropping a Shield detaches its task; `.await` it for the result"]
 pub struct Shield<T> {
     inner: Result<Task<T>, Option<Error>>,
 }
@@ -42,9 +44,10 @@ impl<T: 'static> Future for Shield<T> {
             // The spawn error is handed out once; polling again after that is
             // misuse.
             Err(error) => {
-                Poll::Ready(Err(error.take().unwrap_or(Error::Task(
-                    crate::ch01_coroutines::error::TaskError::ResultTaken,
-                ))))
+                let error = error.take();
+                Poll::Ready(Err(
+                    error.unwrap_or(Error::Task(TaskError::ResultTaken))
+                ))
             }
         }
     }

@@ -14,10 +14,10 @@
 //! as asyncio does.
 
 use crate::ch01_coroutines::error::{Error, TaskError};
-use crate::ch01_coroutines::event_loop;
 use crate::ch01_coroutines::task::Task;
-use crate::ch02_scheduling::sleep::{Sleep, sleep_until};
+use crate::ch05_control::deadline::{Deadline, DeadlineTimer};
 use std::cell::{Cell, RefCell};
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -27,6 +27,20 @@ use std::time::Duration;
 // ANCHOR: wait_for
 /// Runs `future` for at most `timeout` (`asyncio.wait_for`). On timeout the
 /// future is dropped, and the result is `Err(Error::TimedOut)`.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let (quick, slow) = aio::run(async {
+///     let quick = aio::wait_for(async { 7 }, Duration::from_millis(5)).await;
+///     let nap = aio::sleep(Duration::from_secs(60));
+///     let slow = aio::wait_for(nap, Duration::from_millis(2)).await;
+///     (quick, slow)
+/// })
+/// .unwrap();
+/// assert_eq!(quick.unwrap(), 7);
+/// assert!(matches!(slow, Err(aio::Error::TimedOut)));
+/// ```
 pub fn wait_for<F: Future>(future: F, timeout: Duration) -> Timeout<F> {
     self::timeout(timeout).run(future)
 }
@@ -35,6 +49,7 @@ pub fn wait_for<F: Future>(future: F, timeout: Duration) -> Timeout<F> {
 /// A deadline for a block of work (`asyncio.timeout` / `asyncio.timeout_at`).
 /// Clone it to move the deadline from inside the block, or from another task.
 #[derive(Clone)]
+#[must_use = "a TimeoutScope does nothing until you `.run()` a future under it"]
 pub struct TimeoutScope {
     shared: Rc<ScopeState>,
 }
@@ -44,17 +59,6 @@ struct ScopeState {
     expired: Cell<bool>,
     /// The task running the block, woken when the deadline moves.
     runner: RefCell<Option<Waker>>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Deadline {
-    /// A delay from the first poll (`timeout(delay)`), not yet turned into a
-    /// time.
-    After(Duration),
-    /// A loop time (`timeout_at`, or `timeout` once started).
-    At(Duration),
-    /// No deadline (`reschedule(None)`).
-    Never,
 }
 
 /// A deadline `delay` from when the block starts (`asyncio.timeout`).
@@ -80,7 +84,11 @@ impl TimeoutScope {
 
     /// Runs `future` under this deadline.
     pub fn run<F: Future>(&self, future: F) -> Timeout<F> {
-        Timeout { future: Some(future), scope: self.clone(), timer: None }
+        Timeout {
+            future: Some(future),
+            scope: self.clone(),
+            timer: DeadlineTimer::default(),
+        }
     }
 
     /// The deadline as a loop time, once known (`None` for no deadline, or for
@@ -110,24 +118,25 @@ impl TimeoutScope {
 }
 
 // ANCHOR: timeout_poll
-/// The future of a block under a deadline: its output, or
-/// `Err(Error::TimedOut)`.
-pub struct Timeout<F> {
-    future: Option<F>,
-    scope: TimeoutScope,
-    /// The timer and the deadline it was set for.
-    timer: Option<(Duration, Sleep)>,
+pin_project_lite::pin_project! {
+    /// The future of a block under a deadline: its output, or
+    /// `Err(Error::TimedOut)`.
+    #[must_use = "futures do nothing unless you `.await` them"]
+    pub struct Timeout<F> {
+        // Pinned where it lies, then dropped there when the block ends.
+        #[pin]
+        future: Option<F>,
+        scope: TimeoutScope,
+        timer: DeadlineTimer,
+    }
 }
 
 impl<F: Future> Future for Timeout<F> {
     type Output = Result<F::Output, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // SAFETY: `future` is never moved while pinned: it is polled in place
-        // and only ever dropped in place (set to `None`). The other fields are
-        // not pinned.
-        let this = unsafe { self.get_unchecked_mut() };
-        let Some(future) = this.future.as_mut() else {
+        let mut this = self.project();
+        let Some(future) = this.future.as_mut().as_pin_mut() else {
             // Polled again after it completed: report what happened the first
             // time.
             let outcome = if this.scope.expired() {
@@ -137,40 +146,21 @@ impl<F: Future> Future for Timeout<F> {
             };
             return Poll::Ready(Err(outcome));
         };
-        let now = event_loop::with_running(|event_loop| event_loop.time())
-            .unwrap_or_default();
         let state = &this.scope.shared;
-        if let Deadline::After(delay) = state.deadline.get() {
-            state.deadline.set(Deadline::At(now.saturating_add(delay)));
-        }
+        state.deadline.set(state.deadline.get().start());
         // The inner future first: a result that is already there beats the
         // deadline.
-        // SAFETY: see above; `future` stays where it is.
-        let future = unsafe { Pin::new_unchecked(future) };
         if let Poll::Ready(output) = future.poll(cx) {
-            this.future = None;
+            this.future.set(None);
             return Poll::Ready(Ok(output));
         }
-        // The inner future may have moved the deadline: read it now.
-        let Deadline::At(deadline) = state.deadline.get() else {
-            this.timer = None;
-            state.runner.replace(Some(cx.waker().clone()));
-            return Poll::Pending;
-        };
-        let timer_fired = match &mut this.timer {
-            Some((set_for, timer)) if *set_for == deadline => {
-                Pin::new(timer).poll(cx).is_ready()
-            }
-            _ => {
-                let mut timer = sleep_until(deadline);
-                let fired = Pin::new(&mut timer).poll(cx).is_ready();
-                this.timer = Some((deadline, timer));
-                fired
-            }
-        };
-        if timer_fired || now >= deadline {
+        // The inner future may have moved the deadline: read it now. A
+        // deadline already past when the timer is armed would ring only on the
+        // next tick, so the clock is checked too.
+        let deadline = state.deadline.get();
+        if this.timer.poll(deadline, cx).is_ready() || deadline.passed() {
             state.expired.set(true);
-            this.future = None; // cancel: drop the inner future in place
+            this.future.set(None); // cancel: drop the inner future in place
             return Poll::Ready(Err(Error::TimedOut));
         }
         state.runner.replace(Some(cx.waker().clone()));
@@ -190,12 +180,14 @@ impl<T: 'static> Task<T> {
 }
 
 /// A task handle that cancels its task when dropped unfinished.
+#[derive(Debug)]
+#[must_use = "dropping a CancelOnDrop cancels its task; `.await` it"]
 pub struct CancelOnDrop<T> {
     task: Task<T>,
 }
 
 impl<T: 'static> Future for CancelOnDrop<T> {
-    type Output = Result<T, crate::ch01_coroutines::error::TaskError>;
+    type Output = Result<T, TaskError>;
 
     fn poll(
         mut self: Pin<&mut Self>,
@@ -210,5 +202,23 @@ impl<T> Drop for CancelOnDrop<T> {
         if !self.task.done() {
             self.task.cancel();
         }
+    }
+}
+
+impl fmt::Debug for TimeoutScope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TimeoutScope")
+            .field("deadline", &self.shared.deadline.get())
+            .field("expired", &self.expired())
+            .finish()
+    }
+}
+
+impl<F> fmt::Debug for Timeout<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Timeout")
+            .field("scope", &self.scope)
+            .field("finished", &self.future.is_none())
+            .finish()
     }
 }

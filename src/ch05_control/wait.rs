@@ -5,15 +5,63 @@
 //! anything: on a timeout, the pending ones keep running. aio's [`wait`] does
 //! the same, and returns two `Vec`s in the order the awaitables were given, so
 //! the output is stable.
+//!
+//! `asyncio.wait` accepts tasks and futures alike. In aio, both [`Task`] and
+//! [`Promise`] implement [`Waitable`], the input type of `wait`: something
+//! whose completion can be watched without taking its result, so that `wait`
+//! can hand every one of them back, done or pending.
 
-use crate::ch01_coroutines::error::Error;
-use crate::ch01_coroutines::event_loop;
-use crate::ch02_scheduling::sleep::{Sleep, sleep_until};
-use crate::ch05_control::waitable::Waitable;
+use crate::ch01_coroutines::error::{Error, TaskError};
+use crate::ch01_coroutines::task::Task;
+use crate::ch03_futures::promise::Promise;
+use crate::ch05_control::deadline::{Deadline, DeadlineTimer};
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
+
+// ANCHOR: waitable
+/// Something `wait` can watch: a [`Task`] or a [`Promise`].
+pub trait Waitable {
+    /// Ready once the awaitable is done; otherwise arranges for `cx` to be
+    /// woken then.
+    fn poll_done(&self, cx: &mut Context<'_>) -> Poll<()>;
+
+    /// Whether it is done and ended in an error (a panic, or an exception), not
+    /// counting cancellation: what `ReturnWhen::FirstException` looks for.
+    fn failed(&self) -> bool;
+}
+
+impl<T: 'static> Waitable for Task<T> {
+    fn poll_done(&self, cx: &mut Context<'_>) -> Poll<()> {
+        self.target().poll_final(cx)
+    }
+
+    fn failed(&self) -> bool {
+        // Looking does not count as retrieving: a panic nobody reads is still
+        // reported.
+        let mut panicked = false;
+        self.target().inspect_result(&mut |result| {
+            panicked = matches!(result, Some(Err(TaskError::Panicked { .. })));
+        });
+        panicked
+    }
+}
+
+impl<T: Clone + 'static> Waitable for Promise<T> {
+    fn poll_done(&self, cx: &mut Context<'_>) -> Poll<()> {
+        if self.done() {
+            return Poll::Ready(());
+        }
+        self.register_waker(cx.waker());
+        Poll::Pending
+    }
+
+    fn failed(&self) -> bool {
+        self.holds_exception()
+    }
+}
+// ANCHOR_END: waitable
 
 /// When [`wait`] returns (asyncio's `return_when`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,14 +88,21 @@ pub fn wait<W: Waitable>(
     timeout: Option<Duration>,
     return_when: ReturnWhen,
 ) -> Wait<W> {
-    Wait { awaitables: Some(awaitables), timeout, timer: None, return_when }
+    Wait {
+        awaitables: Some(awaitables),
+        deadline: Deadline::after(timeout),
+        timer: DeadlineTimer::default(),
+        return_when,
+    }
 }
 
 /// The future returned by [`wait`].
+#[derive(Debug)]
+#[must_use = "futures do nothing unless you `.await` them"]
 pub struct Wait<W> {
     awaitables: Option<Vec<W>>,
-    timeout: Option<Duration>,
-    timer: Option<Sleep>,
+    deadline: Deadline,
+    timer: DeadlineTimer,
     return_when: ReturnWhen,
 }
 
@@ -86,7 +141,9 @@ impl<W: Waitable> Future for Wait<W> {
                         .any(|(w, d)| *d && w.failed())
             }
         };
-        if !condition_holds && !this.timed_out(cx) {
+        // The timeout counts from the first poll.
+        this.deadline = this.deadline.start();
+        if !condition_holds && this.timer.poll(this.deadline, cx).is_pending() {
             return Poll::Pending;
         }
         let awaitables = this.awaitables.take().unwrap_or_default();
@@ -96,19 +153,6 @@ impl<W: Waitable> Future for Wait<W> {
             done.into_iter().map(|(w, _)| w).collect(),
             pending.into_iter().map(|(w, _)| w).collect(),
         )))
-    }
-}
-
-impl<W> Wait<W> {
-    /// Whether the timeout has passed. The timer starts at the first poll.
-    fn timed_out(&mut self, cx: &mut Context<'_>) -> bool {
-        let Some(timeout) = self.timeout else { return false };
-        let timer = self.timer.get_or_insert_with(|| {
-            let now = event_loop::with_running(|event_loop| event_loop.time())
-                .unwrap_or_default();
-            sleep_until(now.saturating_add(timeout))
-        });
-        Pin::new(timer).poll(cx).is_ready()
     }
 }
 // ANCHOR_END: wait
