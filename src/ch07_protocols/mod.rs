@@ -2,6 +2,8 @@
 
 pub(crate) mod connect;
 pub(crate) mod datagram;
+pub(crate) mod io_steps;
+pub(crate) mod life;
 pub(crate) mod reactor;
 pub(crate) mod server;
 pub(crate) mod socket;
