@@ -391,7 +391,8 @@ impl Transport {
         if inner.life.replace(Life::Lost) == Life::Lost {
             return;
         }
-        self.tell_flow_news(); // a resume still on its way arrives before the goodbye
+        // A resume still on its way arrives before the goodbye.
+        self.tell_flow_news();
         inner.socket.close(); // deregister and close the socket
         inner.write_buffer.borrow_mut().clear();
         let protocol = inner.protocol.borrow_mut().take();
