@@ -15,7 +15,7 @@ use std::io;
 use std::ops::ControlFlow;
 use std::task::{Context, Poll, Waker};
 
-// ANCHOR: io_steps
+// ANCHOR: socket
 /// A transport's registered socket (or pipe): there while the transport lives,
 /// gone once it has ended.
 pub(crate) struct Socket<S: mio::event::Source> {
@@ -78,6 +78,9 @@ impl TaskWaker {
     }
 }
 
+// ANCHOR_END: socket
+
+// ANCHOR: io_steps
 /// What reading means for one kind of transport, reading from sources of type
 /// `S`.
 pub(crate) trait Receive<S> {
