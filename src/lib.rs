@@ -73,7 +73,9 @@ pub use ch07_protocols::server::{Server, create_server};
 pub use ch07_protocols::transport::{DEFAULT_HIGH_WATER, Protocol, Transport};
 pub use ch07_protocols::unix::{create_unix_connection, create_unix_server};
 
-pub use ch08_streams::streams::{
-    DEFAULT_LIMIT, Lines, StreamError, StreamReader, StreamWriter,
+pub use ch08_streams::open::{
     open_connection, open_unix_connection, start_server, start_unix_server,
 };
+pub use ch08_streams::reader::{DEFAULT_LIMIT, Lines, StreamReader};
+pub use ch08_streams::stream_error::StreamError;
+pub use ch08_streams::writer::StreamWriter;

@@ -9,15 +9,20 @@
 
 use crate::ch01_coroutines::spawn::spawn;
 use crate::ch07_protocols::connect::resolve;
-use crate::ch07_protocols::reactor::{Direction, IoSource};
+use crate::ch07_protocols::io_steps::{
+    Flush, Receive, Socket, TaskWaker, flush_step, read_step,
+};
+use crate::ch07_protocols::reactor::IoSource;
+use mio::net::UdpSocket;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::fmt;
 use std::future::poll_fn;
 use std::io;
 use std::net::SocketAddr;
+use std::ops::ControlFlow;
 use std::rc::Rc;
-use std::task::{Poll, Waker};
+use std::task::Poll;
 
 /// The callbacks of a datagram endpoint (asyncio's `DatagramProtocol`).
 pub trait DatagramProtocol: 'static {
@@ -47,14 +52,14 @@ pub struct DatagramTransport {
 }
 
 struct DatagramInner {
-    socket: RefCell<Option<IoSource<mio::net::UdpSocket>>>,
+    socket: Socket<UdpSocket>,
     protocol: RefCell<Option<Rc<RefCell<dyn DatagramProtocol>>>>,
     /// Datagrams the socket could not take at once, with their destination.
     unsent: RefCell<VecDeque<(Vec<u8>, Option<SocketAddr>)>>,
     local: Option<SocketAddr>,
     remote: Option<SocketAddr>,
     closing: Cell<bool>,
-    driver: RefCell<Option<Waker>>,
+    driver: TaskWaker,
 }
 
 // ANCHOR: datagram
@@ -77,7 +82,7 @@ pub async fn create_datagram_endpoint<P: DatagramProtocol>(
         }
         None => "0.0.0.0:0".parse().expect("a valid address"),
     };
-    let socket = mio::net::UdpSocket::bind(local)?;
+    let socket = UdpSocket::bind(local)?;
     if let Some(remote) = remote {
         socket.connect(remote)?;
     }
@@ -86,13 +91,13 @@ pub async fn create_datagram_endpoint<P: DatagramProtocol>(
     let shared: Rc<RefCell<dyn DatagramProtocol>> = protocol.clone();
     let transport = DatagramTransport {
         inner: Rc::new(DatagramInner {
-            socket: RefCell::new(Some(IoSource::new(socket)?)),
+            socket: Socket::new(IoSource::new(socket)?),
             protocol: RefCell::new(Some(shared)),
             unsent: RefCell::default(),
             local: bound,
             remote,
             closing: Cell::new(false),
-            driver: RefCell::new(None),
+            driver: TaskWaker::default(),
         }),
     };
     protocol.borrow_mut().connection_made(transport.clone());
@@ -125,17 +130,17 @@ impl DatagramTransport {
                  a remote address",
             ));
         }
-        if inner.unsent.borrow().is_empty()
-            && let Some(socket) = inner.socket.borrow().as_ref()
-        {
-            let sent = match address {
-                Some(address) => socket.get_ref().send_to(data, address),
-                None => socket.get_ref().send(data),
-            };
+        if inner.unsent.borrow().is_empty() {
+            let sent = inner.socket.with(|socket| match address {
+                Some(address) => socket.send_to(data, address),
+                None => socket.send(data),
+            });
             match sent {
-                Ok(_) => return Ok(()),
-                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
-                Err(error) => return Err(error),
+                Some(Ok(_)) => return Ok(()),
+                Some(Err(error))
+                    if error.kind() == io::ErrorKind::WouldBlock => {}
+                Some(Err(error)) => return Err(error),
+                None => {}
             }
         }
         inner.unsent.borrow_mut().push_back((data.to_vec(), address));
@@ -166,9 +171,7 @@ impl DatagramTransport {
     }
 
     fn wake_driver(&self) {
-        if let Some(waker) = self.inner.driver.borrow().as_ref() {
-            waker.wake_by_ref();
-        }
+        self.inner.driver.wake();
     }
 
     fn with_protocol(&self, call: impl FnOnce(&mut dyn DatagramProtocol)) {
@@ -176,6 +179,11 @@ impl DatagramTransport {
         if let Some(protocol) = protocol {
             call(&mut *protocol.borrow_mut());
         }
+    }
+
+    /// Whether the endpoint is closed and every queued datagram sent.
+    fn is_done(&self) -> bool {
+        self.inner.closing.get() && self.inner.unsent.borrow().is_empty()
     }
 
     /// The endpoint's task: receive and deliver, flush unsent datagrams, until
@@ -186,72 +194,86 @@ impl DatagramTransport {
         let _end = EndOnDrop(self.clone());
         let mut buffer = vec![0u8; 64 * 1024];
         poll_fn(|cx| {
-            // The driver's waker changes only if the task is moved; skip the
-            // clone (an atomic increment) on every other poll of this hot loop.
-            let mut driver = self.inner.driver.borrow_mut();
-            if !driver.as_ref().is_some_and(|waker| waker.will_wake(cx.waker()))
-            {
-                *driver = Some(cx.waker().clone());
+            self.inner.driver.remember(cx);
+            let socket = &self.inner.socket;
+            let ControlFlow::Continue(()) =
+                read_step(socket, cx, &mut buffer, &self);
+            if self.is_done() {
+                return Poll::Ready(());
             }
-            drop(driver);
-            loop {
-                if self.inner.closing.get()
-                    && self.inner.unsent.borrow().is_empty()
-                {
-                    return Poll::Ready(()); // closed, with every queued datagram sent
-                }
-                let received = {
-                    let socket = self.inner.socket.borrow();
-                    let Some(socket) = socket.as_ref() else {
-                        return Poll::Ready(());
-                    };
-                    socket.poll_io(Direction::Read, cx, |socket| {
-                        socket.recv_from(&mut buffer)
-                    })
-                };
-                match received {
-                    Poll::Ready(Ok((n, from))) => {
-                        self.with_protocol(|protocol| {
-                            protocol.datagram_received(&buffer[..n], from)
-                        })
-                    }
-                    Poll::Ready(Err(error)) => self.with_protocol(|protocol| {
-                        protocol.error_received(error)
-                    }),
-                    Poll::Pending => break,
-                }
-            }
-            while let Some((data, address)) =
-                self.inner.unsent.borrow().front().cloned()
-            {
-                let sent = {
-                    let socket = self.inner.socket.borrow();
-                    let Some(socket) = socket.as_ref() else {
-                        return Poll::Ready(());
-                    };
-                    socket.poll_io(Direction::Write, cx, |socket| match address
-                    {
-                        Some(address) => socket.send_to(&data, address),
-                        None => socket.send(&data),
-                    })
-                };
-                match sent {
-                    Poll::Pending => break,
-                    Poll::Ready(outcome) => {
-                        self.inner.unsent.borrow_mut().pop_front();
-                        if let Err(error) = outcome {
-                            self.with_protocol(|protocol| {
-                                protocol.error_received(error)
-                            });
-                        }
-                    }
-                }
-            }
+            let ControlFlow::Continue(_) = flush_step(socket, cx, &self);
             Poll::Pending
         })
         .await;
     }
 }
+
+// ANCHOR: datagram_steps
+/// What a read is, for UDP: one whole datagram and its sender. A failed read
+/// is reported to the protocol, and reading goes on.
+impl Receive<UdpSocket> for DatagramTransport {
+    type Received = (usize, SocketAddr);
+    type End = std::convert::Infallible;
+
+    fn wants_to_read(&self) -> bool {
+        !self.is_done()
+    }
+
+    fn receive(
+        &self,
+        socket: &UdpSocket,
+        buffer: &mut [u8],
+    ) -> io::Result<(usize, SocketAddr)> {
+        socket.recv_from(buffer)
+    }
+
+    fn deliver(
+        &self,
+        buffer: &[u8],
+        received: io::Result<(usize, SocketAddr)>,
+    ) -> ControlFlow<Self::End> {
+        match received {
+            Ok((n, from)) => self.with_protocol(|protocol| {
+                protocol.datagram_received(&buffer[..n], from)
+            }),
+            Err(error) => {
+                self.with_protocol(|protocol| protocol.error_received(error))
+            }
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// What a write is, for UDP: the first queued datagram, sent whole. It leaves
+/// the queue even if sending failed; the protocol hears of the error.
+impl Flush<UdpSocket> for DatagramTransport {
+    type Sent = usize;
+    type End = std::convert::Infallible;
+
+    fn has_queued(&self) -> bool {
+        !self.inner.unsent.borrow().is_empty()
+    }
+
+    fn send_front(&self, socket: &UdpSocket) -> io::Result<usize> {
+        let unsent = self.inner.unsent.borrow();
+        let Some((data, address)) = unsent.front() else {
+            return Ok(0); // nothing queued
+        };
+        match address {
+            Some(address) => socket.send_to(data, *address),
+            None => socket.send(data),
+        }
+    }
+
+    fn sent(&self, sent: io::Result<usize>) -> ControlFlow<Self::End> {
+        self.inner.unsent.borrow_mut().pop_front();
+        if let Err(error) = sent {
+            self.with_protocol(|protocol| protocol.error_received(error));
+        }
+        ControlFlow::Continue(())
+    }
+}
+// ANCHOR_END: datagram_steps
 
 /// Closes the socket and calls `connection_lost` once, when the endpoint's task
 /// ends.
@@ -261,7 +283,7 @@ impl Drop for EndOnDrop {
     fn drop(&mut self) {
         let inner = &*self.0.inner;
         inner.closing.set(true);
-        drop(inner.socket.borrow_mut().take());
+        inner.socket.close();
         let protocol = inner.protocol.borrow_mut().take();
         if let Some(protocol) = protocol {
             protocol.borrow_mut().connection_lost(None);

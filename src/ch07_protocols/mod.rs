@@ -1,6 +1,8 @@
 //! Chapter 7 (protocols): asynchronous I/O with protocol class abstractions.
 
+pub(crate) mod life;
 pub(crate) mod reactor;
+pub(crate) mod io_steps;
 pub(crate) mod socket;
 pub(crate) mod transport;
 pub(crate) mod connect;

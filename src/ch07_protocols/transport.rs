@@ -11,7 +11,11 @@
 //! protocol causes by writing from its own `data_received` is delivered by the
 //! connection's task right after, instead of re-entering the protocol.
 
-use crate::ch07_protocols::reactor::{Direction, IoSource};
+use crate::ch07_protocols::io_steps::{
+    Flush, Receive, Socket, TaskWaker, flush_step, read_step,
+};
+use crate::ch07_protocols::life::{Life, WriteSide};
+use crate::ch07_protocols::reactor::IoSource;
 use crate::ch07_protocols::socket::Connection;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -19,8 +23,9 @@ use std::fmt;
 use std::future::poll_fn;
 use std::io;
 use std::net::SocketAddr;
+use std::ops::ControlFlow;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
 /// The callbacks of a connection (asyncio's `Protocol`). Every method has a
 /// default that does nothing, so a protocol implements only what it needs.
@@ -60,25 +65,27 @@ pub struct Transport {
     inner: Rc<TransportInner>,
 }
 
+// ANCHOR: transport_inner
 struct TransportInner {
-    io: RefCell<Option<IoSource<Connection>>>,
+    socket: Socket<Connection>,
     protocol: RefCell<Option<Rc<RefCell<dyn Protocol>>>>,
     write_buffer: RefCell<VecDeque<u8>>,
     peer: Option<SocketAddr>,
     local: Option<SocketAddr>,
-    high_water: Cell<usize>,
-    low_water: Cell<usize>,
+    /// Open (perhaps half-closed), closing, or lost.
+    life: Cell<Life>,
+    /// `pause_reading()` was called (the protocol's choice, in any state).
+    reading_paused: Cell<bool>,
+    /// The write buffer went over the high water mark, and has not yet
+    /// drained to the low one (the transport's choice, in any state).
     writing_paused: Cell<bool>,
     /// A pause or resume the protocol has yet to hear about.
     flow_news: Cell<Option<bool>>,
-    reading_paused: Cell<bool>,
-    eof_requested: Cell<bool>,
-    eof_sent: Cell<bool>,
-    read_eof: Cell<bool>,
-    closing: Cell<bool>,
-    lost: Cell<bool>,
-    driver: RefCell<Option<Waker>>,
+    high_water: Cell<usize>,
+    low_water: Cell<usize>,
+    driver: TaskWaker,
 }
+// ANCHOR_END: transport_inner
 
 impl Transport {
     /// Wraps a connected, registered stream, calls `connection_made`, and
@@ -93,22 +100,18 @@ impl Transport {
         let local = stream.local_addr();
         let transport = Transport {
             inner: Rc::new(TransportInner {
-                io: RefCell::new(Some(io)),
+                socket: Socket::new(io),
                 protocol: RefCell::new(Some(Rc::clone(&protocol))),
                 write_buffer: RefCell::default(),
                 peer,
                 local,
-                high_water: Cell::new(DEFAULT_HIGH_WATER),
-                low_water: Cell::new(DEFAULT_HIGH_WATER / 4),
+                life: Cell::new(Life::OPEN),
+                reading_paused: Cell::new(false),
                 writing_paused: Cell::new(false),
                 flow_news: Cell::new(None),
-                reading_paused: Cell::new(false),
-                eof_requested: Cell::new(false),
-                eof_sent: Cell::new(false),
-                read_eof: Cell::new(false),
-                closing: Cell::new(false),
-                lost: Cell::new(false),
-                driver: RefCell::new(None),
+                high_water: Cell::new(DEFAULT_HIGH_WATER),
+                low_water: Cell::new(DEFAULT_HIGH_WATER / 4),
+                driver: TaskWaker::default(),
             }),
         };
         protocol.borrow_mut().connection_made(transport.clone());
@@ -125,7 +128,7 @@ impl Transport {
     /// after `write_eof` or `close`.
     pub fn write(&self, data: &[u8]) -> io::Result<()> {
         let inner = &*self.inner;
-        if inner.eof_requested.get() || inner.closing.get() {
+        if !inner.life.get().accepts_writes() {
             return Err(io::Error::new(
                 io::ErrorKind::BrokenPipe,
                 "cannot write after write_eof() or close(); \
@@ -133,14 +136,14 @@ impl Transport {
             ));
         }
         let mut sent = 0;
-        if inner.write_buffer.borrow().is_empty()
-            && let Some(io) = inner.io.borrow().as_ref()
-        {
+        if inner.write_buffer.borrow().is_empty() {
             // Nothing queued: try the socket right away, as asyncio does.
-            match io.get_ref().write(data) {
-                Ok(n) => sent = n,
-                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
-                Err(error) => return Err(error),
+            match inner.socket.with(|stream| stream.write(data)) {
+                Some(Ok(n)) => sent = n,
+                Some(Err(error))
+                    if error.kind() == io::ErrorKind::WouldBlock => {}
+                Some(Err(error)) => return Err(error),
+                None => {}
             }
         }
         if sent < data.len() {
@@ -167,7 +170,7 @@ impl Transport {
     /// Closes the write side once the buffer is flushed; the read side stays
     /// open.
     pub fn write_eof(&self) {
-        self.inner.eof_requested.set(true);
+        self.set_life(Life::eof_requested);
         self.wake_driver();
     }
 
@@ -179,20 +182,20 @@ impl Transport {
     /// Closes the transport once the buffer is flushed; `connection_lost(None)`
     /// follows.
     pub fn close(&self) {
-        self.inner.closing.set(true);
+        self.set_life(Life::closing);
         self.wake_driver();
     }
 
     /// Closes the transport at once, dropping unsent data.
     pub fn abort(&self) {
         self.inner.write_buffer.borrow_mut().clear();
-        self.inner.closing.set(true);
+        self.set_life(Life::closing);
         self.wake_driver();
     }
 
     /// Whether the transport is closing or closed.
     pub fn is_closing(&self) -> bool {
-        self.inner.closing.get() || self.inner.lost.get()
+        self.inner.life.get().is_closing()
     }
 
     /// The peer's address (asyncio's `get_extra_info('peername')`).
@@ -246,9 +249,13 @@ impl Transport {
     }
 
     fn wake_driver(&self) {
-        if let Some(driver) = self.inner.driver.borrow().as_ref() {
-            driver.wake_by_ref();
-        }
+        self.inner.driver.wake();
+    }
+
+    /// Moves the connection's life on by `transition`.
+    fn set_life(&self, transition: fn(Life) -> Life) {
+        let life = &self.inner.life;
+        life.set(transition(life.get()));
     }
 
     fn check_high_water(&self) {
@@ -300,23 +307,19 @@ impl Transport {
         let _lose_on_cancel = LoseOnDrop(self.clone());
         let mut chunk = vec![0u8; 64 * 1024];
         poll_fn(|cx| {
-            // The driver's waker changes only if the task is moved; skip the
-            // clone (an atomic increment) on every other poll of this hot loop.
-            let mut driver = self.inner.driver.borrow_mut();
-            if !driver.as_ref().is_some_and(|waker| waker.will_wake(cx.waker()))
-            {
-                *driver = Some(cx.waker().clone());
-            }
-            drop(driver);
+            self.inner.driver.remember(cx);
             loop {
                 self.tell_flow_news();
-                if let Some(outcome) = self.read_step(cx, &mut chunk) {
-                    return Poll::Ready(outcome);
+                let socket = &self.inner.socket;
+                if let ControlFlow::Break(end) =
+                    read_step(socket, cx, &mut chunk, &self)
+                {
+                    return Poll::Ready(end);
                 }
                 match self.write_step(cx) {
-                    Poll::Ready(Some(outcome)) => return Poll::Ready(outcome),
-                    Poll::Ready(None) => continue, // progress: look again
-                    Poll::Pending => {}
+                    ControlFlow::Break(end) => return Poll::Ready(end),
+                    ControlFlow::Continue(true) => continue, // look again
+                    ControlFlow::Continue(false) => {}
                 }
                 if self.inner.flow_news.get().is_none() {
                     return Poll::Pending;
@@ -328,93 +331,37 @@ impl Transport {
     }
     // ANCHOR_END: drive
 
-    /// Reads what is there and hands it to the protocol. `Some` ends the
-    /// connection.
-    fn read_step(
+    // ANCHOR: write_step
+    /// Flushes the buffer, then carries out `write_eof` and `close`. Gives
+    /// whether progress was made; `Break` ends the connection.
+    fn write_step(
         &self,
         cx: &mut Context<'_>,
-        chunk: &mut [u8],
-    ) -> Option<io::Result<()>> {
+    ) -> ControlFlow<io::Result<()>, bool> {
         let inner = &*self.inner;
-        while !inner.reading_paused.get()
-            && !inner.read_eof.get()
-            && !inner.closing.get()
-        {
-            let read = {
-                let io = inner.io.borrow();
-                let io = io.as_ref()?;
-                io.poll_io(Direction::Read, cx, |stream| stream.read(chunk))
-            };
-            match read {
-                Poll::Pending => return None,
-                Poll::Ready(Err(error)) => return Some(Err(error)),
-                Poll::Ready(Ok(0)) => {
-                    inner.read_eof.set(true);
-                    let keep_open = self
-                        .with_protocol(|protocol| protocol.eof_received())
-                        .unwrap_or(false);
-                    if !keep_open {
-                        self.close();
-                    }
-                }
-                Poll::Ready(Ok(n)) => {
-                    self.with_protocol(|protocol| {
-                        protocol.data_received(&chunk[..n])
-                    });
-                }
-            }
-        }
-        None
-    }
-
-    /// Flushes the buffer, then carries out `write_eof` and `close`.
-    /// `Ready(None)` means progress was made; `Ready(Some)` ends the
-    /// connection.
-    fn write_step(&self, cx: &mut Context<'_>) -> Poll<Option<io::Result<()>>> {
-        let inner = &*self.inner;
-        let mut progressed = false;
-        while !inner.write_buffer.borrow().is_empty() {
-            let written = {
-                let io = inner.io.borrow();
-                let Some(io) = io.as_ref() else {
-                    return Poll::Ready(Some(Ok(())));
-                };
-                let buffer = inner.write_buffer.borrow();
-                let (front, _) = buffer.as_slices();
-                io.poll_io(Direction::Write, cx, |stream| stream.write(front))
-            };
-            match written {
-                Poll::Pending => break,
-                Poll::Ready(Err(error)) => {
-                    return Poll::Ready(Some(Err(error)));
-                }
-                Poll::Ready(Ok(n)) => {
-                    inner.write_buffer.borrow_mut().drain(..n);
-                    progressed = true;
-                }
-            }
-        }
+        let progressed = flush_step(&inner.socket, cx, self)?;
         let buffered = inner.write_buffer.borrow().len();
         if inner.writing_paused.get() && buffered <= inner.low_water.get() {
             inner.writing_paused.set(false);
             self.tell_protocol_flow(false);
         }
         if buffered == 0 {
-            if inner.closing.get() {
-                return Poll::Ready(Some(Ok(())));
-            }
-            if inner.eof_requested.get() && !inner.eof_sent.get() {
-                inner.eof_sent.set(true);
-                if let Some(io) = inner.io.borrow().as_ref() {
-                    let _ = io.get_ref().shutdown_write();
+            match inner.life.get() {
+                Life::Closing => return ControlFlow::Break(Ok(())),
+                Life::Open { peer_eof, write: WriteSide::EofRequested } => {
+                    self.set_life(Life::eof_sent);
+                    let _ = inner.socket.with(Connection::shutdown_write);
+                    if peer_eof {
+                        // Both directions are done.
+                        return ControlFlow::Break(Ok(()));
+                    }
                 }
-                if inner.read_eof.get() {
-                    return Poll::Ready(Some(Ok(()))); // both directions are done
-                }
+                Life::Open { .. } | Life::Lost => {}
             }
         }
-        if progressed { Poll::Ready(None) } else { Poll::Pending }
+        ControlFlow::Continue(progressed)
     }
+    // ANCHOR_END: write_step
 
     /// Delivers a pending `pause_writing` / `resume_writing` to the protocol.
     fn tell_flow_news(&self) {
@@ -441,12 +388,12 @@ impl Transport {
     /// Ends the connection: closes the socket and calls `connection_lost` once.
     fn lose(&self, error: Option<io::Error>) {
         let inner = &*self.inner;
-        if inner.lost.replace(true) {
+        if inner.life.replace(Life::Lost) == Life::Lost {
             return;
         }
-        inner.closing.set(true);
-        self.tell_flow_news(); // a resume still on its way arrives before the goodbye
-        drop(inner.io.borrow_mut().take()); // deregister and close the socket
+        // A resume still on its way arrives before the goodbye.
+        self.tell_flow_news();
+        inner.socket.close(); // deregister and close the socket
         inner.write_buffer.borrow_mut().clear();
         let protocol = inner.protocol.borrow_mut().take();
         if let Some(protocol) = protocol {
@@ -455,12 +402,84 @@ impl Transport {
     }
 }
 
+// ANCHOR: stream_steps
+/// What a read is, for a stream: bytes, or EOF.
+impl Receive<Connection> for Transport {
+    type Received = usize;
+    type End = io::Result<()>;
+
+    fn wants_to_read(&self) -> bool {
+        !self.inner.reading_paused.get() && self.inner.life.get().reads()
+    }
+
+    fn receive(
+        &self,
+        stream: &Connection,
+        chunk: &mut [u8],
+    ) -> io::Result<usize> {
+        stream.read(chunk)
+    }
+
+    fn deliver(
+        &self,
+        chunk: &[u8],
+        received: io::Result<usize>,
+    ) -> ControlFlow<io::Result<()>> {
+        match received {
+            Err(error) => return ControlFlow::Break(Err(error)),
+            Ok(0) => {
+                self.set_life(Life::peer_eof);
+                let keep_open = self
+                    .with_protocol(|protocol| protocol.eof_received())
+                    .unwrap_or(false);
+                if !keep_open {
+                    self.close();
+                }
+            }
+            Ok(n) => {
+                self.with_protocol(|protocol| {
+                    protocol.data_received(&chunk[..n])
+                });
+            }
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// What a write is, for a stream: as many bytes from the front of the buffer
+/// as the socket takes.
+impl Flush<Connection> for Transport {
+    type Sent = usize;
+    type End = io::Result<()>;
+
+    fn has_queued(&self) -> bool {
+        !self.inner.write_buffer.borrow().is_empty()
+    }
+
+    fn send_front(&self, stream: &Connection) -> io::Result<usize> {
+        let buffer = self.inner.write_buffer.borrow();
+        let (front, _) = buffer.as_slices();
+        stream.write(front)
+    }
+
+    fn sent(&self, sent: io::Result<usize>) -> ControlFlow<io::Result<()>> {
+        match sent {
+            Ok(n) => {
+                self.inner.write_buffer.borrow_mut().drain(..n);
+                ControlFlow::Continue(())
+            }
+            Err(error) => ControlFlow::Break(Err(error)),
+        }
+    }
+}
+// ANCHOR_END: stream_steps
+
 /// Ends the connection when dropped, unless it has already ended.
 struct LoseOnDrop(Transport);
 
 impl Drop for LoseOnDrop {
     fn drop(&mut self) {
-        if !self.0.inner.lost.get() {
+        if self.0.inner.life.get() != Life::Lost {
             self.0.lose(Some(io::Error::new(
                 io::ErrorKind::Interrupted,
                 "the connection's task was cancelled",

@@ -1,0 +1,173 @@
+//! Chapter 7 (protocols): the I/O steps every transport shares: its socket,
+//! its task's waker, the read step and the flush step.
+//!
+//! A transport's task does the same two things whatever it carries: it reads
+//! until the socket says `WouldBlock`, handing each piece to the protocol, and
+//! it flushes its queue until the socket is full or the queue is empty. What
+//! differs is what one read and one write *are*: `read` and `write` for a TCP
+//! or Unix stream, `recv_from` and `send_to` for UDP, and later a TLS record or
+//! a pipe. So the steps are written once here, and a transport describes its
+//! reads with [`Receive`] and its writes with [`Flush`].
+
+use crate::ch07_protocols::reactor::{Direction, IoSource};
+use std::cell::RefCell;
+use std::io;
+use std::ops::ControlFlow;
+use std::task::{Context, Poll, Waker};
+
+// ANCHOR: socket
+/// A transport's registered socket (or pipe): there while the transport lives,
+/// gone once it has ended.
+pub(crate) struct Socket<S: mio::event::Source> {
+    io: RefCell<Option<IoSource<S>>>,
+}
+
+impl<S: mio::event::Source> Socket<S> {
+    /// Keeps `io` until [`Socket::close`].
+    pub(crate) fn new(io: IoSource<S>) -> Socket<S> {
+        Socket { io: RefCell::new(Some(io)) }
+    }
+
+    /// Calls `operation` on the socket, unless it is closed.
+    pub(crate) fn with<R>(&self, operation: impl FnOnce(&S) -> R) -> Option<R> {
+        self.io.borrow().as_ref().map(|io| operation(io.get_ref()))
+    }
+
+    /// The reactor's `poll_io` on the socket; `None` once it is closed. The
+    /// socket is borrowed only for the system call, never while the protocol
+    /// runs.
+    fn poll_io<R>(
+        &self,
+        direction: Direction,
+        cx: &mut Context<'_>,
+        operation: impl FnMut(&S) -> io::Result<R>,
+    ) -> Option<Poll<io::Result<R>>> {
+        let io = self.io.borrow();
+        Some(io.as_ref()?.poll_io(direction, cx, operation))
+    }
+
+    /// Deregisters and closes the socket.
+    pub(crate) fn close(&self) {
+        let io = self.io.borrow_mut().take();
+        drop(io); // outside the borrow: deregistering frees the reactor's slot
+    }
+}
+
+/// The waker of a transport's task, kept so that `write`, `close` and the
+/// others can wake the task from anywhere.
+#[derive(Default)]
+pub(crate) struct TaskWaker {
+    waker: RefCell<Option<Waker>>,
+}
+
+impl TaskWaker {
+    /// Keeps the polling task's waker. It changes only if the task is moved,
+    /// so the clone (an atomic increment) is skipped on every other poll.
+    pub(crate) fn remember(&self, cx: &Context<'_>) {
+        let mut waker = self.waker.borrow_mut();
+        if !waker.as_ref().is_some_and(|waker| waker.will_wake(cx.waker())) {
+            *waker = Some(cx.waker().clone());
+        }
+    }
+
+    /// Wakes the task, if it has been polled yet.
+    pub(crate) fn wake(&self) {
+        if let Some(waker) = self.waker.borrow().as_ref() {
+            waker.wake_by_ref();
+        }
+    }
+}
+
+// ANCHOR_END: socket
+
+// ANCHOR: io_steps
+/// What reading means for one kind of transport, reading from sources of type
+/// `S`.
+pub(crate) trait Receive<S> {
+    /// What one read gives: a byte count, or a datagram's size and sender.
+    type Received;
+    /// What ends the transport.
+    type End;
+    /// Whether to read now (not paused, not at EOF, not closing).
+    fn wants_to_read(&self) -> bool;
+    /// One read into `buffer`: a system call that may say `WouldBlock`.
+    fn receive(
+        &self,
+        source: &S,
+        buffer: &mut [u8],
+    ) -> io::Result<Self::Received>;
+    /// Hands what one read gave to the protocol. `Break` ends the transport.
+    fn deliver(
+        &self,
+        buffer: &[u8],
+        received: io::Result<Self::Received>,
+    ) -> ControlFlow<Self::End>;
+}
+
+/// What writing means for one kind of transport, writing to sources of type
+/// `S`: a queue, and how to send its front.
+pub(crate) trait Flush<S> {
+    /// What one write gives: a byte count, or a datagram's size.
+    type Sent;
+    /// What ends the transport.
+    type End;
+    /// Whether anything waits in the queue.
+    fn has_queued(&self) -> bool;
+    /// Sends (some of) the front of the queue: a system call that may say
+    /// `WouldBlock`.
+    fn send_front(&self, source: &S) -> io::Result<Self::Sent>;
+    /// Takes what was sent off the queue, or handles the error. `Break` ends
+    /// the transport.
+    fn sent(&self, sent: io::Result<Self::Sent>) -> ControlFlow<Self::End>;
+}
+
+/// Reads while the transport wants to and the socket has data, delivering
+/// every read, until `WouldBlock`. `Break` ends the transport.
+pub(crate) fn read_step<S, R>(
+    socket: &Socket<S>,
+    cx: &mut Context<'_>,
+    buffer: &mut [u8],
+    reader: &R,
+) -> ControlFlow<R::End>
+where
+    S: mio::event::Source,
+    R: Receive<S>,
+{
+    while reader.wants_to_read() {
+        let read = socket.poll_io(Direction::Read, cx, |source| {
+            reader.receive(source, buffer)
+        });
+        match read {
+            None | Some(Poll::Pending) => break, // closed, or drained
+            Some(Poll::Ready(received)) => reader.deliver(buffer, received)?,
+        }
+    }
+    ControlFlow::Continue(())
+}
+
+/// Sends from the queue until it is empty or the socket is full. Gives
+/// whether anything was sent; `Break` ends the transport.
+pub(crate) fn flush_step<S, F>(
+    socket: &Socket<S>,
+    cx: &mut Context<'_>,
+    flusher: &F,
+) -> ControlFlow<F::End, bool>
+where
+    S: mio::event::Source,
+    F: Flush<S>,
+{
+    let mut progressed = false;
+    while flusher.has_queued() {
+        let sent = socket
+            .poll_io(Direction::Write, cx, |source| flusher.send_front(source));
+        match sent {
+            None | Some(Poll::Pending) => break, // closed, or full
+            Some(Poll::Ready(sent)) => {
+                flusher.sent(sent)?;
+                progressed = true;
+            }
+        }
+    }
+    ControlFlow::Continue(progressed)
+}
+// ANCHOR_END: io_steps

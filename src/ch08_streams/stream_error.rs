@@ -1,0 +1,65 @@
+//! Chapter 8 (streams): why a stream read failed, with what asyncio's
+//! exceptions carry (the partial data of an incomplete read, included).
+
+use std::fmt;
+use std::io;
+
+/// Why a stream read failed.
+#[derive(Debug)]
+pub enum StreamError {
+    /// EOF came before `expected` bytes (or the separator); `partial` holds
+    /// what came.
+    IncompleteRead {
+        /// The bytes read before EOF.
+        partial: Vec<u8>,
+        /// How many bytes were wanted (`None`: up to a separator).
+        expected: Option<usize>,
+    },
+    /// The separator was not found within the limit; the data stays in the
+    /// buffer.
+    LimitOverrun {
+        /// How many bytes are in the buffer.
+        consumed: usize,
+    },
+    /// The connection failed.
+    Io(io::Error),
+}
+
+impl fmt::Display for StreamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StreamError::IncompleteRead {
+                partial,
+                expected: Some(expected),
+            } => {
+                write!(
+                    f,
+                    "{} bytes read on a total of {expected} expected bytes",
+                    partial.len()
+                )
+            }
+            StreamError::IncompleteRead { partial, expected: None } => {
+                write!(
+                    f,
+                    "EOF after {} bytes, before the separator",
+                    partial.len()
+                )
+            }
+            StreamError::LimitOverrun { consumed } => write!(
+                f,
+                "the separator was not found in the first {consumed} bytes (the buffer limit); read less at a time, or raise the limit"
+            ),
+            StreamError::Io(error) => {
+                write!(f, "the connection failed: {error}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for StreamError {}
+
+impl From<io::Error> for StreamError {
+    fn from(error: io::Error) -> Self {
+        StreamError::Io(error)
+    }
+}

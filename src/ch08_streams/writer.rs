@@ -1,0 +1,171 @@
+//! Chapter 8 (streams): the writer, which wraps the transport; `drain` waits
+//! while the transport's write buffer is over its high water mark.
+
+use crate::ch06_sync::event::Event;
+use crate::ch07_protocols::transport::Transport;
+use crate::ch08_streams::reader::StreamReader;
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::future::poll_fn;
+use std::io;
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::task::{Poll, Waker};
+
+/// The writing half of a connection. Cloning gives another handle; when the
+/// last one is dropped without `close`, the connection is closed (and that is
+/// reported).
+#[derive(Clone)]
+pub struct StreamWriter {
+    transport: Transport,
+    flow: Rc<FlowControl>,
+    reader: StreamReader,
+    _closes_when_dropped: Rc<CloseWhenDropped>,
+}
+
+/// Closes a forgotten writer's connection, as asyncio does when it collects
+/// one.
+struct CloseWhenDropped(Transport);
+
+impl Drop for CloseWhenDropped {
+    fn drop(&mut self) {
+        if !self.0.is_closing() {
+            crate::ch01_coroutines::logging::warn!(
+                "aio.streams",
+                "a StreamWriter was dropped without close(); closing its connection (call writer.close())"
+            );
+            self.0.close();
+        }
+    }
+}
+
+impl StreamWriter {
+    /// A writer on `transport`, waiting in `drain` on `flow`.
+    pub(crate) fn new(
+        transport: Transport,
+        flow: Rc<FlowControl>,
+        reader: StreamReader,
+    ) -> StreamWriter {
+        let closer = Rc::new(CloseWhenDropped(transport.clone()));
+        StreamWriter { transport, flow, reader, _closes_when_dropped: closer }
+    }
+}
+
+/// What `drain` waits on: the protocol's view of the transport's write buffer.
+#[derive(Default)]
+pub(crate) struct FlowControl {
+    paused: Cell<bool>,
+    lost: Cell<bool>,
+    closed: Event,
+    waiters: RefCell<Vec<Waker>>,
+}
+
+impl FlowControl {
+    /// The transport's buffer went over the high water mark.
+    pub(crate) fn pause(&self) {
+        self.paused.set(true);
+    }
+
+    /// The buffer drained below the low water mark: wake every `drain`.
+    pub(crate) fn resume(&self) {
+        self.paused.set(false);
+        self.wake_all();
+    }
+
+    /// The connection is gone: `drain` fails, `wait_closed` returns.
+    pub(crate) fn lose(&self) {
+        self.lost.set(true);
+        self.closed.set();
+        self.wake_all();
+    }
+
+    fn wake_all(&self) {
+        for waker in self.waiters.borrow_mut().drain(..) {
+            waker.wake();
+        }
+    }
+}
+
+// ANCHOR: drain
+impl StreamWriter {
+    /// Queues `data` (sent at once when the socket takes it).
+    pub fn write(&self, data: &[u8]) -> io::Result<()> {
+        self.transport.write(data)
+    }
+
+    /// Queues several buffers, in order.
+    pub fn writelines<B: AsRef<[u8]>>(
+        &self,
+        buffers: impl IntoIterator<Item = B>,
+    ) -> io::Result<()> {
+        self.transport.writelines(buffers)
+    }
+
+    /// Waits while the transport's buffer is above its high water mark. Fails
+    /// if the connection was lost.
+    pub async fn drain(&self) -> io::Result<()> {
+        poll_fn(|cx| {
+            if self.flow.lost.get() {
+                return Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::ConnectionReset,
+                    "the connection was lost",
+                )));
+            }
+            if !self.flow.paused.get() {
+                return Poll::Ready(Ok(()));
+            }
+            self.flow.waiters.borrow_mut().push(cx.waker().clone());
+            Poll::Pending
+        })
+        .await
+    }
+
+    /// Closes the write side once the buffer is flushed.
+    pub fn write_eof(&self) {
+        self.transport.write_eof();
+    }
+
+    /// Whether `write_eof` is supported.
+    pub fn can_write_eof(&self) -> bool {
+        self.transport.can_write_eof()
+    }
+
+    /// Closes the connection once the buffer is flushed.
+    pub fn close(&self) {
+        self.transport.close();
+    }
+
+    /// Whether the connection is closing or closed.
+    pub fn is_closing(&self) -> bool {
+        self.transport.is_closing()
+    }
+
+    /// Waits until the connection is closed.
+    pub async fn wait_closed(&self) {
+        self.flow.closed.wait().await;
+    }
+
+    /// asyncio's `get_extra_info` for `"peername"` and `"sockname"`.
+    pub fn get_extra_info(&self, name: &str) -> Option<SocketAddr> {
+        self.transport.get_extra_info(name)
+    }
+
+    /// The transport underneath.
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    /// The reader of the same connection.
+    pub fn reader(&self) -> &StreamReader {
+        &self.reader
+    }
+}
+// ANCHOR_END: drain
+
+impl fmt::Debug for StreamWriter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamWriter")
+            .field("transport", &self.transport)
+            .finish()
+    }
+}
