@@ -7,4 +7,4 @@ pub(crate) mod lock;
 pub(crate) mod queue;
 pub(crate) mod semaphore;
 pub(crate) mod sync_error;
-pub(crate) mod waiter;
+pub(crate) mod wait_queue;
