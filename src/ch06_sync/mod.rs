@@ -1,4 +1,5 @@
-//! Chapter 6 (synchronization): locks, events, conditions, semaphores, barriers, queues.
+//! Chapter 6 (synchronization): locks, events, conditions, semaphores,
+//! barriers and queues, all waiting in one kind of wait queue.
 
 pub(crate) mod barrier;
 pub(crate) mod condition;

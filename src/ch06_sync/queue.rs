@@ -66,6 +66,30 @@ impl<T: Ord> Storage<T> for MinHeap<T> {
 }
 
 /// An asyncio-style queue. Cloning gives another handle to the same queue.
+///
+/// ```
+/// let got = aio::run(async {
+///     let queue = aio::Queue::new(1); // room for one item
+///     let producer = aio::spawn({
+///         let queue = queue.clone();
+///         async move {
+///             for n in 1..=3 {
+///                 queue.put(n).await.unwrap(); // waits while full
+///             }
+///             queue.shutdown(false); // no more items
+///         }
+///     })
+///     .unwrap();
+///     let mut got = Vec::new();
+///     while let Ok(n) = queue.get().await {
+///         got.push(n);
+///         queue.task_done().unwrap();
+///     }
+///     producer.await.unwrap();
+///     got
+/// });
+/// assert_eq!(got.unwrap(), [1, 2, 3]);
+/// ```
 pub struct Queue<T> {
     inner: Rc<QueueState<T>>,
 }
@@ -81,14 +105,17 @@ struct QueueState<T> {
 }
 
 /// Constructor of a last-in, first-out [`Queue`] (`asyncio.LifoQueue`).
+#[derive(Debug)]
 pub struct LifoQueue;
 
 /// Constructor of a smallest-first [`Queue`] (`asyncio.PriorityQueue`).
+#[derive(Debug)]
 pub struct PriorityQueue;
 
 impl LifoQueue {
     /// A LIFO queue holding at most `maxsize` items (0: no limit).
-    #[allow(clippy::new_ret_no_self)] // like asyncio's, it is a queue with another order
+    // Like asyncio's, it is a queue, with another order.
+    #[allow(clippy::new_ret_no_self)]
     pub fn new<T: 'static>(maxsize: usize) -> Queue<T> {
         Queue::with_storage(Box::new(Stack(Vec::new())), maxsize)
     }
@@ -97,7 +124,8 @@ impl LifoQueue {
 impl PriorityQueue {
     /// A queue that hands out its smallest item first, holding at most
     /// `maxsize` items (0: no limit).
-    #[allow(clippy::new_ret_no_self)] // like asyncio's, it is a queue with another order
+    // Like asyncio's, it is a queue, with another order.
+    #[allow(clippy::new_ret_no_self)]
     pub fn new<T: Ord + 'static>(maxsize: usize) -> Queue<T> {
         Queue::with_storage(Box::new(MinHeap(BinaryHeap::new())), maxsize)
     }
