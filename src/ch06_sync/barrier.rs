@@ -10,9 +10,8 @@
 //! `BrokenBarrier` and starts over; `abort` breaks the barrier for good.
 
 use crate::ch06_sync::sync_error::SyncError;
-use crate::ch06_sync::waiter::{OnCancel, Waiter};
-use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use crate::ch06_sync::wait_queue::WaitQueue;
+use std::cell::Cell;
 use std::fmt;
 use std::rc::Rc;
 
@@ -22,13 +21,10 @@ pub struct Barrier {
     inner: Rc<BarrierState>,
 }
 
-/// What a waiting task learns when it is woken: its arrival index, or that the
-/// round was broken.
-type Outcome = Rc<Cell<Option<Result<usize, SyncError>>>>;
-
 struct BarrierState {
     parties: usize,
-    waiters: RefCell<VecDeque<(Waiter, Outcome)>>,
+    /// Each waiter is woken with its arrival index, or with `BrokenBarrier`.
+    waiters: WaitQueue<Result<usize, SyncError>>,
     aborted: Cell<bool>,
 }
 
@@ -39,7 +35,7 @@ impl Barrier {
         Barrier {
             inner: Rc::new(BarrierState {
                 parties: parties.max(1),
-                waiters: RefCell::default(),
+                waiters: WaitQueue::new(),
                 aborted: Cell::new(false),
             }),
         }
@@ -53,40 +49,24 @@ impl Barrier {
         if state.aborted.get() {
             return Err(SyncError::BrokenBarrier);
         }
-        if state.waiters.borrow().len() + 1 == state.parties {
-            // The last party: release everyone with their index; the next round
-            // starts empty.
-            let released = std::mem::take(&mut *state.waiters.borrow_mut());
-            for (index, (waiter, outcome)) in released.iter().enumerate() {
-                outcome.set(Some(Ok(index)));
-                waiter.wake();
+        if state.waiters.waiting() + 1 == state.parties {
+            // The last party: release everyone with their index; the next
+            // round starts empty.
+            let mut index = 0;
+            while state.waiters.wake_one(Ok(index)) {
+                index += 1;
             }
-            return Ok(state.parties - 1);
+            return Ok(index);
         }
-        let waiter = Waiter::default();
-        let outcome: Outcome = Rc::default();
-        state.waiters.borrow_mut().push_back((waiter.clone(), outcome.clone()));
-        let on_cancel = OnCancel::new(|| {
-            waiter.cancel();
-            // Leave the count: later arrivals take our place.
-            state
-                .waiters
-                .borrow_mut()
-                .retain(|(queued, _)| !queued.same(&waiter));
-        });
-        waiter.woken_up().await;
-        on_cancel.disarm();
-        outcome.take().unwrap_or(Err(SyncError::BrokenBarrier))
+        // Cancelled before the trip: we just leave the count, and later
+        // arrivals take our place. Cancelled after it: nothing to pass on.
+        state.waiters.wait(|| {}).await.take()
     }
 
     /// Sends every current waiter away with `BrokenBarrier`, and starts an
     /// empty round.
     pub fn reset(&self) {
-        let waiters = std::mem::take(&mut *self.inner.waiters.borrow_mut());
-        for (waiter, outcome) in waiters {
-            outcome.set(Some(Err(SyncError::BrokenBarrier)));
-            waiter.wake();
-        }
+        self.inner.waiters.wake_all(Err(SyncError::BrokenBarrier));
     }
 
     /// Breaks the barrier for good: current and future waits fail with
@@ -106,7 +86,7 @@ impl Barrier {
 
     /// How many tasks are waiting now.
     pub fn n_waiting(&self) -> usize {
-        self.inner.waiters.borrow().len()
+        self.inner.waiters.waiting()
     }
 
     /// Whether the barrier was aborted.

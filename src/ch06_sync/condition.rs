@@ -10,9 +10,7 @@
 
 use crate::ch06_sync::lock::{Lock, LockGuard};
 use crate::ch06_sync::sync_error::SyncError;
-use crate::ch06_sync::waiter::{OnCancel, Waiter, remove_waiter};
-use std::cell::RefCell;
-use std::collections::VecDeque;
+use crate::ch06_sync::wait_queue::WaitQueue;
 use std::fmt;
 use std::rc::Rc;
 
@@ -21,7 +19,7 @@ use std::rc::Rc;
 #[derive(Clone, Default)]
 pub struct Condition {
     lock: Lock,
-    waiters: Rc<RefCell<VecDeque<Waiter>>>,
+    waiters: Rc<WaitQueue>,
 }
 
 // ANCHOR: condition_wait
@@ -52,24 +50,16 @@ impl Condition {
         if !self.lock.owns(&guard) {
             return Err(SyncError::ForeignGuard);
         }
-        let waiter = Waiter::default();
-        self.waiters.borrow_mut().push_back(waiter.clone());
+        // Notified and then cancelled: pass the notification on, so that as
+        // many waiters wake as the notifier asked for.
+        let pass_on = || self.notify_waiters(1);
+        let waiting = self.waiters.wait(pass_on); // queued before we release
         drop(guard); // release the lock while we sleep
-        let on_cancel = OnCancel::new(|| {
-            waiter.cancel();
-            remove_waiter(&self.waiters, &waiter);
-            if waiter.woken() {
-                self.notify_waiters(1); // notified, then cancelled: pass it on
-            }
-        });
-        waiter.woken_up().await;
-        on_cancel.disarm();
-        remove_waiter(&self.waiters, &waiter);
-        // Cancelled while taking the lock back: we had been notified, so pass
-        // it on.
-        let pass_on = OnCancel::new(|| self.notify_waiters(1));
+        let notified = waiting.await;
+        // Hold on to the notification until we have the lock back: if we are
+        // cancelled while taking it, dropping `notified` passes it on.
         let guard = self.lock.lock().await;
-        pass_on.disarm();
+        notified.take();
         Ok(guard)
     }
 
@@ -88,15 +78,9 @@ impl Condition {
     }
 
     fn notify_waiters(&self, n: usize) {
-        let waiters: Vec<Waiter> =
-            self.waiters.borrow().iter().cloned().collect();
-        let mut woken = 0;
-        for waiter in waiters {
-            if woken >= n {
+        for _ in 0..n {
+            if !self.waiters.wake_one(()) {
                 break;
-            }
-            if waiter.wake() {
-                woken += 1;
             }
         }
     }
@@ -122,7 +106,7 @@ impl fmt::Debug for Condition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Condition")
             .field("locked", &self.locked())
-            .field("waiters", &self.waiters.borrow().len())
+            .field("waiters", &self.waiters.len())
             .finish()
     }
 }

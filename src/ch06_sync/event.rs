@@ -4,9 +4,8 @@
 //! started waiting, and a waiter that was woken returns even if the event is
 //! cleared again before it runs.
 
-use crate::ch06_sync::waiter::{OnCancel, Waiter, remove_waiter};
-use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use crate::ch06_sync::wait_queue::WaitQueue;
+use std::cell::Cell;
 use std::fmt;
 use std::rc::Rc;
 
@@ -19,7 +18,7 @@ pub struct Event {
 #[derive(Default)]
 struct EventState {
     value: Cell<bool>,
-    waiters: RefCell<VecDeque<Waiter>>,
+    waiters: WaitQueue,
 }
 
 // ANCHOR: event
@@ -36,13 +35,8 @@ impl Event {
 
     /// Sets the event and wakes every waiter, first come first woken.
     pub fn set(&self) {
-        if self.inner.value.replace(true) {
-            return;
-        }
-        let waiters: Vec<Waiter> =
-            self.inner.waiters.borrow().iter().cloned().collect();
-        for waiter in waiters {
-            waiter.wake();
+        if !self.inner.value.replace(true) {
+            self.inner.waiters.wake_all(());
         }
     }
 
@@ -56,15 +50,9 @@ impl Event {
         if self.is_set() {
             return;
         }
-        let waiter = Waiter::default();
-        self.inner.waiters.borrow_mut().push_back(waiter.clone());
-        let on_cancel = OnCancel::new(|| {
-            waiter.cancel();
-            remove_waiter(&self.inner.waiters, &waiter);
-        });
-        waiter.woken_up().await;
-        on_cancel.disarm();
-        remove_waiter(&self.inner.waiters, &waiter);
+        // Cancelled after `set` chose us: nothing to pass on, since `set`
+        // wakes every waiter.
+        self.inner.waiters.wait(|| {}).await.take();
     }
 }
 // ANCHOR_END: event
@@ -73,7 +61,7 @@ impl fmt::Debug for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Event")
             .field("set", &self.is_set())
-            .field("waiters", &self.inner.waiters.borrow().len())
+            .field("waiters", &self.inner.waiters.len())
             .finish()
     }
 }

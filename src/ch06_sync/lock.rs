@@ -8,13 +8,32 @@
 //! [`Lock::acquire`] and [`Lock::release`].
 
 use crate::ch06_sync::sync_error::SyncError;
-use crate::ch06_sync::waiter::{OnCancel, Waiter, remove_waiter};
-use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use crate::ch06_sync::wait_queue::WaitQueue;
+use std::cell::Cell;
 use std::fmt;
 use std::rc::Rc;
 
 /// An asyncio-style lock. Cloning gives another handle to the same lock.
+///
+/// ```
+/// let order = aio::run(async {
+///     let lock = aio::Lock::new();
+///     let guard = lock.lock().await;
+///     let waiter = aio::spawn({
+///         let lock = lock.clone();
+///         async move {
+///             let _guard = lock.lock().await; // waits for `guard`
+///             "second"
+///         }
+///     })
+///     .unwrap();
+///     aio::sleep(std::time::Duration::ZERO).await;
+///     assert!(lock.locked() && !waiter.done());
+///     drop(guard); // releases the lock, and wakes the waiter
+///     ["first", waiter.await.unwrap()]
+/// });
+/// assert_eq!(order.unwrap(), ["first", "second"]);
+/// ```
 #[derive(Clone, Default)]
 pub struct Lock {
     inner: Rc<LockState>,
@@ -23,7 +42,7 @@ pub struct Lock {
 #[derive(Default)]
 struct LockState {
     locked: Cell<bool>,
-    waiters: RefCell<VecDeque<Waiter>>,
+    waiters: WaitQueue,
 }
 
 /// Holds a [`Lock`] until dropped (the body of Python's `async with lock:`).
@@ -49,26 +68,14 @@ impl Lock {
     pub async fn acquire(&self) {
         let state = &*self.inner;
         // Take it at once only if nobody is queued: no barging past waiters.
-        if !state.locked.get()
-            && state.waiters.borrow().iter().all(Waiter::cancelled)
-        {
+        if !state.locked.get() && state.waiters.is_empty() {
             state.locked.set(true);
             return;
         }
-        let waiter = Waiter::default();
-        state.waiters.borrow_mut().push_back(waiter.clone());
-        let on_cancel = OnCancel::new(|| {
-            waiter.cancel();
-            remove_waiter(&state.waiters, &waiter);
-            // We may have been woken and then cancelled: pass the wake-up on,
-            // so the lock is not left free with waiters asleep.
-            if !state.locked.get() {
-                self.wake_up_first();
-            }
-        });
-        waiter.woken_up().await;
-        on_cancel.disarm();
-        remove_waiter(&state.waiters, &waiter);
+        // Woken and then cancelled: pass the wake-up on, so that the lock is
+        // not left free with waiters asleep.
+        let pass_on = || self.wake_up_first();
+        state.waiters.wait(pass_on).await.take();
         state.locked.set(true);
     }
 
@@ -84,10 +91,7 @@ impl Lock {
     }
 
     fn wake_up_first(&self) {
-        let first = self.inner.waiters.borrow().front().cloned();
-        if let Some(first) = first {
-            first.wake();
-        }
+        self.inner.waiters.wake_one(());
     }
 }
 // ANCHOR_END: lock_acquire
@@ -123,7 +127,7 @@ impl fmt::Debug for Lock {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Lock")
             .field("locked", &self.locked())
-            .field("waiters", &self.inner.waiters.borrow().len())
+            .field("waiters", &self.inner.waiters.len())
             .finish()
     }
 }

@@ -1,7 +1,8 @@
-//! Chapter 6 (synchronization): locks, events, conditions, semaphores, barriers, queues.
+//! Chapter 6 (synchronization): locks, events, conditions, semaphores,
+//! barriers and queues, all waiting in one kind of wait queue.
 
 pub(crate) mod sync_error;
-pub(crate) mod waiter;
+pub(crate) mod wait_queue;
 pub(crate) mod barrier;
 pub(crate) mod event;
 pub(crate) mod lock;

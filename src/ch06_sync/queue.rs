@@ -9,7 +9,7 @@
 
 use crate::ch06_sync::event::Event;
 use crate::ch06_sync::sync_error::SyncError;
-use crate::ch06_sync::waiter::{OnCancel, Waiter, remove_waiter};
+use crate::ch06_sync::wait_queue::WaitQueue;
 use std::cell::{Cell, RefCell};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -66,6 +66,30 @@ impl<T: Ord> Storage<T> for MinHeap<T> {
 }
 
 /// An asyncio-style queue. Cloning gives another handle to the same queue.
+///
+/// ```
+/// let got = aio::run(async {
+///     let queue = aio::Queue::new(1); // room for one item
+///     let producer = aio::spawn({
+///         let queue = queue.clone();
+///         async move {
+///             for n in 1..=3 {
+///                 queue.put(n).await.unwrap(); // waits while full
+///             }
+///             queue.shutdown(false); // no more items
+///         }
+///     })
+///     .unwrap();
+///     let mut got = Vec::new();
+///     while let Ok(n) = queue.get().await {
+///         got.push(n);
+///         queue.task_done().unwrap();
+///     }
+///     producer.await.unwrap();
+///     got
+/// });
+/// assert_eq!(got.unwrap(), [1, 2, 3]);
+/// ```
 pub struct Queue<T> {
     inner: Rc<QueueState<T>>,
 }
@@ -73,22 +97,25 @@ pub struct Queue<T> {
 struct QueueState<T> {
     items: RefCell<Box<dyn Storage<T>>>,
     maxsize: usize,
-    getters: RefCell<VecDeque<Waiter>>,
-    putters: RefCell<VecDeque<Waiter>>,
+    getters: WaitQueue,
+    putters: WaitQueue,
     unfinished_tasks: Cell<usize>,
     finished: Event,
     shut_down: Cell<bool>,
 }
 
 /// Constructor of a last-in, first-out [`Queue`] (`asyncio.LifoQueue`).
+#[derive(Debug)]
 pub struct LifoQueue;
 
 /// Constructor of a smallest-first [`Queue`] (`asyncio.PriorityQueue`).
+#[derive(Debug)]
 pub struct PriorityQueue;
 
 impl LifoQueue {
     /// A LIFO queue holding at most `maxsize` items (0: no limit).
-    #[allow(clippy::new_ret_no_self)] // like asyncio's, it is a queue with another order
+    // Like asyncio's, it is a queue, with another order.
+    #[allow(clippy::new_ret_no_self)]
     pub fn new<T: 'static>(maxsize: usize) -> Queue<T> {
         Queue::with_storage(Box::new(Stack(Vec::new())), maxsize)
     }
@@ -97,7 +124,8 @@ impl LifoQueue {
 impl PriorityQueue {
     /// A queue that hands out its smallest item first, holding at most
     /// `maxsize` items (0: no limit).
-    #[allow(clippy::new_ret_no_self)] // like asyncio's, it is a queue with another order
+    // Like asyncio's, it is a queue, with another order.
+    #[allow(clippy::new_ret_no_self)]
     pub fn new<T: Ord + 'static>(maxsize: usize) -> Queue<T> {
         Queue::with_storage(Box::new(MinHeap(BinaryHeap::new())), maxsize)
     }
@@ -116,8 +144,8 @@ impl<T: 'static> Queue<T> {
             inner: Rc::new(QueueState {
                 items: RefCell::new(items),
                 maxsize,
-                getters: RefCell::default(),
-                putters: RefCell::default(),
+                getters: WaitQueue::new(),
+                putters: WaitQueue::new(),
                 unfinished_tasks: Cell::new(0),
                 finished,
                 shut_down: Cell::new(false),
@@ -161,19 +189,14 @@ impl<T> Queue<T> {
             if state.shut_down.get() {
                 return Err(SyncError::QueueShutDown);
             }
-            let getter = Waiter::default();
-            state.getters.borrow_mut().push_back(getter.clone());
-            let on_cancel = OnCancel::new(|| {
-                getter.cancel();
-                remove_waiter(&state.getters, &getter);
-                // Woken for an item we will not take: wake the next getter for
-                // it.
-                if getter.woken() && !self.empty() {
-                    wake_up_next(&state.getters);
+            // Woken for an item we will not take: wake the next getter for
+            // it.
+            let pass_on = || {
+                if !self.empty() {
+                    state.getters.wake_one(());
                 }
-            });
-            getter.woken_up().await;
-            on_cancel.disarm();
+            };
+            state.getters.wait(pass_on).await.take();
         }
         self.get_nowait()
     }
@@ -184,7 +207,7 @@ impl<T> Queue<T> {
         let item = state.items.borrow_mut().pop();
         match item {
             Some(item) => {
-                wake_up_next(&state.putters);
+                state.putters.wake_one(());
                 Ok(item)
             }
             None if state.shut_down.get() => Err(SyncError::QueueShutDown),
@@ -201,18 +224,13 @@ impl<T> Queue<T> {
             if state.shut_down.get() {
                 return Err(SyncError::QueueShutDown);
             }
-            let putter = Waiter::default();
-            state.putters.borrow_mut().push_back(putter.clone());
-            let on_cancel = OnCancel::new(|| {
-                putter.cancel();
-                remove_waiter(&state.putters, &putter);
-                // Woken for room we will not use: wake the next putter for it.
-                if putter.woken() && !self.full() {
-                    wake_up_next(&state.putters);
+            // Woken for room we will not use: wake the next putter for it.
+            let pass_on = || {
+                if !self.full() {
+                    state.putters.wake_one(());
                 }
-            });
-            putter.woken_up().await;
-            on_cancel.disarm();
+            };
+            state.putters.wait(pass_on).await.take();
         }
         self.put_nowait(item)
     }
@@ -229,7 +247,7 @@ impl<T> Queue<T> {
         state.items.borrow_mut().push(item);
         state.unfinished_tasks.set(state.unfinished_tasks.get() + 1);
         state.finished.clear();
-        wake_up_next(&state.getters);
+        state.getters.wake_one(());
         Ok(())
     }
 
@@ -271,23 +289,8 @@ impl<T> Queue<T> {
                 state.finished.set();
             }
         }
-        for waiters in [&state.getters, &state.putters] {
-            let woken = std::mem::take(&mut *waiters.borrow_mut());
-            woken.iter().for_each(|waiter| {
-                waiter.wake();
-            });
-        }
-    }
-}
-
-/// Wakes the first waiter that still waits, and takes it off the queue
-/// (asyncio's `_wakeup_next`).
-fn wake_up_next(waiters: &RefCell<VecDeque<Waiter>>) {
-    loop {
-        let Some(waiter) = waiters.borrow_mut().pop_front() else { return };
-        if waiter.wake() {
-            return;
-        }
+        state.getters.wake_all(());
+        state.putters.wake_all(());
     }
 }
 

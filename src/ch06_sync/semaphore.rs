@@ -7,9 +7,8 @@
 //! the next. A bounded semaphore refuses to be released past its initial value.
 
 use crate::ch06_sync::sync_error::SyncError;
-use crate::ch06_sync::waiter::{OnCancel, Waiter, remove_waiter};
-use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use crate::ch06_sync::wait_queue::WaitQueue;
+use std::cell::Cell;
 use std::fmt;
 use std::rc::Rc;
 
@@ -24,7 +23,7 @@ struct SemaphoreState {
     value: Cell<usize>,
     /// `Some(initial)` for a bounded semaphore.
     bound: Option<usize>,
-    waiters: RefCell<VecDeque<Waiter>>,
+    waiters: WaitQueue,
 }
 
 /// A permit of a [`Semaphore`], returned when dropped.
@@ -33,13 +32,16 @@ pub struct SemaphorePermit {
     semaphore: Semaphore,
 }
 
-/// A semaphore that cannot be released more times than it was acquired.
+/// Constructor of a semaphore that cannot be released more times than it was
+/// acquired (`asyncio.BoundedSemaphore`).
+#[derive(Debug)]
 pub struct BoundedSemaphore;
 
 impl BoundedSemaphore {
     /// A bounded semaphore with `value` permits
     /// (`asyncio.BoundedSemaphore(value)`).
-    #[allow(clippy::new_ret_no_self)] // like asyncio, a bounded semaphore is a semaphore
+    // Like asyncio's, a bounded semaphore is a semaphore.
+    #[allow(clippy::new_ret_no_self)]
     pub fn new(value: usize) -> Semaphore {
         Semaphore::with_bound(value, Some(value))
     }
@@ -57,15 +59,14 @@ impl Semaphore {
             inner: Rc::new(SemaphoreState {
                 value: Cell::new(value),
                 bound,
-                waiters: RefCell::default(),
+                waiters: WaitQueue::new(),
             }),
         }
     }
 
     /// Whether `acquire` would wait: no permit left, or others already waiting.
     pub fn locked(&self) -> bool {
-        self.inner.value.get() == 0
-            || self.inner.waiters.borrow().iter().any(|w| !w.cancelled())
+        self.inner.value.get() == 0 || !self.inner.waiters.is_empty()
     }
 
     /// The number of free permits.
@@ -81,20 +82,12 @@ impl Semaphore {
             state.value.set(state.value.get() - 1);
             return;
         }
-        let waiter = Waiter::default();
-        state.waiters.borrow_mut().push_back(waiter.clone());
-        let on_cancel = OnCancel::new(|| {
-            waiter.cancel();
-            remove_waiter(&state.waiters, &waiter);
-            if waiter.woken() {
-                // We were handed a permit but will not use it: give it back.
-                state.value.set(state.value.get() + 1);
-            }
+        // Handed a permit and then cancelled: give it back, and hand it on.
+        let pass_on = || {
+            state.value.set(state.value.get() + 1);
             self.wake_up_while_free();
-        });
-        waiter.woken_up().await;
-        on_cancel.disarm();
-        remove_waiter(&state.waiters, &waiter);
+        };
+        state.waiters.wait(pass_on).await.take();
         self.wake_up_while_free();
     }
 
@@ -113,16 +106,11 @@ impl Semaphore {
     /// Hands a free permit to the first waiter still waiting. Returns whether
     /// it did.
     fn wake_up_next(&self) -> bool {
-        let waiters: Vec<Waiter> =
-            self.inner.waiters.borrow().iter().cloned().collect();
-        for waiter in waiters {
-            if !waiter.is_done() {
-                self.inner.value.set(self.inner.value.get() - 1);
-                waiter.wake();
-                return true;
-            }
+        let woke = self.inner.waiters.wake_one(());
+        if woke {
+            self.inner.value.set(self.inner.value.get() - 1);
         }
-        false
+        woke
     }
 
     /// Wakes as many waiters as there are free permits.
@@ -152,7 +140,7 @@ impl fmt::Debug for Semaphore {
         f.debug_struct("Semaphore")
             .field("value", &self.value())
             .field("bound", &self.inner.bound)
-            .field("waiters", &self.inner.waiters.borrow().len())
+            .field("waiters", &self.inner.waiters.len())
             .finish()
     }
 }
