@@ -71,12 +71,27 @@ impl<T> WaitQueue<T> {
     }
 
     /// Wakes every waiter not chosen yet with `value`, first come first
-    /// woken.
+    /// woken: one pass over the queue, and the wakers are called after it is
+    /// released.
     pub(crate) fn wake_all(&self, value: T)
     where
         T: Clone,
     {
-        while self.wake_one(value.clone()) {}
+        let wakers: Vec<Waker> = {
+            let mut waiters = self.waiters.borrow_mut();
+            let chosen =
+                waiters.iter_mut().filter(|waiter| waiter.is_waiting());
+            chosen
+                .filter_map(|waiter| {
+                    let woken = State::Woken(value.clone());
+                    match std::mem::replace(&mut waiter.state, woken) {
+                        State::Waiting(waker) => waker,
+                        State::Woken(_) => None,
+                    }
+                })
+                .collect()
+        };
+        wakers.into_iter().for_each(Waker::wake);
     }
 
     /// How many waiters are queued, chosen or not.
