@@ -169,12 +169,6 @@ impl WeakLoop {
     }
 }
 
-impl std::fmt::Debug for WeakLoop {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("WeakLoop")
-    }
-}
-
 /// Configures a new [`EventLoop`].
 #[derive(Debug, Clone)]
 pub struct Builder {
