@@ -7,6 +7,7 @@ mod common;
 use common::virtual_loop;
 use std::cell::RefCell;
 use std::future::poll_fn;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::task::Poll;
@@ -209,4 +210,106 @@ fn a_wake_after_close_is_harmless_and_the_future_was_dropped_on_the_loop_thread(
 fn the_remote_handle_is_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<aio::RemoteLoop>();
+}
+
+// Remote work arrives on the loop's next tick, in the order it was sent: the
+// loop checks the remote queue's flag on every tick (an atomic load, no system
+// call), and a local `call_soon` first takes in whatever other threads sent
+// before it.
+
+/// Runs one tick of `event_loop` (`stop()` before `run_forever`).
+fn one_tick(event_loop: &aio::EventLoop) {
+    event_loop.stop();
+    event_loop.run_forever().unwrap();
+}
+
+#[test]
+fn a_callback_sent_from_another_thread_before_a_local_call_soon_runs_first() {
+    let event_loop = virtual_loop();
+    let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (remote, lp, seen) =
+        (event_loop.remote(), event_loop.clone(), order.clone());
+    event_loop
+        .call_soon(move || {
+            let sent = seen.clone();
+            // The other thread's call is made, and finished, before ours.
+            thread::spawn(move || {
+                remote
+                    .call_soon_threadsafe(move || {
+                        sent.lock().unwrap().push("from the other thread")
+                    })
+                    .unwrap();
+            })
+            .join()
+            .unwrap();
+            lp.call_soon(move || seen.lock().unwrap().push("local")).unwrap();
+        })
+        .unwrap();
+    for _ in 0..3 {
+        one_tick(&event_loop);
+    }
+    assert_eq!(*order.lock().unwrap(), ["from the other thread", "local"]);
+    event_loop.close().unwrap();
+}
+
+#[test]
+fn a_wake_from_another_thread_runs_the_task_on_the_next_tick_while_work_is_ready()
+ {
+    let event_loop = virtual_loop();
+    let ticks = Rc::new(std::cell::Cell::new(0u32));
+    // A busy task keeps the ready queue from ever emptying, and counts ticks.
+    let counter = ticks.clone();
+    let busy = event_loop
+        .create_task(async move {
+            loop {
+                counter.set(counter.get() + 1);
+                aio::sleep(Duration::ZERO).await;
+            }
+        })
+        .unwrap();
+    let (woken_at, resumed_at) =
+        (Rc::new(std::cell::Cell::new(0)), ticks.clone());
+    let woken = woken_at.clone();
+    let clock = ticks.clone();
+    let waiter = event_loop
+        .create_task(async move {
+            let mut waited = false;
+            poll_fn(|cx| {
+                if waited {
+                    return Poll::Ready(());
+                }
+                waited = true;
+                let waker = cx.waker().clone();
+                thread::spawn(move || waker.wake()).join().unwrap();
+                woken.set(clock.get());
+                Poll::Pending
+            })
+            .await;
+            resumed_at.get()
+        })
+        .unwrap();
+    // Run without stopping: a stop request makes every tick consult the
+    // poller, and this is about the ticks that do not.
+    let resumed = event_loop.run_until_complete(waiter).unwrap().unwrap();
+    assert!(
+        resumed <= woken_at.get() + 2,
+        "woken from another thread at tick {}, resumed at tick {resumed}",
+        woken_at.get()
+    );
+    busy.cancel();
+    event_loop.close().unwrap();
+}
+
+#[test]
+fn a_promise_resolved_between_two_runs_wakes_its_task_on_the_next_tick() {
+    let event_loop = virtual_loop();
+    let promise = event_loop.create_future::<u32>();
+    let awaited = promise.clone();
+    let task = event_loop.create_task(async move { awaited.await }).unwrap();
+    one_tick(&event_loop); // the task starts and waits
+    assert!(!task.done());
+    promise.set_result(7).unwrap(); // outside the loop
+    one_tick(&event_loop);
+    assert!(task.done(), "the task ran on the first tick after the resolve");
+    event_loop.close().unwrap();
 }

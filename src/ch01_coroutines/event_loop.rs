@@ -94,7 +94,7 @@ impl Schedule for LoopScheduler {
             if inner.is_open()
                 && let Some(task) = task.take()
             {
-                inner.core.ready.push(Ready::Task(task));
+                inner.core.push_ready(Ready::Task(task));
             }
         });
         task.map_or(Ok(()), Err)
@@ -120,7 +120,7 @@ impl Schedule for LoopScheduler {
                 && let Some(callback) = callback.take()
             {
                 let callback = CallbackCell::new_shared(callback);
-                inner.core.ready.push(Ready::Callback(callback));
+                inner.core.push_ready(Ready::Callback(callback));
             }
         });
         if callback.is_some() {
@@ -277,7 +277,7 @@ impl EventLoop {
         callback: Rc<dyn Callback>,
     ) -> Result<(), Error> {
         self.check_open()?;
-        self.inner.core.ready.push(Ready::Callback(callback));
+        self.inner.core.push_ready(Ready::Callback(callback));
         Ok(())
     }
 
@@ -361,7 +361,7 @@ impl EventLoop {
         let cell = TaskCell::new(id, number, scheduler, future, spawned_at);
         cell.header().scheduled.store(true, Ordering::Relaxed);
         inner.tasks.borrow_mut().insert(id, cell.clone());
-        inner.core.ready.push(Ready::Task(cell.clone()));
+        inner.core.push_ready(Ready::Task(cell.clone()));
         Ok(Task::new(cell))
     }
     // ANCHOR_END: create_task

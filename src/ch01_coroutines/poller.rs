@@ -162,9 +162,9 @@ impl Poller {
 
     // ANCHOR: poll
     /// Waits for at most `timeout` (`None`: until woken), hands every I/O
-    /// event to its listener and wakes the tasks they name. Returns whether
-    /// another thread woke the loop (it has queued remote work).
-    pub(crate) fn poll(&self, timeout: Option<Duration>) -> bool {
+    /// event to its listener and wakes the tasks they name. The waker's own
+    /// event only ends the wait: the tick finds remote work by its flag.
+    pub(crate) fn poll(&self, timeout: Option<Duration>) {
         let mut events = self.events.borrow_mut();
         if let Err(error) = self.poll.borrow_mut().poll(&mut events, timeout) {
             if error.kind() != io::ErrorKind::Interrupted {
@@ -173,15 +173,13 @@ impl Poller {
                     "polling for events failed: {error}"
                 );
             }
-            return false;
+            return;
         }
-        let mut woken = false;
         {
             let mut to_wake = self.woken_by_io.borrow_mut();
             for event in events.iter() {
                 if event.token() == WAKER_TOKEN {
-                    woken = true;
-                    continue;
+                    continue; // it has done its job: the wait is over
                 }
                 let key = SourceKey::from_token(event.token());
                 let listener = self.sources.borrow().get(key);
@@ -198,7 +196,6 @@ impl Poller {
         }
         // Keep the capacity for the next tick.
         *self.woken_by_io.borrow_mut() = to_wake;
-        woken
     }
     // ANCHOR_END: poll
 }

@@ -104,6 +104,14 @@ impl LoopShared {
         std::mem::take(&mut self.lock().items)
     }
 
+    /// Whether anything may have been pushed since the last drain (loop
+    /// thread). A push sets the flag after queueing its item, so a `true`
+    /// read here (acquire) makes every item pushed before it visible to the
+    /// drain that follows.
+    pub(crate) fn has_pending(&self) -> bool {
+        self.wake_pending.load(Ordering::Acquire)
+    }
+
     /// Refuses all further pushes and returns what was still queued (loop
     /// thread).
     pub(crate) fn close(&self) -> VecDeque<RemoteItem> {

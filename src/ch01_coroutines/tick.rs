@@ -91,7 +91,10 @@ impl LoopCore {
         } else {
             self.poll_events(None);
         }
-        // 2. Move every due timer to the ready queue, earliest first.
+        // 2. Take in what other threads sent: they would have appended it to
+        //    asyncio's ready queue at once. Then move every due timer to the
+        //    ready queue, earliest first.
+        self.take_remote_work();
         let now = self.clock.now();
         while let Some(callback) = self.timers.pop_due(now) {
             self.ready.push(Ready::Callback(callback));
@@ -109,11 +112,18 @@ impl LoopCore {
     // ANCHOR_END: run_once
 
     // ANCHOR: poll_events
-    /// Waits in the poller for at most `timeout` (`None`: until woken), then
-    /// moves what other threads sent into the ready queue.
+    /// Waits in the poller for at most `timeout` (`None`: until woken by I/O
+    /// or by another thread).
     fn poll_events(&self, timeout: Option<Duration>) {
         self.ticks_without_poll.set(0);
-        if !self.poller.poll(timeout) {
+        self.poller.poll(timeout);
+    }
+
+    /// Moves what other threads sent into the ready queue. When they sent
+    /// nothing, this is one atomic load: cheap enough for every tick and
+    /// every local push, where a look in the poller would be a system call.
+    pub(crate) fn take_remote_work(&self) {
+        if !self.shared.has_pending() {
             return;
         }
         for item in self.shared.drain() {
@@ -126,6 +136,14 @@ impl LoopCore {
                 }
             }
         }
+    }
+
+    /// Queues `item` behind everything already sent, including what other
+    /// threads sent before it: asyncio's single ready queue keeps that order,
+    /// so this one does too.
+    pub(crate) fn push_ready(&self, item: Ready) {
+        self.take_remote_work();
+        self.ready.push(item);
     }
     // ANCHOR_END: poll_events
 
