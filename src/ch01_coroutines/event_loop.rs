@@ -18,6 +18,7 @@ use crate::ch01_coroutines::seam::{Runnable, Schedule};
 use crate::ch01_coroutines::task::Task;
 use crate::ch01_coroutines::task_cell::TaskCell;
 use crate::ch01_coroutines::tick::LoopCore;
+use crate::ch01_coroutines::timers::CancelledTimers;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -281,16 +282,15 @@ impl EventLoop {
         Ok(())
     }
 
-    /// Schedules `callback` to become ready at loop time `when`. A closed loop
-    /// refuses it.
+    /// Schedules `callback` to become ready at loop time `when`; cancel it
+    /// through what this returns. A closed loop refuses it.
     pub(crate) fn push_timer(
         &self,
         when: Duration,
         callback: Rc<dyn Callback>,
-    ) -> Result<(), Error> {
+    ) -> Result<CancelledTimers, Error> {
         self.check_open()?;
-        self.inner.core.timers.insert(when, callback);
-        Ok(())
+        Ok(self.inner.core.timers.insert(when, callback))
     }
     // ANCHOR_END: push_work
 
@@ -322,6 +322,12 @@ impl EventLoop {
     /// Every unfinished task of this loop, in no particular order.
     pub(crate) fn live_tasks(&self) -> Vec<TaskArc<dyn Runnable>> {
         self.inner.tasks.borrow().values().cloned().collect()
+    }
+
+    /// How many entries the timer queue holds, cancelled ones included.
+    #[cfg(test)]
+    pub(crate) fn timer_entries(&self) -> usize {
+        self.inner.core.timers.len()
     }
 
     /// A handle that other threads can use to reach this loop.

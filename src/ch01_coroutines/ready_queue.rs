@@ -17,7 +17,8 @@ pub(crate) trait Callback {
     /// Runs the callback, unless it was cancelled or already ran.
     fn run(&self);
     /// Cancels the callback and drops it (and what it captured) at once.
-    fn cancel(&self);
+    /// Returns whether it was still pending: neither run nor cancelled.
+    fn cancel(&self) -> bool;
     /// Whether `cancel` was called.
     fn cancelled(&self) -> bool;
 }
@@ -47,9 +48,11 @@ impl<F: FnOnce()> Callback for CallbackCell<F> {
         }
     }
 
-    fn cancel(&self) {
-        self.cancelled.set(true);
-        drop(self.function.take());
+    fn cancel(&self) -> bool {
+        let function = self.function.take();
+        let was_pending = !self.cancelled.replace(true) && function.is_some();
+        drop(function);
+        was_pending
     }
 
     fn cancelled(&self) -> bool {

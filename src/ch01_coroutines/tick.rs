@@ -93,8 +93,10 @@ impl LoopCore {
         }
         // 2. Take in what other threads sent: they would have appended it to
         //    asyncio's ready queue at once. Then move every due timer to the
-        //    ready queue, earliest first.
+        //    ready queue, earliest first, after sweeping out the cancelled
+        //    timers if they have become the majority.
         self.take_remote_work();
+        self.timers.sweep_if_mostly_cancelled();
         let now = self.clock.now();
         while let Some(callback) = self.timers.pop_due(now) {
             self.ready.push(Ready::Callback(callback));

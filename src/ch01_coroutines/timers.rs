@@ -4,7 +4,10 @@
 //! does too, and adds a sequence number to each entry so that equal deadlines
 //! come out in the order they were scheduled (FIFO). Cancelled timers stay in
 //! the heap and are skipped when they reach the top: cancelling is O(1), and
-//! the heap never has to search.
+//! the heap never has to search. So that a program that sets and cancels many
+//! timers (every `wait_for` that finishes in time does) cannot fill memory
+//! with dead entries, the queue counts its cancelled entries and, like
+//! asyncio, rebuilds the heap without them once they are more than half of it.
 
 use crate::ch01_coroutines::ready_queue::Callback;
 use std::cell::{Cell, RefCell};
@@ -44,21 +47,54 @@ impl PartialEq for TimerEntry {
 
 impl Eq for TimerEntry {}
 
+/// Below this many entries the heap is never swept: a small heap costs little,
+/// and sweeping it often would cost more (asyncio's
+/// `_MIN_SCHEDULED_TIMER_HANDLES`).
+const MIN_ENTRIES_TO_SWEEP: usize = 100;
+
 /// The loop's scheduled callbacks, earliest first.
 #[derive(Default)]
 pub(crate) struct TimerQueue {
     heap: RefCell<BinaryHeap<TimerEntry>>,
     next_sequence: Cell<u64>,
+    /// How many entries in the heap were cancelled, as their owners reported.
+    cancelled: CancelledTimers,
 }
+
+// ANCHOR: cancelled_timers
+/// What a timer's owner (a `TimerHandle`, a `Sleep`) cancels it through, so
+/// that the queue learns how many of its entries are dead (asyncio's
+/// `loop._timer_handle_cancelled`). A count, shared with the queue.
+#[derive(Clone, Default)]
+pub(crate) struct CancelledTimers(Rc<Cell<usize>>);
+
+impl CancelledTimers {
+    /// Cancels `callback`, counting it if it was still waiting.
+    pub(crate) fn cancel(&self, callback: &dyn Callback) {
+        if callback.cancel() {
+            self.0.set(self.0.get() + 1);
+        }
+    }
+
+    fn count(&self) -> usize {
+        self.0.get()
+    }
+
+    fn forget(&self, entries: usize) {
+        self.0.set(self.0.get().saturating_sub(entries));
+    }
+}
+// ANCHOR_END: cancelled_timers
 
 // ANCHOR: timer_queue
 impl TimerQueue {
     /// Schedules `callback` to become ready at `deadline` (loop time).
+    /// Cancel it through the [`CancelledTimers`] this returns.
     pub(crate) fn insert(
         &self,
         deadline: Duration,
         callback: Rc<dyn Callback>,
-    ) {
+    ) -> CancelledTimers {
         let sequence = self.next_sequence.get();
         self.next_sequence.set(sequence + 1);
         self.heap.borrow_mut().push(TimerEntry {
@@ -66,6 +102,7 @@ impl TimerQueue {
             sequence,
             callback,
         });
+        self.cancelled.clone()
     }
 
     /// The earliest deadline of a timer that is still live.
@@ -76,6 +113,7 @@ impl TimerQueue {
                 return Some(top.deadline);
             }
             heap.pop();
+            self.cancelled.forget(1);
         }
         None
     }
@@ -88,6 +126,27 @@ impl TimerQueue {
             return None;
         }
         self.heap.borrow_mut().pop().map(|entry| entry.callback)
+    }
+
+    /// Rebuilds the heap without its cancelled entries once they are more
+    /// than half of it, as asyncio's `_run_once` does: the rebuild is O(n),
+    /// and it comes only after n/2 cancellations, so each costs O(1) on
+    /// average, and dead entries never outnumber live ones by much.
+    pub(crate) fn sweep_if_mostly_cancelled(&self) {
+        let entries = self.heap.borrow().len();
+        if entries <= MIN_ENTRIES_TO_SWEEP
+            || self.cancelled.count() * 2 <= entries
+        {
+            return;
+        }
+        let all = std::mem::take(&mut *self.heap.borrow_mut());
+        let (live, dead): (Vec<_>, Vec<_>) = all
+            .into_vec()
+            .into_iter()
+            .partition(|entry| !entry.callback.cancelled());
+        *self.heap.borrow_mut() = BinaryHeap::from(live);
+        self.cancelled.forget(usize::MAX);
+        drop(dead); // outside the borrow: a drop may schedule more timers
     }
 }
 // ANCHOR_END: timer_queue
@@ -103,6 +162,7 @@ impl TimerQueue {
     /// because dropping a callback can schedule more work.
     pub(crate) fn clear(&self) {
         let entries = std::mem::take(&mut *self.heap.borrow_mut());
+        self.cancelled.forget(usize::MAX);
         drop(entries);
     }
 }
@@ -147,8 +207,79 @@ mod tests {
         let cancelled = noop();
         queue.insert(Duration::from_millis(1), cancelled.clone());
         queue.insert(Duration::from_millis(2), noop());
-        cancelled.cancel();
+        queue.cancelled.cancel(&*cancelled);
         assert_eq!(queue.next_deadline(), Some(Duration::from_millis(2)));
         assert_eq!(queue.len(), 1);
+        assert_eq!(
+            queue.cancelled.count(),
+            0,
+            "the discarded entry is forgotten"
+        );
+    }
+
+    #[test]
+    fn a_heap_that_is_mostly_cancelled_is_rebuilt_without_them() {
+        let queue = TimerQueue::default();
+        let order = Rc::new(RefCell::new(Vec::new()));
+        let mut handles = Vec::new();
+        // 10,000 timers, deadlines in reverse order of scheduling, in pairs
+        // with equal deadlines.
+        for n in 0..10_000u64 {
+            let order = order.clone();
+            let callback =
+                CallbackCell::new_shared(move || order.borrow_mut().push(n));
+            let deadline = Duration::from_millis(20_000 - n / 2);
+            let cancel = queue.insert(deadline, callback.clone());
+            handles.push((n, callback, cancel));
+        }
+        // Cancel all but every tenth: the heap is then 90% dead.
+        for (n, callback, cancel) in &handles {
+            if n % 10 != 0 {
+                cancel.cancel(&**callback);
+            }
+        }
+        assert_eq!(queue.len(), 10_000, "cancelling alone removes nothing");
+        queue.sweep_if_mostly_cancelled();
+        assert_eq!(queue.len(), 1_000, "only the live entries are left");
+        assert_eq!(queue.cancelled.count(), 0);
+        // The rebuilt heap keeps deadline order, FIFO among equals.
+        while let Some(callback) = queue.pop_due(Duration::MAX) {
+            callback.run();
+        }
+        let mut expected: Vec<u64> = (0..10_000).step_by(10).collect();
+        expected.sort_by_key(|n| (20_000 - n / 2, *n));
+        assert_eq!(*order.borrow(), expected);
+    }
+
+    #[test]
+    fn a_heap_at_most_half_cancelled_is_left_alone() {
+        let queue = TimerQueue::default();
+        let timers: Vec<_> = (0..1_000)
+            .map(|n| {
+                let callback = noop();
+                let cancel =
+                    queue.insert(Duration::from_millis(n), callback.clone());
+                (callback, cancel)
+            })
+            .collect();
+        for (callback, cancel) in &timers[..500] {
+            cancel.cancel(&**callback);
+        }
+        queue.sweep_if_mostly_cancelled();
+        assert_eq!(queue.len(), 1_000, "half dead is not yet worth a rebuild");
+        // Cancelling twice counts once.
+        timers[0].1.cancel(&*timers[0].0);
+        queue.sweep_if_mostly_cancelled();
+        assert_eq!(queue.len(), 1_000, "still only half dead");
+        // Cancelling a callback that already ran counts nothing either.
+        let ran = noop();
+        ran.run();
+        queue.cancelled.cancel(&*ran);
+        queue.sweep_if_mostly_cancelled();
+        assert_eq!(queue.len(), 1_000, "and still only half dead");
+        // One more makes a majority.
+        timers[500].1.cancel(&*timers[500].0);
+        queue.sweep_if_mostly_cancelled();
+        assert_eq!(queue.len(), 499);
     }
 }

@@ -43,8 +43,8 @@ impl EventLoop {
         callback: impl FnOnce() + 'static,
     ) -> Result<TimerHandle, Error> {
         let callback = CallbackCell::new_shared(callback);
-        self.push_timer(when, callback.clone())?;
-        Ok(TimerHandle { handle: Handle { callback }, when })
+        let cancelled_timers = self.push_timer(when, callback.clone())?;
+        Ok(TimerHandle { handle: Handle { callback }, when, cancelled_timers })
     }
 
     /// `call_soon_threadsafe` on the loop's own thread (an `EventLoop` never

@@ -5,6 +5,7 @@
 //! loop skips it, and drops the callback (and everything it captured) at once.
 
 use crate::ch01_coroutines::ready_queue::Callback;
+use crate::ch01_coroutines::timers::CancelledTimers;
 use std::fmt;
 use std::rc::Rc;
 use std::time::Duration;
@@ -37,12 +38,14 @@ impl Handle {
 pub struct TimerHandle {
     pub(crate) handle: Handle,
     pub(crate) when: Duration,
+    /// Tells the loop's timer queue that one more of its entries is dead.
+    pub(crate) cancelled_timers: CancelledTimers,
 }
 
 impl TimerHandle {
     /// Cancels the callback if it has not run yet.
     pub fn cancel(&self) {
-        self.handle.cancel();
+        self.cancelled_timers.cancel(&*self.handle.callback);
     }
 
     /// Whether [`cancel`](TimerHandle::cancel) was called.

@@ -6,9 +6,10 @@
 //! sleeping task. Dropping a `Sleep` cancels its timer. `sleep(Duration::ZERO)`
 //! skips the timer and just yields for one tick.
 
+use crate::ch01_coroutines::error::Error;
 use crate::ch01_coroutines::event_loop;
-use crate::ch01_coroutines::logging;
 use crate::ch01_coroutines::ready_queue::Callback;
+use crate::ch01_coroutines::timers::CancelledTimers;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
@@ -37,9 +38,10 @@ impl Callback for Alarm {
         }
     }
 
-    fn cancel(&self) {
-        self.cancelled.set(true);
+    fn cancel(&self) -> bool {
+        let was_pending = !self.rung.get() && !self.cancelled.replace(true);
         self.waker.take();
+        was_pending
     }
 
     fn cancelled(&self) -> bool {
@@ -52,8 +54,9 @@ enum SleepState {
     Created,
     /// `sleep(ZERO)` yielded once and is ready on its next poll.
     Yielded,
-    /// A timer is scheduled.
-    Waiting { alarm: Rc<Alarm> },
+    /// A timer is scheduled; dropping the sleep cancels it through
+    /// `cancelled_timers`, so the loop's timer queue knows it is dead.
+    Waiting { alarm: Rc<Alarm>, cancelled_timers: CancelledTimers },
     /// The deadline passed.
     Done,
 }
@@ -128,22 +131,18 @@ impl Future for Sleep {
                 return Poll::Pending;
             }
         }
-        let Ok(event_loop) = event_loop::get_running_loop() else {
-            logging::error!(
-                "aio.sleep",
-                "a Sleep was polled outside a running aio loop; \
-                 it completes at once"
-            );
-            self.state = SleepState::Done;
-            return Poll::Ready(());
-        };
+        if let Deadline::After(Duration::ZERO) = self.deadline {
+            // A yield needs no loop: back of the ready queue, next tick.
+            self.state = SleepState::Yielded;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        // Only a loop can time a sleep. Without one, completing now would be
+        // early, and waiting would hang: fail loudly, as tokio does and as
+        // asyncio's `sleep` raises `RuntimeError`.
+        let event_loop = event_loop::get_running_loop()
+            .unwrap_or_else(|error| outside_a_loop(error));
         let when = match self.deadline {
-            Deadline::After(Duration::ZERO) => {
-                self.state = SleepState::Yielded;
-                // Back of the ready queue: runs next tick.
-                cx.waker().wake_by_ref();
-                return Poll::Pending;
-            }
             Deadline::After(delay) => event_loop.time().saturating_add(delay),
             Deadline::At(deadline) => deadline,
         };
@@ -151,24 +150,29 @@ impl Future for Sleep {
             waker: RefCell::new(Some(cx.waker().clone())),
             ..Alarm::default()
         });
-        if event_loop.push_timer(when, alarm.clone()).is_err() {
-            logging::error!(
-                "aio.sleep",
-                "a Sleep was polled on a closed loop; it completes at once"
-            );
-            self.state = SleepState::Done;
-            return Poll::Ready(());
-        }
-        self.state = SleepState::Waiting { alarm };
+        let cancelled_timers = event_loop
+            .push_timer(when, alarm.clone())
+            .unwrap_or_else(|error| outside_a_loop(error));
+        self.state = SleepState::Waiting { alarm, cancelled_timers };
         Poll::Pending
     }
+}
+
+/// The one way a sleep can fail: it was polled where no aio loop runs (by
+/// another executor, or by hand). The panic is the error the caller sees.
+#[cold]
+fn outside_a_loop(error: Error) -> ! {
+    panic!(
+        "aio::sleep was polled outside a running aio loop ({error}); \
+         await it inside aio::run, EventLoop::run_until_complete or a task"
+    )
 }
 // ANCHOR_END: sleep_poll
 
 impl Drop for Sleep {
     fn drop(&mut self) {
-        if let SleepState::Waiting { alarm } = &self.state {
-            alarm.cancel();
+        if let SleepState::Waiting { alarm, cancelled_timers } = &self.state {
+            cancelled_timers.cancel(&**alarm);
         }
     }
 }
@@ -182,5 +186,71 @@ impl std::fmt::Debug for Sleep {
             SleepState::Done => "done",
         };
         f.debug_struct("Sleep").field("state", &state).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ch01_coroutines::event_loop::{EventLoop, get_running_loop};
+    use std::future::poll_fn;
+
+    /// Polls `future` once, then drops it.
+    async fn poll_once_and_drop(mut future: impl Future + Unpin) {
+        poll_fn(|cx| {
+            let _ = Pin::new(&mut future).poll(cx);
+            Poll::Ready(())
+        })
+        .await;
+    }
+
+    #[test]
+    fn cancelled_sleeps_do_not_pile_up_in_the_timer_queue() {
+        let event_loop = EventLoop::builder().virtual_clock().build().unwrap();
+        // A live timer due before all of them keeps the heap's top, so the
+        // cancelled entries are never simply popped off it.
+        let live =
+            event_loop.call_later(Duration::from_secs(1800), || {}).unwrap();
+        let peak = event_loop
+            .run_until_complete(async {
+                let mut peak = 0;
+                for round in 0..200 {
+                    for _ in 0..50 {
+                        let nap = sleep(Duration::from_secs(3600 + round));
+                        poll_once_and_drop(nap).await;
+                    }
+                    sleep(Duration::ZERO).await; // a tick: the loop sweeps
+                    let entries = get_running_loop().unwrap().timer_entries();
+                    peak = peak.max(entries);
+                }
+                peak
+            })
+            .unwrap();
+        // 10,000 cancelled sleeps; the queue never held more than a sweep's
+        // threshold (100) plus one round's worth.
+        assert!(peak <= 150, "the timer queue peaked at {peak} entries");
+        assert!(!live.cancelled());
+        event_loop.close().unwrap();
+    }
+
+    #[test]
+    fn a_sleep_polled_outside_a_loop_fails_loudly_instead_of_ending_early() {
+        let waker = Waker::noop();
+        let mut cx = Context::from_waker(waker);
+        let mut nap = sleep(Duration::from_secs(5));
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                Pin::new(&mut nap).poll(&mut cx)
+            }));
+        let payload = outcome.expect_err("it must not complete, or wait");
+        let message = crate::ch01_coroutines::error::panic_message(&*payload);
+        assert!(
+            message.contains("outside a running aio loop"),
+            "the message says what went wrong: {message}"
+        );
+        // A zero sleep only yields, which needs no loop (as in asyncio).
+        let mut zero = sleep(Duration::ZERO);
+        assert!(Pin::new(&mut zero).poll(&mut cx).is_pending());
+        assert!(Pin::new(&mut zero).poll(&mut cx).is_ready());
     }
 }

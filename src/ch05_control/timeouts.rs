@@ -222,3 +222,37 @@ impl<F> fmt::Debug for Timeout<F> {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod timer_memory_tests {
+    use super::wait_for;
+    use crate::ch01_coroutines::event_loop::{EventLoop, get_running_loop};
+    use crate::ch02_scheduling::sleep::sleep;
+    use std::time::Duration;
+
+    #[test]
+    fn wait_for_calls_that_finish_in_time_leave_no_timers_behind() {
+        let event_loop = EventLoop::builder().virtual_clock().build().unwrap();
+        // A live timer due first keeps the heap's top (see chapter 2).
+        let _live =
+            event_loop.call_later(Duration::from_secs(1800), || {}).unwrap();
+        let peak = event_loop
+            .run_until_complete(async {
+                let mut peak = 0;
+                for _ in 0..10_000 {
+                    // Pending once, so the deadline's timer is armed, then done.
+                    let done = wait_for(
+                        sleep(Duration::ZERO),
+                        Duration::from_secs(3600),
+                    );
+                    done.await.expect("in time");
+                    let entries = get_running_loop().unwrap().timer_entries();
+                    peak = peak.max(entries);
+                }
+                peak
+            })
+            .unwrap();
+        assert!(peak <= 110, "the timer queue peaked at {peak} entries");
+        event_loop.close().unwrap();
+    }
+}
