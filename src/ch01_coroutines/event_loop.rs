@@ -515,9 +515,13 @@ impl Drop for LoopInner {
 }
 
 impl LoopInner {
+    // ANCHOR: release_everything
     /// Refuses remote work and drops every callback, timer and task the loop
     /// holds, running the tasks' destructors here, on the loop's thread
-    /// (`close`, and the drop of a loop nobody closed).
+    /// (`close`, and the drop of a loop nobody closed). Then closes the I/O
+    /// sources that are still open, which only handles kept outside the loop
+    /// can be holding, and names them (asyncio's `ResourceWarning: unclosed
+    /// transport`).
     fn release_everything(&self) {
         drop(self.core.shared.close());
         self.core.clear();
@@ -529,7 +533,19 @@ impl LoopInner {
         // Dropping futures can queue more work (a destructor wakes another
         // task).
         self.core.clear();
+        let left_open = self.core.poller.close_all();
+        if !left_open.is_empty() {
+            logging::warn!(
+                "aio.event_loop",
+                "event loop {} closed {} I/O source(s) left open: {}; close \
+                 servers and transports before closing their loop",
+                self.id,
+                left_open.len(),
+                left_open.join(", ")
+            );
+        }
     }
+    // ANCHOR_END: release_everything
 }
 
 impl std::fmt::Debug for EventLoop {

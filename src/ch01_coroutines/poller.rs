@@ -26,6 +26,9 @@ const WAKER_TOKEN: mio::Token = mio::Token(usize::MAX);
 pub(crate) trait ReadinessListener {
     /// Records one readiness event.
     fn on_event(&self, event: &mio::event::Event, to_wake: &mut Vec<Waker>);
+    /// The loop is closing and the source is still open: close it, and say
+    /// what it was. `None` if it was already closed.
+    fn close_for_loop(&self) -> Option<String>;
 }
 // ANCHOR_END: readiness_listener
 
@@ -160,6 +163,25 @@ impl Poller {
     }
     // ANCHOR_END: register
 
+    /// Closes every source still registered (the loop is closing), and says
+    /// what each one was.
+    pub(crate) fn close_all(&self) -> Vec<String> {
+        let listeners: Vec<_> = {
+            let mut sources = self.sources.borrow_mut();
+            let sources = &mut *sources;
+            sources.free.clear();
+            sources
+                .slots
+                .iter_mut()
+                .filter_map(|slot| slot.listener.take())
+                .collect()
+        };
+        listeners
+            .iter()
+            .filter_map(|listener| listener.close_for_loop())
+            .collect()
+    }
+
     // ANCHOR: poll
     /// Waits for at most `timeout` (`None`: until woken), hands every I/O
     /// event to its listener and wakes the tasks they name. The waker's own
@@ -211,6 +233,10 @@ mod tests {
     impl ReadinessListener for CountEvents {
         fn on_event(&self, _: &mio::event::Event, _: &mut Vec<Waker>) {
             self.0.set(self.0.get() + 1);
+        }
+
+        fn close_for_loop(&self) -> Option<String> {
+            None
         }
     }
 

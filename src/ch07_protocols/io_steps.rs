@@ -30,7 +30,7 @@ impl<S: mio::event::Source> Socket<S> {
 
     /// Calls `operation` on the socket, unless it is closed.
     pub(crate) fn with<R>(&self, operation: impl FnOnce(&S) -> R) -> Option<R> {
-        self.io.borrow().as_ref().map(|io| operation(io.get_ref()))
+        self.io.borrow().as_ref().and_then(|io| io.with(operation))
     }
 
     /// The reactor's `poll_io` on the socket; `None` once it is closed. The

@@ -9,11 +9,12 @@
 //! saw: an edge that arrives between a `WouldBlock` and the clearing of
 //! readiness is never erased. The reactor is the poller's listener: chapter
 //! 1's poller hands it each event of a registered source, and knows nothing
-//! else of sockets.
+//! else of sockets, except how to close one its loop leaves open.
 
-use crate::ch01_coroutines::event_loop::EventLoop;
+use crate::ch01_coroutines::event_loop::WeakLoop;
 use crate::ch01_coroutines::poller::{ReadinessListener, SourceKey};
 use std::cell::{Cell, RefCell};
+use std::fmt;
 use std::io;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
@@ -111,56 +112,58 @@ fn readiness_of(event: &mio::event::Event) -> u8 {
 }
 // ANCHOR_END: io_state
 
+/// What the poller holds for each registered source: its readiness, and the
+/// source itself, so that a loop that closes with the source still open can
+/// close it (and say what it was).
+struct SourceEntry<S> {
+    state: IoState,
+    source: RefCell<Option<S>>,
+}
+
 // ANCHOR: dispatch
-impl ReadinessListener for IoState {
+impl<S: fmt::Debug> ReadinessListener for SourceEntry<S> {
     fn on_event(&self, event: &mio::event::Event, to_wake: &mut Vec<Waker>) {
-        self.on_ready(readiness_of(event), to_wake);
+        self.state.on_ready(readiness_of(event), to_wake);
+    }
+
+    fn close_for_loop(&self) -> Option<String> {
+        let source = self.source.try_borrow_mut().ok()?.take()?;
+        let what = format!("{source:?}");
+        drop(source); // closes the descriptor: a listener stops listening
+        Some(what)
     }
 }
 // ANCHOR_END: dispatch
 
-/// A source registered with a loop's poller. Deregister it before closing the
-/// source.
-pub(crate) struct Registration {
-    event_loop: EventLoop,
-    key: SourceKey,
-    pub(crate) state: Rc<IoState>,
-}
-
-impl Registration {
-    /// Registers `source` with `event_loop`'s poller, for reading and
-    /// writing; its readiness is kept in a new [`IoState`].
-    pub(crate) fn new(
-        event_loop: &EventLoop,
-        source: &mut impl mio::event::Source,
-    ) -> io::Result<Registration> {
-        let state = Rc::new(IoState::default());
-        let listener: Rc<dyn ReadinessListener> = state.clone();
-        let key = event_loop.register_source(source, listener)?;
-        Ok(Registration { event_loop: event_loop.clone(), key, state })
-    }
-
-    /// Removes `source` from the poller and frees its slot.
-    pub(crate) fn deregister(&self, source: &mut impl mio::event::Source) {
-        self.event_loop.deregister_source(source, self.key);
-    }
-}
-
 // ANCHOR: io_source
-/// A mio source owned together with its registration: the reactor's unit of
-/// I/O.
+/// A mio source registered with a loop: the reactor's unit of I/O. Dropping
+/// it deregisters and closes the source.
+///
+/// It points at its loop weakly. The loop owns the tasks that own the sources,
+/// so a strong pointer back would be a cycle, and an unclosed loop that owned
+/// any I/O would never be dropped.
 pub(crate) struct IoSource<S: mio::event::Source> {
-    source: S,
-    registration: Registration,
+    entry: Rc<SourceEntry<S>>,
+    key: SourceKey,
+    event_loop: WeakLoop,
 }
 
 impl<S: mio::event::Source> IoSource<S> {
-    /// Registers `source` with the running loop.
-    pub(crate) fn new(mut source: S) -> io::Result<IoSource<S>> {
+    /// Registers `source` with the running loop, for reading and writing.
+    pub(crate) fn new(mut source: S) -> io::Result<IoSource<S>>
+    where
+        S: fmt::Debug + 'static,
+    {
         let event_loop = crate::ch01_coroutines::event_loop::get_running_loop()
             .map_err(io::Error::other)?;
-        let registration = Registration::new(&event_loop, &mut source)?;
-        Ok(IoSource { source, registration })
+        let entry = Rc::new(SourceEntry {
+            state: IoState::default(),
+            source: RefCell::new(None),
+        });
+        let listener: Rc<dyn ReadinessListener> = entry.clone();
+        let key = event_loop.register_source(&mut source, listener)?;
+        entry.source.replace(Some(source));
+        Ok(IoSource { entry, key, event_loop: event_loop.downgrade() })
     }
 
     /// Runs `operation` until it does not say `WouldBlock`, waiting for
@@ -172,31 +175,48 @@ impl<S: mio::event::Source> IoSource<S> {
         cx: &mut Context<'_>,
         mut operation: impl FnMut(&S) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
+        let state = &self.entry.state;
         loop {
-            let tick = std::task::ready!(
-                self.registration.state.poll_ready(direction, cx)
-            );
-            match operation(&self.source) {
+            let tick = std::task::ready!(state.poll_ready(direction, cx));
+            let source = self.entry.source.borrow();
+            let Some(source) = source.as_ref() else {
+                return Poll::Ready(Err(closed_with_its_loop()));
+            };
+            match operation(source) {
                 Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
-                    self.registration.state.clear_ready(direction, tick);
+                    state.clear_ready(direction, tick);
                 }
                 result => return Poll::Ready(result),
             }
         }
     }
 
-    /// The source itself.
-    pub(crate) fn get_ref(&self) -> &S {
-        &self.source
+    /// Calls `operation` on the source, unless its loop has closed it.
+    pub(crate) fn with<R>(&self, operation: impl FnOnce(&S) -> R) -> Option<R> {
+        self.entry.source.borrow().as_ref().map(operation)
     }
 }
 
 impl<S: mio::event::Source> Drop for IoSource<S> {
     fn drop(&mut self) {
-        self.registration.deregister(&mut self.source);
+        let source = self.entry.source.borrow_mut().take();
+        if let (Some(mut source), Some(event_loop)) =
+            (source, self.event_loop.upgrade())
+        {
+            event_loop.deregister_source(&mut source, self.key);
+        }
+        // Otherwise the loop is gone, or closed the source itself.
     }
 }
 // ANCHOR_END: io_source
+
+/// The error of an operation on a source its loop closed.
+fn closed_with_its_loop() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::NotConnected,
+        "the event loop that owned this socket was closed, and closed it",
+    )
+}
 
 #[cfg(test)]
 mod tests {

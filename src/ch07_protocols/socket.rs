@@ -10,6 +10,7 @@ use std::net::{Shutdown, SocketAddr};
 use std::path::PathBuf;
 
 /// A connected stream socket.
+#[derive(Debug)]
 pub(crate) enum Connection {
     /// A TCP connection.
     Tcp(mio::net::TcpStream),
@@ -18,6 +19,7 @@ pub(crate) enum Connection {
 }
 
 /// A listening stream socket.
+#[derive(Debug)]
 pub(crate) enum Listener {
     /// A TCP listener.
     Tcp(mio::net::TcpListener),

@@ -94,10 +94,12 @@ impl Transport {
         io: IoSource<Connection>,
         protocol: Rc<RefCell<dyn Protocol>>,
     ) -> io::Result<Transport> {
-        let stream = io.get_ref();
-        stream.set_nodelay(); // as asyncio does for TCP
-        let peer = stream.peer_addr();
-        let local = stream.local_addr();
+        let (peer, local) = io
+            .with(|stream| {
+                stream.set_nodelay(); // as asyncio does for TCP
+                (stream.peer_addr(), stream.local_addr())
+            })
+            .unwrap_or_default();
         let transport = Transport {
             inner: Rc::new(TransportInner {
                 socket: Socket::new(io),
