@@ -159,3 +159,17 @@ fn debug_shows_state_and_result() {
     );
     event_loop.close().unwrap();
 }
+
+#[test]
+fn cancelling_a_failed_promise_silences_its_unretrieved_exception() {
+    // asyncio's `Future.cancel()` clears `__log_traceback` even when it
+    // returns False: whoever cancels has taken charge of the future.
+    let log = CapturedLog::start();
+    let event_loop = virtual_loop();
+    let failed: Promise<()> = event_loop.create_future();
+    failed.set_exception(Exception::msg("cancelled after failing")).unwrap();
+    assert!(!failed.cancel(), "a done promise cannot be cancelled");
+    drop(failed);
+    assert!(log.records().is_empty(), "{:?}", log.records());
+    event_loop.close().unwrap();
+}

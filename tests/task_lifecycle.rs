@@ -180,10 +180,13 @@ fn every_combination_of_cancel_time_handle_fate_and_body() {
                 }
 
                 // A panic that nobody retrieved is reported once, naming the
-                // task.
+                // task. Cancelling a finished task takes charge of it, as in
+                // asyncio, and silences the report: so only a task whose
+                // handle was dropped before it panicked (reported as it
+                // finishes, before the cancel) is reported.
                 let unseen_panic = !cancelled
                     && body == Body::Panics
-                    && fate != HandleFate::Awaited;
+                    && fate == HandleFate::Dropped;
                 let reports: Vec<&String> = seen
                     .warnings
                     .iter()
@@ -490,4 +493,28 @@ fn a_done_callback_added_after_close_is_reported_not_lost_silently() {
             && message.contains("closed")),
         "the dropped callback is reported: {records:?}"
     );
+}
+
+#[test]
+fn cancelling_a_panicked_task_silences_its_unretrieved_error() {
+    // asyncio's `Task.cancel()` clears `_log_traceback` even when the task is
+    // already done.
+    let log = common::CapturedLog::start();
+    let event_loop = common::virtual_loop();
+    let task = event_loop
+        .create_task(async { panic!("cancelled after panicking") })
+        .unwrap();
+    event_loop.stop();
+    event_loop.run_forever().unwrap(); // one tick: the task panics
+    assert!(task.done());
+    let before = log.records().len();
+    assert!(!task.cancel(), "a finished task cannot be cancelled");
+    drop(task);
+    let warned: Vec<_> = log.records()[before..]
+        .iter()
+        .filter(|(_, message)| message.contains("never retrieved"))
+        .cloned()
+        .collect();
+    assert!(warned.is_empty(), "{warned:?}");
+    event_loop.close().unwrap();
 }

@@ -51,7 +51,8 @@ impl<T> Task<T> {
     /// Requests cancellation. The task shows as cancelling until the loop drops
     /// its future when it next runs the task: at its place in the ready queue,
     /// later in this tick or in the next. Returns false if the task had already
-    /// finished.
+    /// finished. Either way, a panic the task ended with is no longer reported
+    /// as never retrieved: as in asyncio, whoever cancels has taken charge.
     pub fn cancel(&self) -> bool {
         TaskArc::clone(&self.target).request_cancel()
     }

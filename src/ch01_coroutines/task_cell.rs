@@ -285,6 +285,10 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
         let Some(local) = self.local() else { return false };
         {
             let mut meta = local.meta.borrow_mut();
+            // Whoever cancels has taken charge of the task: a panic it ended
+            // with is no longer reported as never retrieved (asyncio clears
+            // `_log_traceback` the same way, done or not).
+            meta.result_retrieved = true;
             match meta.state {
                 TaskState::Pending => meta.state = TaskState::Cancelling,
                 TaskState::Cancelling => return true,

@@ -191,8 +191,11 @@ impl<T: 'static> Promise<T> {
         self.settle(State::Failed(exception))
     }
 
-    /// Cancels the promise. Returns false if it was already done.
+    /// Cancels the promise. Returns false if it was already done. Either way,
+    /// an exception it holds is no longer reported as never retrieved: as in
+    /// asyncio, whoever cancels a future has taken charge of it.
     pub fn cancel(&self) -> bool {
+        self.shared.error_retrieved.set(true);
         self.settle(State::Cancelled).is_ok()
     }
 
