@@ -271,6 +271,46 @@ pub(crate) mod loom_models {
         loom::model(|| remote_wake_model(LoopShared::drain));
     }
 
+    /// The loop as it really drains: only when the flag says there is work
+    /// (`LoopCore::take_remote_work`), both before it would sleep (a local
+    /// push takes in remote work first) and after the poller wakes it.
+    fn run_loop_by_flag(shared: &LoopShared, poller: &Notify, expected: usize) {
+        let mut ran = 0;
+        let mut take_remote_work = |ran: &mut usize| {
+            if shared.has_pending() {
+                for item in shared.drain() {
+                    if let RemoteItem::Callback(callback) = item {
+                        callback();
+                        *ran += 1;
+                    }
+                }
+            }
+        };
+        take_remote_work(&mut ran);
+        while ran < expected {
+            poller.wait();
+            take_remote_work(&mut ran);
+        }
+    }
+
+    #[test]
+    fn loom_a_drain_gated_by_the_flag_never_misses_work() {
+        loom::model(|| {
+            let (shared, poller) = modelled_loop();
+            let log: Log = Arc::default();
+            let sender = {
+                let (shared, log) = (shared.clone(), log.clone());
+                thread::spawn(move || {
+                    shared.push(callback(&log, 0, 0)).unwrap();
+                    shared.push(callback(&log, 0, 1)).unwrap();
+                })
+            };
+            run_loop_by_flag(&shared, &poller, 2);
+            sender.join().unwrap();
+            assert_eq!(*log.lock().unwrap(), [(0, 0), (0, 1)]);
+        });
+    }
+
     #[test]
     fn loom_call_soon_threadsafe_from_two_threads() {
         loom::model(|| {
