@@ -95,6 +95,9 @@ impl TimerQueue {
         deadline: Duration,
         callback: Rc<dyn Callback>,
     ) -> CancelledTimers {
+        // Also here, not only once per tick: a single callback that sets and
+        // cancels a million timers must not grow the heap a million entries.
+        self.sweep_if_mostly_cancelled();
         let sequence = self.next_sequence.get();
         self.next_sequence.set(sequence + 1);
         self.heap.borrow_mut().push(TimerEntry {
@@ -249,6 +252,23 @@ mod tests {
         let mut expected: Vec<u64> = (0..10_000).step_by(10).collect();
         expected.sort_by_key(|n| (20_000 - n / 2, *n));
         assert_eq!(*order.borrow(), expected);
+    }
+
+    #[test]
+    fn setting_and_cancelling_many_timers_at_once_stays_bounded() {
+        // One callback that sets and cancels timers without a tick between:
+        // the insert sweeps too.
+        let queue = TimerQueue::default();
+        queue.insert(Duration::from_millis(1), noop()); // live, on top
+        let mut peak = 0;
+        for n in 0..10_000 {
+            let callback = noop();
+            let cancel =
+                queue.insert(Duration::from_secs(3600 + n), callback.clone());
+            cancel.cancel(&*callback);
+            peak = peak.max(queue.len());
+        }
+        assert!(peak <= MIN_ENTRIES_TO_SWEEP + 2, "peaked at {peak}");
     }
 
     #[test]
