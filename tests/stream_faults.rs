@@ -1,11 +1,12 @@
 //! Streams under faults: lines past the reader's limit (before and after
-//! their newline has arrived).
+//! their newline has arrived), and writes that meet a peer's reset (the
+//! writer must then not be "unclosed", and `drain` must report the reset).
 
 mod common;
 
 use aio::{StreamError, StreamReader, StreamWriter};
 use std::cell::RefCell;
-use std::io::{Read, Write};
+use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::rc::Rc;
 use std::time::Duration;
@@ -209,4 +210,163 @@ fn long_line_client(port: u16) -> aio::oneshot::Receiver<String> {
         let _ = tx.send(heard);
     });
     rx
+}
+
+// Writes that meet a reset. The client below resets its connection; the
+// server's handler pauses reading first, so the connection's task cannot hear
+// of the reset before the handler's own `write` does. That is the order that
+// loses the race on a real connection now and then (a write that runs just
+// after the reset arrived, before the task's next read); here it is forced,
+// every time.
+
+/// A client that waits for the server's greeting, leaves it unread and closes:
+/// closing with unread data makes the kernel send a reset. The receiver hears
+/// once the socket is closed.
+fn resetting_client(port: u16) -> aio::oneshot::Receiver<()> {
+    let (tx, rx) = aio::oneshot::channel();
+    std::thread::spawn(move || {
+        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_read_timeout(Some(HANG_GUARD)).unwrap();
+        let _ = stream.peek(&mut [0u8; 1]); // the greeting is here, unread
+        drop(stream);
+        let _ = tx.send(());
+    });
+    rx
+}
+
+/// Writes until a write fails (the reset has reached our socket), and gives
+/// that error.
+async fn write_until_refused(writer: &StreamWriter) -> io::Error {
+    loop {
+        if let Err(error) = writer.write(b"are you still there?") {
+            return error;
+        }
+        aio::sleep(Duration::from_millis(1)).await;
+    }
+}
+
+/// Runs `after_reset` on the server side of `connections` connections, one at
+/// a time, each reset by its client while reading is paused; gives what each
+/// run returned.
+fn after_a_reset<T: 'static>(
+    connections: usize,
+    after_reset: impl AsyncFn(StreamReader, StreamWriter) -> T + 'static,
+) -> Vec<T> {
+    let event_loop = common::real_loop();
+    let outcomes = event_loop
+        .run_until_complete(async move {
+            let after_reset = Rc::new(after_reset);
+            let reset_done: Rc<RefCell<Option<aio::oneshot::Receiver<()>>>> =
+                Rc::default();
+            let outcomes: aio::Queue<T> = aio::Queue::new(0);
+            let outcome_tx = outcomes.clone();
+            let slot = reset_done.clone();
+            let server = aio::start_server(
+                move |reader: StreamReader, writer: StreamWriter| {
+                    let (after_reset, slot) =
+                        (after_reset.clone(), slot.clone());
+                    let outcome_tx = outcome_tx.clone();
+                    async move {
+                        writer.transport().pause_reading();
+                        writer.write(b"hello").unwrap();
+                        let reset = slot.borrow_mut().take().unwrap();
+                        reset.await.unwrap();
+                        let outcome = after_reset(reader, writer).await;
+                        outcome_tx.put_nowait(outcome).unwrap();
+                    }
+                },
+                "127.0.0.1",
+                0,
+            )
+            .await
+            .unwrap();
+            let mut each = Vec::new();
+            for _ in 0..connections {
+                reset_done.replace(Some(resetting_client(server.port())));
+                // Longer than the handlers' own guards, so theirs report.
+                let outcome =
+                    aio::wait_for(outcomes.get(), 2 * HANG_GUARD).await;
+                each.push(outcome.expect("hang guard").unwrap());
+            }
+            server.close();
+            each
+        })
+        .unwrap();
+    event_loop.close().unwrap();
+    outcomes
+}
+
+fn unclosed_warnings(log: &common::CapturedLog) -> usize {
+    log.records()
+        .iter()
+        .filter(|(_, message)| message.contains("dropped without close()"))
+        .count()
+}
+
+#[test]
+fn a_writer_whose_write_met_a_reset_is_not_unclosed() {
+    let log = common::CapturedLog::start();
+    let errors = after_a_reset(20, async |_reader, writer| {
+        let error = write_until_refused(&writer).await;
+        let closing = writer.is_closing();
+        drop(writer); // without close(), as a handler that gives up does
+        (error.kind(), closing)
+    });
+    assert!(
+        errors.iter().all(|(_, closing)| *closing),
+        "a write that met the reset made the writer closing: {errors:?}"
+    );
+    assert_eq!(unclosed_warnings(&log), 0, "{:?}", log.records());
+}
+
+#[test]
+fn a_writer_dropped_without_close_on_a_live_connection_still_warns() {
+    let log = common::CapturedLog::start();
+    let event_loop = common::real_loop();
+    let received = event_loop
+        .run_until_complete(async {
+            let server = aio::start_server(
+                |_reader: StreamReader, writer: StreamWriter| async move {
+                    writer.write(b"bye").unwrap();
+                    drop(writer); // the connection is fine: this is unclosed
+                },
+                "127.0.0.1",
+                0,
+            )
+            .await
+            .unwrap();
+            let (reader, writer) =
+                aio::open_connection("127.0.0.1", server.port()).await.unwrap();
+            let received =
+                aio::wait_for(reader.read_to_end(), HANG_GUARD).await;
+            writer.close();
+            server.close();
+            received
+        })
+        .unwrap();
+    assert_eq!(received.expect("hang guard").unwrap(), b"bye");
+    assert_eq!(unclosed_warnings(&log), 1, "{:?}", log.records());
+    event_loop.close().unwrap();
+}
+
+#[test]
+fn drain_after_a_write_that_met_a_reset_reports_the_reset() {
+    let outcomes = after_a_reset(5, async |reader, writer| {
+        let error = write_until_refused(&writer).await.to_string();
+        let drained = aio::wait_for(writer.drain(), HANG_GUARD).await;
+        let read = aio::wait_for(reader.read(10), HANG_GUARD).await;
+        writer.close();
+        let drained = drained.map(|drained| drained.map_err(|e| e.to_string()));
+        let read = read.map(|read| read.map_err(|e| e.to_string()));
+        (error, drained, read)
+    });
+    for (write_error, drained, read) in outcomes {
+        // The connection's own error (a reset), not just "lost".
+        assert_eq!(drained.expect("hang guard"), Err(write_error.clone()));
+        assert_eq!(
+            read.expect("hang guard"),
+            Err(format!("the connection failed: {write_error}")),
+            "the reader reports the reset too"
+        );
+    }
 }
