@@ -1,6 +1,6 @@
 //! The stream reader, fed any chunking of any bytes, agrees with a simple
 //! reference parser that reads the same operations from the whole input at
-//! once.
+//! once; and with a small limit, `readline` keeps to it and goes on.
 
 mod common;
 
@@ -170,6 +170,66 @@ proptest! {
             if let Err(mismatch) = reference.apply(read, got) {
                 prop_assert!(false, "{}", mismatch);
             }
+        }
+    }
+}
+
+/// The lines of `input`, each with its newline, as a reader with no limit
+/// returns them.
+fn split_lines(input: &[u8]) -> Vec<Vec<u8>> {
+    input.split_inclusive(|byte| *byte == b'\n').map(<[u8]>::to_vec).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// With the limit in play, however the input is cut: `readline` never
+    /// returns more than the limit and a newline, every line it returns is
+    /// the next part of the input, and if no line is over the limit it reads
+    /// exactly the lines of the input.
+    #[test]
+    fn with_a_small_limit_readline_keeps_to_it_and_goes_on(
+        input in input(),
+        cuts in prop::collection::vec(0usize..80, 0..10),
+    ) {
+        const LIMIT: usize = 8;
+        let event_loop = common::virtual_loop();
+        let reader = StreamReader::new(LIMIT);
+        let feeder = reader.clone();
+        let pieces = chunks(&input, cuts);
+        let got = event_loop
+            .run_until_complete(async move {
+                aio::spawn(async move {
+                    for piece in pieces {
+                        feeder.feed_data(&piece);
+                        aio::sleep(Duration::ZERO).await;
+                    }
+                    feeder.feed_eof();
+                })
+                .unwrap();
+                let mut got = Vec::new();
+                loop {
+                    match reader.readline().await {
+                        Ok(line) if line.is_empty() => return got,
+                        Ok(line) => got.push(Some(line)),
+                        Err(StreamError::LimitOverrun { .. }) => got.push(None),
+                        Err(other) => panic!("unexpected error: {other}"),
+                    }
+                }
+            })
+            .unwrap();
+        event_loop.close().unwrap();
+        let mut at = 0;
+        for line in got.iter().flatten() {
+            prop_assert!(line.len() <= LIMIT + 1, "{:?}", line);
+            let next = input[at..].windows(line.len()).position(|w| w == line);
+            prop_assert!(next.is_some(), "{:?} is not next in the input", line);
+            at += next.unwrap_or(0) + line.len();
+        }
+        let lines = split_lines(&input);
+        if lines.iter().all(|line| line.strip_suffix(b"\n").unwrap_or(line).len() <= LIMIT) {
+            let got: Vec<Vec<u8>> = got.into_iter().flatten().collect();
+            prop_assert_eq!(got, lines);
         }
     }
 }

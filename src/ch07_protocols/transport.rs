@@ -83,6 +83,9 @@ struct TransportInner {
     flow_news: Cell<Option<bool>>,
     high_water: Cell<usize>,
     low_water: Cell<usize>,
+    /// The error a `write` met on the socket: the connection's task ends the
+    /// connection with it.
+    failure: RefCell<Option<io::Error>>,
     driver: TaskWaker,
 }
 // ANCHOR_END: transport_inner
@@ -113,6 +116,7 @@ impl Transport {
                 flow_news: Cell::new(None),
                 high_water: Cell::new(DEFAULT_HIGH_WATER),
                 low_water: Cell::new(DEFAULT_HIGH_WATER / 4),
+                failure: RefCell::new(None),
                 driver: TaskWaker::default(),
             }),
         };
@@ -127,7 +131,8 @@ impl Transport {
 
     // ANCHOR: write
     /// Queues `data` to be sent; sends at once what the socket takes. Fails
-    /// after `write_eof` or `close`.
+    /// after `write_eof` or `close`, and when the socket fails, which also ends
+    /// the connection (`connection_lost` gets the error).
     pub fn write(&self, data: &[u8]) -> io::Result<()> {
         let inner = &*self.inner;
         if !inner.life.get().accepts_writes() {
@@ -144,7 +149,7 @@ impl Transport {
                 Some(Ok(n)) => sent = n,
                 Some(Err(error))
                     if error.kind() == io::ErrorKind::WouldBlock => {}
-                Some(Err(error)) => return Err(error),
+                Some(Err(error)) => return Err(self.fail(error)),
                 None => {}
             }
         }
@@ -193,6 +198,17 @@ impl Transport {
         self.inner.write_buffer.borrow_mut().clear();
         self.set_life(Life::closing);
         self.wake_driver();
+    }
+
+    /// A write met a socket error: the connection is over, as asyncio's
+    /// `_fatal_error` decides. Aborts at once (so the transport is closing
+    /// before the writer hears of the error) and leaves the error for the
+    /// connection's task to end the connection with; gives the writer a copy.
+    fn fail(&self, error: io::Error) -> io::Error {
+        let copy = io::Error::new(error.kind(), error.to_string());
+        self.inner.failure.replace(Some(error));
+        self.abort();
+        copy
     }
 
     /// Whether the transport is closing or closed.
@@ -349,7 +365,10 @@ impl Transport {
         }
         if buffered == 0 {
             match inner.life.get() {
-                Life::Closing => return ControlFlow::Break(Ok(())),
+                Life::Closing => {
+                    let failure = inner.failure.take();
+                    return ControlFlow::Break(failure.map_or(Ok(()), Err));
+                }
                 Life::Open { peer_eof, write: WriteSide::EofRequested } => {
                     self.set_life(Life::eof_sent);
                     let _ = inner.socket.with(Connection::shutdown_write);

@@ -89,6 +89,14 @@ impl StreamReader {
         self.wake_waiter();
     }
 
+    /// The error that ended the connection, if one did (asyncio's
+    /// `exception()`), as a fresh copy each time.
+    pub(crate) fn exception(&self) -> Option<io::Error> {
+        let error = self.inner.error.borrow();
+        let (kind, message) = error.as_ref()?;
+        Some(io::Error::new(*kind, message.clone()))
+    }
+
     fn wake_waiter(&self) {
         let waiters = std::mem::take(&mut *self.inner.waiters.borrow_mut());
         for waker in waiters {
@@ -120,11 +128,8 @@ impl StreamReader {
         seen: usize,
     ) -> Poll<Result<(), StreamError>> {
         let inner = &*self.inner;
-        if let Some((kind, message)) = inner.error.borrow().as_ref() {
-            return Poll::Ready(Err(StreamError::Io(io::Error::new(
-                *kind,
-                message.clone(),
-            ))));
+        if let Some(error) = self.exception() {
+            return Poll::Ready(Err(StreamError::Io(error)));
         }
         if inner.buffer.borrow().len() > seen || inner.eof.get() {
             return Poll::Ready(Ok(()));
@@ -186,10 +191,10 @@ impl StreamReader {
         }
     }
 
-    /// Reads up to and including `separator`. Past the limit without a
-    /// separator it fails with `LimitOverrun` and leaves the data in the
-    /// buffer; at EOF without one, with `IncompleteRead` carrying what was
-    /// left.
+    /// Reads up to and including `separator`. If the separator starts past
+    /// the limit, or no separator can start within it, it fails with
+    /// `LimitOverrun` and leaves the data in the buffer; at EOF without one,
+    /// with `IncompleteRead` carrying what was left.
     pub async fn readuntil(
         &self,
         separator: &[u8],
@@ -219,8 +224,13 @@ impl StreamReader {
                 }
                 return Ok(self.consume(at + separator.len()));
             }
-            if buffered > self.inner.limit {
-                return Err(StreamError::LimitOverrun { consumed: buffered });
+            // No separator starts before `searched_from`; one may still start
+            // in the last `separator.len() - 1` bytes.
+            searched_from = buffered.saturating_sub(separator.len() - 1);
+            if searched_from > self.inner.limit {
+                return Err(StreamError::LimitOverrun {
+                    consumed: searched_from,
+                });
             }
             if self.inner.eof.get() {
                 let partial = self.consume(buffered);
@@ -229,37 +239,42 @@ impl StreamReader {
                     expected: None,
                 });
             }
-            searched_from = buffered.saturating_sub(separator.len() - 1);
             poll_fn(|cx| self.poll_more(cx, buffered)).await?;
         }
     }
 
     /// Reads one line, `\n` included. At EOF, returns what is left (possibly
-    /// empty). A line longer than the limit is an error; the too-long line is
-    /// dropped (up to its end, if it has arrived) so the connection can go on,
-    /// as asyncio does.
+    /// empty). A line longer than the limit fails with `LimitOverrun`, and,
+    /// as in asyncio, the line is dropped so that the stream can go on: up to
+    /// and including its newline if that has arrived, or else everything
+    /// buffered (the next `readline` then returns the rest of the long line).
     pub async fn readline(&self) -> Result<Vec<u8>, StreamError> {
         match self.readuntil(b"\n").await {
             Ok(line) => Ok(line),
             Err(StreamError::IncompleteRead { partial, .. }) => Ok(partial),
             Err(StreamError::LimitOverrun { consumed }) => {
-                let newline = self
-                    .inner
-                    .buffer
-                    .borrow()
-                    .as_slice()
-                    .iter()
-                    .position(|byte| *byte == b'\n');
-                match newline {
-                    Some(at) => drop(self.consume(at + 1)),
-                    None => {
-                        drop(self.consume(self.inner.buffer.borrow().len()))
-                    }
-                }
+                self.drop_overrun(consumed, b"\n");
                 Err(StreamError::LimitOverrun { consumed })
             }
             Err(other) => Err(other),
         }
+    }
+
+    /// Drops what a `readuntil(separator)` that overran its limit left: up to
+    /// and including the separator if it starts at `consumed`, or else the
+    /// whole buffer (asyncio's `readline`).
+    fn drop_overrun(&self, consumed: usize, separator: &[u8]) {
+        let (through_separator, buffered) = {
+            let buffer = self.inner.buffer.borrow();
+            let from = consumed.min(buffer.len());
+            (buffer.as_slice()[from..].starts_with(separator), buffer.len())
+        }; // the borrow ends here: `consume` borrows the buffer mutably
+        let line = if through_separator {
+            consumed + separator.len()
+        } else {
+            buffered
+        };
+        drop(self.consume(line));
     }
 
     /// Whether the stream ended and the buffer is empty.

@@ -15,10 +15,13 @@ pub enum StreamError {
         /// How many bytes were wanted (`None`: up to a separator).
         expected: Option<usize>,
     },
-    /// The separator was not found within the limit; the data stays in the
-    /// buffer.
+    /// The separator was not found within the limit (asyncio's
+    /// `LimitOverrunError`). After `readuntil` the data stays in the buffer;
+    /// `readline` drops the line (where asyncio raises `ValueError`), so the
+    /// stream can go on.
     LimitOverrun {
-        /// How many bytes are in the buffer.
+        /// Where the separator starts, or how far it was searched for without
+        /// one (asyncio's `consumed`).
         consumed: usize,
     },
     /// The connection failed.
@@ -47,7 +50,7 @@ impl fmt::Display for StreamError {
             }
             StreamError::LimitOverrun { consumed } => write!(
                 f,
-                "the separator was not found in the first {consumed} bytes (the buffer limit); read less at a time, or raise the limit"
+                "no separator within the reader's limit ({consumed} bytes came without one); raise the limit if lines that long are expected"
             ),
             StreamError::Io(error) => {
                 write!(f, "the connection failed: {error}")

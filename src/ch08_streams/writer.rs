@@ -1,6 +1,7 @@
 //! Chapter 8 (streams): the writer, which wraps the transport; `drain` waits
 //! while the transport's write buffer is over its high water mark.
 
+use crate::ch02_scheduling::sleep::sleep;
 use crate::ch06_sync::event::Event;
 use crate::ch07_protocols::transport::Transport;
 use crate::ch08_streams::reader::StreamReader;
@@ -11,6 +12,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
+use std::time::Duration;
 
 /// The writing half of a connection. Cloning gives another handle; when the
 /// last one is dropped without `close`, the connection is closed (and that is
@@ -102,14 +104,21 @@ impl StreamWriter {
     }
 
     /// Waits while the transport's buffer is above its high water mark. Fails
-    /// if the connection was lost.
+    /// once the connection is lost: with the error that ended it (a reset
+    /// that a `write` met, say), or else `ConnectionReset`.
     pub async fn drain(&self) -> io::Result<()> {
+        if let Some(error) = self.reader.exception() {
+            return Err(error);
+        }
+        if self.transport.is_closing() {
+            // Let the connection's task run first, so that a connection on its
+            // way out (a failed write aborts it) is lost when we look, as
+            // asyncio's `drain` does with `sleep(0)`.
+            sleep(Duration::ZERO).await;
+        }
         poll_fn(|cx| {
             if self.flow.lost.get() {
-                return Poll::Ready(Err(io::Error::new(
-                    io::ErrorKind::ConnectionReset,
-                    "the connection was lost",
-                )));
+                return Poll::Ready(Err(self.loss()));
             }
             if !self.flow.paused.get() {
                 return Poll::Ready(Ok(()));
@@ -161,6 +170,19 @@ impl StreamWriter {
     }
 }
 // ANCHOR_END: drain
+
+impl StreamWriter {
+    /// Why `drain` fails once the connection is lost: the error that ended
+    /// it, or else asyncio's `ConnectionResetError('Connection lost')`.
+    fn loss(&self) -> io::Error {
+        self.reader.exception().unwrap_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::ConnectionReset,
+                "the connection was lost",
+            )
+        })
+    }
+}
 
 impl fmt::Debug for StreamWriter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
