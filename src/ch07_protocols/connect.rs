@@ -16,8 +16,8 @@ use std::rc::Rc;
 
 /// Resolves `host` and `port` (a blocking lookup, as asyncio's default resolver
 /// does in a thread; chapter 10 has the details). A failed lookup names the
-/// host, as Python's `gaierror` does not: the system's message alone
-/// ("Name or service not known") does not say which name.
+/// host: Python's `gaierror` says only "Name or service not known", which
+/// does not tell which of a program's lookups failed.
 pub(crate) fn resolve(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
     let addresses: Vec<SocketAddr> = (host, port)
         .to_socket_addrs()
