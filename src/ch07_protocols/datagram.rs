@@ -26,7 +26,9 @@ use std::ops::ControlFlow;
 use std::rc::Rc;
 use std::task::Poll;
 
-/// The callbacks of a datagram endpoint (asyncio's `DatagramProtocol`).
+/// The callbacks of a datagram endpoint (asyncio's `DatagramProtocol`). A
+/// method that panics is logged and closes the endpoint: after it, only
+/// `connection_lost` is called, once, with the panic as its error.
 pub trait DatagramProtocol: 'static {
     /// The endpoint is ready; keep `transport` to send.
     fn connection_made(&mut self, transport: DatagramTransport) {

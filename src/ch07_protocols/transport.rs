@@ -33,7 +33,9 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 
 /// The callbacks of a connection (asyncio's `Protocol`). Every method has a
-/// default that does nothing, so a protocol implements only what it needs.
+/// default that does nothing, so a protocol implements only what it needs. A
+/// method that panics is logged and ends its connection: after it, only
+/// `connection_lost` is called, once, with the panic as its error.
 pub trait Protocol: 'static {
     /// The connection is up; keep `transport` to write to it.
     fn connection_made(&mut self, transport: Transport) {
