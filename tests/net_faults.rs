@@ -664,3 +664,643 @@ fn pause_reading_holds_data_received_until_resume_and_abort_drops_unsent_data()
     assert_eq!(log.events(), ["data 12", "eof"]);
     event_loop.close().unwrap();
 }
+
+// ===========================================================================
+// Containment: a panic in a protocol callback ends that one connection (or
+// datagram endpoint), is logged with the callback's name, and the server goes
+// on serving. Then: write errors that say what happened, and name-lookup
+// errors that name the host. (Self-contained: everything it needs is in here.)
+// ===========================================================================
+
+mod a_panicking_protocol_callback {
+    use super::common::CapturedLog;
+    use aio::{
+        DatagramProtocol, DatagramTransport, Level, Protocol, Transport,
+    };
+    use std::cell::{Cell, RefCell};
+    use std::io::{self, Read, Write};
+    use std::net::{Shutdown, SocketAddr, TcpStream};
+    use std::rc::Rc;
+    use std::time::Duration;
+
+    /// A hang guard only: every step here finishes in milliseconds.
+    const GUARD: Duration = Duration::from_secs(30);
+
+    /// What a protocol was told, in order.
+    #[derive(Clone, Default)]
+    struct Calls(Rc<RefCell<Vec<String>>>);
+
+    impl Calls {
+        fn push(&self, call: impl Into<String>) {
+            self.0.borrow_mut().push(call.into());
+        }
+        fn all(&self) -> Vec<String> {
+            self.0.borrow().clone()
+        }
+    }
+
+    /// The callback that panics, on the first connection only.
+    #[derive(Clone, Copy, PartialEq, Debug)]
+    enum Callback {
+        Factory,
+        ConnectionMade,
+        DataReceived,
+        EofReceived,
+        PauseWriting,
+        ResumeWriting,
+        ConnectionLost,
+    }
+
+    impl Callback {
+        fn name(self) -> &'static str {
+            match self {
+                Callback::Factory => "protocol_factory",
+                Callback::ConnectionMade => "connection_made",
+                Callback::DataReceived => "data_received",
+                Callback::EofReceived => "eof_received",
+                Callback::PauseWriting => "pause_writing",
+                Callback::ResumeWriting => "resume_writing",
+                Callback::ConnectionLost => "connection_lost",
+            }
+        }
+
+        /// How the log names it, as asyncio's "protocol.data_received() call
+        /// failed".
+        fn logged_as(self) -> String {
+            match self {
+                Callback::Factory => "protocol_factory() call failed".into(),
+                other => format!("protocol.{}() call failed", other.name()),
+            }
+        }
+    }
+
+    fn panic_text(name: &str) -> String {
+        format!("deliberate panic in {name}")
+    }
+
+    /// An echo protocol that records every call and panics in `panic_in`.
+    struct Faulty {
+        panic_in: Option<Callback>,
+        transport: Option<Transport>,
+        calls: Calls,
+    }
+
+    impl Faulty {
+        fn enter(&self, callback: Callback) {
+            self.calls.push(callback.name());
+            if self.panic_in == Some(callback) {
+                panic!("{}", panic_text(callback.name()));
+            }
+        }
+    }
+
+    impl Protocol for Faulty {
+        fn connection_made(&mut self, transport: Transport) {
+            if matches!(
+                self.panic_in,
+                Some(Callback::PauseWriting | Callback::ResumeWriting)
+            ) {
+                // More than the kernel takes at once, over a zero high water
+                // mark: the transport pauses the protocol, and resumes it
+                // once the client has read it all.
+                transport.set_write_buffer_limits(0, None);
+                transport.write(&vec![0; 16 << 20]).unwrap();
+            }
+            self.transport = Some(transport);
+            self.enter(Callback::ConnectionMade);
+        }
+        fn data_received(&mut self, data: &[u8]) {
+            self.enter(Callback::DataReceived);
+            self.transport.as_ref().unwrap().write(data).unwrap();
+        }
+        fn eof_received(&mut self) -> bool {
+            self.enter(Callback::EofReceived);
+            false
+        }
+        fn pause_writing(&mut self) {
+            self.enter(Callback::PauseWriting);
+        }
+        fn resume_writing(&mut self) {
+            self.enter(Callback::ResumeWriting);
+        }
+        fn connection_lost(&mut self, error: Option<io::Error>) {
+            self.calls.push(match error {
+                Some(error) => format!("lost with: {error}"),
+                None => "lost with: nothing".to_owned(),
+            });
+            self.enter(Callback::ConnectionLost);
+        }
+    }
+
+    /// A blocking client that sends `ping` and EOF, and reads to the end,
+    /// whatever the server does meanwhile.
+    fn provoke(port: u16) {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_read_timeout(Some(GUARD)).unwrap();
+        let _ = stream.write_all(b"ping");
+        let _ = stream.shutdown(Shutdown::Write);
+        let _ = stream.read_to_end(&mut Vec::new());
+    }
+
+    /// A blocking client that sends `ping` and EOF, and gives what came back.
+    fn echo_once(port: u16) -> io::Result<Vec<u8>> {
+        let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+        stream.set_read_timeout(Some(GUARD))?;
+        stream.write_all(b"ping")?;
+        stream.shutdown(Shutdown::Write)?;
+        let mut echoed = Vec::new();
+        stream.read_to_end(&mut echoed)?;
+        Ok(echoed)
+    }
+
+    /// Serves two clients in turn: the first one's protocol panics in
+    /// `callback`, the second one's is a plain echo. Checks that the second is
+    /// served, that the panic was logged by name, and that the first protocol
+    /// heard nothing after its panic but one `connection_lost`.
+    fn check_a_panic_in(callback: Callback) {
+        let log = CapturedLog::start();
+        let event_loop = super::real_loop();
+        let calls = Calls::default();
+        let first_calls = calls.clone();
+        let echoed = event_loop
+            .run_until_complete(async move {
+                let made = Cell::new(0);
+                let factory = move || {
+                    made.set(made.get() + 1);
+                    let first = made.get() == 1;
+                    if first && callback == Callback::Factory {
+                        panic!("{}", panic_text(callback.name()));
+                    }
+                    Faulty {
+                        panic_in: first.then_some(callback),
+                        transport: None,
+                        calls: if first {
+                            first_calls.clone()
+                        } else {
+                            Calls::default()
+                        },
+                    }
+                };
+                let server =
+                    aio::create_server(factory, "127.0.0.1", 0).await.unwrap();
+                let port = server.port();
+                let (tx, rx) = aio::oneshot::channel();
+                std::thread::spawn(move || {
+                    provoke(port);
+                    let _ = tx.send(echo_once(port));
+                });
+                let echoed = aio::wait_for(rx, GUARD * 2).await;
+                assert!(server.is_serving());
+                server.close();
+                echoed
+            })
+            .unwrap();
+        match echoed {
+            Ok(Ok(Ok(echoed))) => assert_eq!(echoed, b"ping"),
+            other => panic!("the next client is not served: {other:?}"),
+        }
+
+        let calls = calls.all();
+        if callback != Callback::Factory {
+            let name = callback.name();
+            let panicked = calls.iter().position(|call| call == name);
+            let panicked = panicked.expect("the callback was called");
+            let after: Vec<&String> = calls[panicked + 1..].iter().collect();
+            let losses: Vec<&&String> = after
+                .iter()
+                .filter(|call| call.starts_with("lost with: "))
+                .collect();
+            assert!(
+                after.iter().all(|call| call.starts_with("lost with: ")
+                    || *call == "connection_lost"),
+                "nothing but connection_lost after the panic: {calls:?}"
+            );
+            if callback == Callback::ConnectionLost {
+                assert!(after.is_empty(), "called once: {calls:?}");
+            } else {
+                assert_eq!(losses.len(), 1, "lost once: {calls:?}");
+                assert!(
+                    losses[0].contains("panicked")
+                        && losses[0].contains(&panic_text(name)),
+                    "connection_lost hears of the panic: {calls:?}"
+                );
+            }
+        }
+        let errors: Vec<String> = log
+            .records()
+            .into_iter()
+            .filter(|(level, _)| *level == Level::Error)
+            .map(|(_, message)| message)
+            .collect();
+        assert!(
+            errors.iter().any(|message| {
+                message.contains(&callback.logged_as())
+                    && message.contains(&panic_text(callback.name()))
+            }),
+            "the panic is logged with the callback's name: {errors:?}"
+        );
+        event_loop.close().unwrap();
+    }
+
+    #[test]
+    fn in_the_protocol_factory() {
+        check_a_panic_in(Callback::Factory);
+    }
+
+    #[test]
+    fn in_connection_made() {
+        check_a_panic_in(Callback::ConnectionMade);
+    }
+
+    #[test]
+    fn in_data_received() {
+        check_a_panic_in(Callback::DataReceived);
+    }
+
+    #[test]
+    fn in_eof_received() {
+        check_a_panic_in(Callback::EofReceived);
+    }
+
+    #[test]
+    fn in_pause_writing() {
+        check_a_panic_in(Callback::PauseWriting);
+    }
+
+    #[test]
+    fn in_resume_writing() {
+        check_a_panic_in(Callback::ResumeWriting);
+    }
+
+    #[test]
+    fn in_connection_lost() {
+        check_a_panic_in(Callback::ConnectionLost);
+    }
+
+    /// A client's protocol (`create_connection`) is contained the same way:
+    /// its connection ends, and the task that opened it carries on.
+    #[test]
+    fn in_a_client_protocol() {
+        let log = CapturedLog::start();
+        let event_loop = super::real_loop();
+        let calls = Calls::default();
+        let c = calls.clone();
+        event_loop
+            .run_until_complete(async move {
+                let server = aio::create_server(
+                    || Faulty {
+                        panic_in: None,
+                        transport: None,
+                        calls: Calls::default(),
+                    },
+                    "127.0.0.1",
+                    0,
+                )
+                .await
+                .unwrap();
+                let client = Faulty {
+                    panic_in: Some(Callback::DataReceived),
+                    transport: None,
+                    calls: c.clone(),
+                };
+                let (transport, _) =
+                    aio::create_connection(client, "127.0.0.1", server.port())
+                        .await
+                        .unwrap();
+                transport.write(b"ping").unwrap();
+                transport.write(b"pong").unwrap();
+                for _ in 0..3000 {
+                    if c.all().iter().any(|call| call == "connection_lost") {
+                        break;
+                    }
+                    aio::sleep(Duration::from_millis(10)).await;
+                }
+                server.close();
+            })
+            .unwrap();
+        let calls = calls.all();
+        assert_eq!(
+            calls.iter().filter(|call| *call == "data_received").count(),
+            1,
+            "{calls:?}"
+        );
+        assert!(
+            calls.iter().any(|call| call.starts_with("lost with: ")
+                && call.contains(&panic_text("data_received"))),
+            "{calls:?}"
+        );
+        assert!(log.records().iter().any(|(level, message)| {
+            *level == Level::Error
+                && message.contains("protocol.data_received() call failed")
+        }));
+        event_loop.close().unwrap();
+    }
+
+    /// The datagram callback that panics.
+    #[derive(Clone, Copy, PartialEq, Debug)]
+    enum DatagramCallback {
+        ConnectionMade,
+        DatagramReceived,
+        ErrorReceived,
+        ConnectionLost,
+    }
+
+    impl DatagramCallback {
+        fn name(self) -> &'static str {
+            match self {
+                DatagramCallback::ConnectionMade => "connection_made",
+                DatagramCallback::DatagramReceived => "datagram_received",
+                DatagramCallback::ErrorReceived => "error_received",
+                DatagramCallback::ConnectionLost => "connection_lost",
+            }
+        }
+    }
+
+    struct FaultyDatagram {
+        panic_in: DatagramCallback,
+        calls: Calls,
+    }
+
+    impl FaultyDatagram {
+        fn enter(&self, callback: DatagramCallback) {
+            self.calls.push(callback.name());
+            if self.panic_in == callback {
+                panic!("{}", panic_text(callback.name()));
+            }
+        }
+    }
+
+    impl DatagramProtocol for FaultyDatagram {
+        fn connection_made(&mut self, transport: DatagramTransport) {
+            if self.panic_in == DatagramCallback::ErrorReceived {
+                // To a closed port: the refusal comes back as an error.
+                transport.sendto(b"anyone?", None).unwrap();
+            }
+            self.enter(DatagramCallback::ConnectionMade);
+        }
+        fn datagram_received(&mut self, _data: &[u8], _from: SocketAddr) {
+            self.enter(DatagramCallback::DatagramReceived);
+        }
+        fn error_received(&mut self, _error: io::Error) {
+            self.enter(DatagramCallback::ErrorReceived);
+        }
+        fn connection_lost(&mut self, error: Option<io::Error>) {
+            self.calls.push(match error {
+                Some(error) => format!("lost with: {error}"),
+                None => "lost with: nothing".to_owned(),
+            });
+            self.enter(DatagramCallback::ConnectionLost);
+        }
+    }
+
+    /// A port nobody listens on (bound, then let go).
+    fn a_closed_udp_port() -> u16 {
+        let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket.local_addr().unwrap().port()
+    }
+
+    fn check_a_datagram_panic_in(callback: DatagramCallback) {
+        let log = CapturedLog::start();
+        let event_loop = super::real_loop();
+        let calls = Calls::default();
+        let c = calls.clone();
+        event_loop
+            .run_until_complete(async move {
+                let remote = (callback == DatagramCallback::ErrorReceived)
+                    .then(|| ("127.0.0.1", a_closed_udp_port()));
+                let protocol =
+                    FaultyDatagram { panic_in: callback, calls: c.clone() };
+                let (endpoint, _) = aio::create_datagram_endpoint(
+                    protocol,
+                    Some(("127.0.0.1", 0)),
+                    remote,
+                )
+                .await
+                .unwrap();
+                let address = endpoint.get_extra_info("sockname").unwrap();
+                let sender = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+                match callback {
+                    DatagramCallback::DatagramReceived => {
+                        sender.send_to(b"one", address).unwrap();
+                        sender.send_to(b"two", address).unwrap();
+                    }
+                    DatagramCallback::ConnectionLost => endpoint.close(),
+                    _ => {}
+                }
+                for _ in 0..3000 {
+                    if c.all().iter().any(|call| call == "connection_lost") {
+                        break;
+                    }
+                    aio::sleep(Duration::from_millis(10)).await;
+                }
+                assert!(endpoint.is_closing(), "the endpoint is closed");
+            })
+            .unwrap();
+        let calls = calls.all();
+        let name = callback.name();
+        assert_eq!(
+            calls.iter().filter(|call| *call == name).count(),
+            1,
+            "called once: {calls:?}"
+        );
+        if callback != DatagramCallback::ConnectionLost {
+            let losses: Vec<&String> = calls
+                .iter()
+                .filter(|call| call.starts_with("lost with: "))
+                .collect();
+            assert_eq!(losses.len(), 1, "lost once: {calls:?}");
+            assert!(losses[0].contains(&panic_text(name)), "{calls:?}");
+        }
+        assert!(
+            log.records().iter().any(|(level, message)| {
+                *level == Level::Error
+                    && message
+                        .contains(&format!("protocol.{name}() call failed"))
+                    && message.contains(&panic_text(name))
+            }),
+            "logged: {:?}",
+            log.records()
+        );
+        event_loop.close().unwrap();
+    }
+
+    #[test]
+    fn in_a_datagram_connection_made() {
+        check_a_datagram_panic_in(DatagramCallback::ConnectionMade);
+    }
+
+    #[test]
+    fn in_datagram_received() {
+        check_a_datagram_panic_in(DatagramCallback::DatagramReceived);
+    }
+
+    #[test]
+    fn in_error_received() {
+        check_a_datagram_panic_in(DatagramCallback::ErrorReceived);
+    }
+
+    #[test]
+    fn in_a_datagram_connection_lost() {
+        check_a_datagram_panic_in(DatagramCallback::ConnectionLost);
+    }
+}
+
+mod write_and_lookup_errors {
+    use aio::{Protocol, Transport};
+    use std::cell::RefCell;
+    use std::io;
+    use std::rc::Rc;
+    use std::time::Duration;
+
+    /// Shares its transport, and what ended the connection, with the test.
+    #[derive(Default, Debug)]
+    struct Keeper {
+        transport: Rc<RefCell<Option<Transport>>>,
+        lost: Rc<RefCell<Option<Option<io::Error>>>>,
+        send_on_connect: Vec<u8>,
+    }
+
+    impl Protocol for Keeper {
+        fn connection_made(&mut self, transport: Transport) {
+            if !self.send_on_connect.is_empty() {
+                transport.write(&self.send_on_connect).unwrap();
+            }
+            *self.transport.borrow_mut() = Some(transport);
+        }
+        fn connection_lost(&mut self, error: Option<io::Error>) {
+            *self.lost.borrow_mut() = Some(error);
+        }
+    }
+
+    #[test]
+    fn a_write_after_a_reset_says_the_connection_was_reset() {
+        let event_loop = super::real_loop();
+        let (lost, refused) = event_loop
+            .run_until_complete(async {
+                let lost = Rc::new(RefCell::new(None));
+                let transport = Rc::new(RefCell::new(None));
+                let (l, t) = (lost.clone(), transport.clone());
+                let server = aio::create_server(
+                    move || Keeper {
+                        transport: t.clone(),
+                        lost: l.clone(),
+                        send_on_connect: vec![7; 1 << 20],
+                    },
+                    "127.0.0.1",
+                    0,
+                )
+                .await
+                .unwrap();
+                let port = server.port();
+                // A client that reads nothing and closes: unread data makes
+                // the kernel send a reset.
+                let (done_tx, done_rx) = aio::oneshot::channel();
+                std::thread::spawn(move || {
+                    let stream =
+                        std::net::TcpStream::connect(("127.0.0.1", port))
+                            .unwrap();
+                    std::thread::sleep(Duration::from_millis(100));
+                    drop(stream);
+                    done_tx.send(()).unwrap();
+                });
+                done_rx.await.unwrap();
+                for _ in 0..3000 {
+                    if lost.borrow().is_some() {
+                        break;
+                    }
+                    aio::sleep(Duration::from_millis(10)).await;
+                }
+                server.close();
+                let transport: Transport =
+                    transport.borrow().clone().expect("connected");
+                let refused = transport.write(b"anyone there?").unwrap_err();
+                (lost.take(), refused)
+            })
+            .unwrap();
+        let reset =
+            lost.expect("connection_lost was called").expect("with the reset");
+        assert_eq!(refused.kind(), reset.kind(), "{refused}");
+        let message = refused.to_string();
+        assert!(message.contains(&reset.to_string()), "{message}");
+        assert!(!message.contains("write_eof"), "{message}");
+        event_loop.close().unwrap();
+    }
+
+    #[test]
+    fn a_write_after_close_is_a_connection_reset_that_says_what_to_do() {
+        let event_loop = super::real_loop();
+        let (closing, closed, after_eof) = event_loop
+            .run_until_complete(async {
+                let server =
+                    aio::create_server(Keeper::default, "127.0.0.1", 0)
+                        .await
+                        .unwrap();
+                let lost = Rc::new(RefCell::new(None));
+                let client = Keeper { lost: lost.clone(), ..Keeper::default() };
+                let (transport, _) =
+                    aio::create_connection(client, "127.0.0.1", server.port())
+                        .await
+                        .unwrap();
+                transport.close();
+                let closing = transport.write(b"late").unwrap_err();
+                for _ in 0..3000 {
+                    if lost.borrow().is_some() {
+                        break;
+                    }
+                    aio::sleep(Duration::from_millis(10)).await;
+                }
+                let closed = transport.write(b"later").unwrap_err();
+                let (other, _) = aio::create_connection(
+                    Keeper::default(),
+                    "127.0.0.1",
+                    server.port(),
+                )
+                .await
+                .unwrap();
+                other.write_eof();
+                let after_eof = other.write(b"more").unwrap_err();
+                other.close();
+                server.close();
+                (closing, closed, after_eof)
+            })
+            .unwrap();
+        for (error, says) in [(&closing, "close()"), (&closed, "closed")] {
+            assert_eq!(error.kind(), io::ErrorKind::ConnectionReset, "{error}");
+            let message = error.to_string();
+            assert!(message.contains(says), "{message}");
+            assert!(message.contains("before"), "what to do: {message}");
+        }
+        assert_eq!(after_eof.kind(), io::ErrorKind::BrokenPipe);
+        assert!(after_eof.to_string().contains("write_eof()"), "{after_eof}");
+        event_loop.close().unwrap();
+    }
+
+    #[test]
+    fn a_name_that_does_not_resolve_is_named_in_the_error() {
+        let event_loop = super::real_loop();
+        let (connecting, serving) = event_loop
+            .run_until_complete(async {
+                let connecting = aio::create_connection(
+                    Keeper::default(),
+                    "no-such-host.invalid",
+                    80,
+                )
+                .await
+                .unwrap_err();
+                let serving = aio::create_server(
+                    Keeper::default,
+                    "no-such-host.invalid",
+                    0,
+                )
+                .await
+                .unwrap_err();
+                (connecting, serving)
+            })
+            .unwrap();
+        for error in [connecting, serving] {
+            let message = error.to_string();
+            assert!(message.contains("\"no-such-host.invalid\""), "{message}");
+        }
+        event_loop.close().unwrap();
+    }
+}

@@ -266,3 +266,40 @@ asyncio.run(main(int(sys.argv[1])))
     assert_eq!(output, "ping from python\n");
     event_loop.close().unwrap();
 }
+
+#[test]
+fn closing_a_unix_server_leaves_a_newer_servers_socket_file_alone() {
+    let path = socket_path("two-servers");
+    let event_loop = common::real_loop();
+    let p = path.clone();
+    let (still_there, got) = event_loop
+        .run_until_complete(async move {
+            let first =
+                aio::create_unix_server(|| Echo(None), &p).await.unwrap();
+            // The second server replaces the first one's file with its own.
+            let second =
+                aio::create_unix_server(|| Echo(None), &p).await.unwrap();
+            first.close();
+            let still_there = p.exists();
+            let done = aio::Promise::new().unwrap();
+            let got = Rc::default();
+            let connected = aio::create_unix_connection(
+                Collect { got: Rc::clone(&got), done: done.clone() },
+                &p,
+            )
+            .await;
+            if connected.is_ok() {
+                aio::wait_for(done, std::time::Duration::from_secs(30))
+                    .await
+                    .unwrap()
+                    .unwrap();
+            }
+            second.close();
+            (still_there, got.take())
+        })
+        .unwrap();
+    assert!(still_there, "the first server left the second one's file");
+    assert_eq!(got, b"over a unix socket", "the second server still serves");
+    assert!(!path.exists(), "the second server removed its own file");
+    event_loop.close().unwrap();
+}

@@ -15,13 +15,26 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::rc::Rc;
 
 /// Resolves `host` and `port` (a blocking lookup, as asyncio's default resolver
-/// does in a thread; chapter 10 has the details).
+/// does in a thread; chapter 10 has the details). A failed lookup names the
+/// host: Python's `gaierror` says only "Name or service not known", which
+/// does not tell which of a program's lookups failed.
 pub(crate) fn resolve(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
-    let addresses: Vec<SocketAddr> = (host, port).to_socket_addrs()?.collect();
+    let addresses: Vec<SocketAddr> = (host, port)
+        .to_socket_addrs()
+        .map_err(|error| {
+            io::Error::new(
+                error.kind(),
+                format!(
+                    "could not look up the host name {host:?}: {error}; \
+                     check the name (and the network, for a remote host)"
+                ),
+            )
+        })?
+        .collect();
     if addresses.is_empty() {
         return Err(io::Error::new(
             io::ErrorKind::NotFound,
-            format!("{host} resolved to no address"),
+            format!("the host name {host:?} resolved to no address"),
         ));
     }
     Ok(addresses)

@@ -5,9 +5,11 @@
 //! address it came from. A [`DatagramProtocol`] hears `datagram_received(data,
 //! address)`; a [`DatagramTransport`] sends with `sendto`. As with TCP, one
 //! task per endpoint reads until `WouldBlock` and flushes what could not be
-//! sent at once.
+//! sent at once. A protocol method that panics closes its endpoint, and
+//! `connection_lost` hears of it, as for streams.
 
 use crate::ch01_coroutines::spawn::spawn;
+use crate::ch07_protocols::callbacks::call_protocol;
 use crate::ch07_protocols::connect::resolve;
 use crate::ch07_protocols::io_steps::{
     Flush, Receive, Socket, TaskWaker, flush_step, read_step,
@@ -24,7 +26,9 @@ use std::ops::ControlFlow;
 use std::rc::Rc;
 use std::task::Poll;
 
-/// The callbacks of a datagram endpoint (asyncio's `DatagramProtocol`).
+/// The callbacks of a datagram endpoint (asyncio's `DatagramProtocol`). A
+/// method that panics is logged and closes the endpoint: after it, only
+/// `connection_lost` is called, once, with the panic as its error.
 pub trait DatagramProtocol: 'static {
     /// The endpoint is ready; keep `transport` to send.
     fn connection_made(&mut self, transport: DatagramTransport) {
@@ -60,6 +64,9 @@ struct DatagramInner {
     remote: Option<SocketAddr>,
     closing: Cell<bool>,
     driver: TaskWaker,
+    /// A protocol method panicked: the error `connection_lost` will hear.
+    /// From then on, no other protocol method is called.
+    failure: RefCell<Option<io::Error>>,
 }
 
 // ANCHOR: datagram
@@ -98,9 +105,12 @@ pub async fn create_datagram_endpoint<P: DatagramProtocol>(
             remote,
             closing: Cell::new(false),
             driver: TaskWaker::default(),
+            failure: RefCell::new(None),
         }),
     };
-    protocol.borrow_mut().connection_made(transport.clone());
+    transport.with_protocol("protocol.connection_made()", |protocol| {
+        protocol.connection_made(transport.clone())
+    });
     let driven = transport.clone();
     spawn(async move { driven.drive().await }).map_err(io::Error::other)?;
     Ok((transport, protocol))
@@ -174,10 +184,28 @@ impl DatagramTransport {
         self.inner.driver.wake();
     }
 
-    fn with_protocol(&self, call: impl FnOnce(&mut dyn DatagramProtocol)) {
-        let protocol = self.inner.protocol.borrow().clone();
-        if let Some(protocol) = protocol {
-            call(&mut *protocol.borrow_mut());
+    /// Calls one protocol method, `name`d for the log, unless the protocol is
+    /// gone, busy in a method of its own, or has panicked. A panic closes the
+    /// endpoint, dropping unsent datagrams; `connection_lost` hears of it.
+    fn with_protocol(
+        &self,
+        name: &str,
+        call: impl FnOnce(&mut dyn DatagramProtocol),
+    ) {
+        let inner = &*self.inner;
+        if inner.failure.borrow().is_some() {
+            return;
+        }
+        let Some(protocol) = inner.protocol.borrow().clone() else {
+            return;
+        };
+        let Ok(mut protocol) = protocol.try_borrow_mut() else {
+            return;
+        };
+        if let Err(panicked) = call_protocol(name, || call(&mut *protocol)) {
+            inner.failure.replace(Some(panicked));
+            inner.unsent.borrow_mut().clear();
+            self.close();
         }
     }
 
@@ -233,12 +261,14 @@ impl Receive<UdpSocket> for DatagramTransport {
         received: io::Result<(usize, SocketAddr)>,
     ) -> ControlFlow<Self::End> {
         match received {
-            Ok((n, from)) => self.with_protocol(|protocol| {
-                protocol.datagram_received(&buffer[..n], from)
-            }),
-            Err(error) => {
-                self.with_protocol(|protocol| protocol.error_received(error))
-            }
+            Ok((n, from)) => self
+                .with_protocol("protocol.datagram_received()", |protocol| {
+                    protocol.datagram_received(&buffer[..n], from)
+                }),
+            Err(error) => self
+                .with_protocol("protocol.error_received()", |protocol| {
+                    protocol.error_received(error)
+                }),
         }
         ControlFlow::Continue(())
     }
@@ -268,7 +298,9 @@ impl Flush<UdpSocket> for DatagramTransport {
     fn sent(&self, sent: io::Result<usize>) -> ControlFlow<Self::End> {
         self.inner.unsent.borrow_mut().pop_front();
         if let Err(error) = sent {
-            self.with_protocol(|protocol| protocol.error_received(error));
+            self.with_protocol("protocol.error_received()", |protocol| {
+                protocol.error_received(error)
+            });
         }
         ControlFlow::Continue(())
     }
@@ -286,7 +318,11 @@ impl Drop for EndOnDrop {
         inner.socket.close();
         let protocol = inner.protocol.borrow_mut().take();
         if let Some(protocol) = protocol {
-            protocol.borrow_mut().connection_lost(None);
+            let error = inner.failure.take();
+            // A panic here is logged; there is nothing left to close.
+            let _ = call_protocol("protocol.connection_lost()", || {
+                protocol.borrow_mut().connection_lost(error)
+            });
         }
     }
 }

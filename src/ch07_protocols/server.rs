@@ -5,15 +5,17 @@
 //! transport. It can be closed (no new connections) and awaited. If the process
 //! runs out of file descriptors, accepting fails with `EMFILE`; like asyncio,
 //! the server logs it, pauses accepting for a moment, and carries on, instead
-//! of spinning or dying.
+//! of spinning or dying. A protocol factory that panics costs only the
+//! connection it was making: the panic is logged, and accepting goes on.
 
 use crate::ch01_coroutines::logging;
 use crate::ch01_coroutines::spawn::spawn;
 use crate::ch04_tasks::task_ref::TaskRef;
 use crate::ch06_sync::event::Event;
+use crate::ch07_protocols::callbacks::call_protocol;
 use crate::ch07_protocols::connect::resolve;
 use crate::ch07_protocols::reactor::{Direction, IoSource};
-use crate::ch07_protocols::socket::Listener;
+use crate::ch07_protocols::socket::{Connection, Listener};
 use crate::ch07_protocols::transport::{Protocol, Transport};
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -105,18 +107,7 @@ impl Server {
                 break; // closed while we waited
             }
             match accepted {
-                Ok(stream) => {
-                    let protocol: Rc<RefCell<dyn Protocol>> =
-                        Rc::new(RefCell::new(factory()));
-                    if let Err(error) = IoSource::new(stream)
-                        .and_then(|io| Transport::start(io, protocol))
-                    {
-                        logging::error!(
-                            "aio.server",
-                            "could not start a connection: {error}"
-                        );
-                    }
-                }
+                Ok(stream) => start_connection(stream, &factory),
                 Err(error) if is_out_of_descriptors(&error) => {
                     logging::error!(
                         "aio.server",
@@ -132,6 +123,20 @@ impl Server {
                 }
             }
         }
+    }
+}
+
+/// Runs a protocol made by `factory` on an accepted connection. If the factory
+/// panics, that is logged and the connection is closed.
+fn start_connection<P: Protocol>(stream: Connection, factory: impl Fn() -> P) {
+    let Ok(protocol) = call_protocol("protocol_factory()", factory) else {
+        return; // dropping `stream` closes the connection
+    };
+    let protocol: Rc<RefCell<dyn Protocol>> = Rc::new(RefCell::new(protocol));
+    if let Err(error) =
+        IoSource::new(stream).and_then(|io| Transport::start(io, protocol))
+    {
+        logging::error!("aio.server", "could not start a connection: {error}");
     }
 }
 // ANCHOR_END: create_server

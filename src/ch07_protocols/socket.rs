@@ -7,7 +7,8 @@
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
-use std::path::PathBuf;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
 
 /// A connected stream socket.
 #[derive(Debug)]
@@ -23,9 +24,40 @@ pub(crate) enum Connection {
 pub(crate) enum Listener {
     /// A TCP listener.
     Tcp(mio::net::TcpListener),
-    /// A Unix-domain listener, and the path it is bound to.
-    Unix(mio::net::UnixListener, PathBuf),
+    /// A Unix-domain listener, and the file it is bound to.
+    Unix(mio::net::UnixListener, SocketFile),
 }
+
+// ANCHOR: socket_file
+/// The file a Unix server's socket is bound to, and which file it is (device
+/// and inode), so that closing the server removes its own file only: another
+/// server may have replaced it meanwhile (asyncio 3.13 checks the same way).
+#[derive(Debug)]
+pub(crate) struct SocketFile {
+    path: PathBuf,
+    identity: Option<(u64, u64)>,
+}
+
+impl SocketFile {
+    /// Notes which file is at `path`, just after binding there.
+    pub(crate) fn bound_at(path: &Path) -> SocketFile {
+        SocketFile { path: path.to_path_buf(), identity: identity(path) }
+    }
+
+    /// Removes the file, if it is still the one this server made.
+    fn remove_if_ours(&self) {
+        if self.identity.is_some() && identity(&self.path) == self.identity {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// The device and inode of the file at `path` (not following a link).
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    Some((meta.dev(), meta.ino()))
+}
+// ANCHOR_END: socket_file
 
 impl Connection {
     pub(crate) fn read(&self, buffer: &mut [u8]) -> io::Result<usize> {
@@ -112,8 +144,8 @@ impl Listener {
 
 impl Drop for Listener {
     fn drop(&mut self) {
-        if let Listener::Unix(_, path) = self {
-            let _ = std::fs::remove_file(path); // as asyncio does when a Unix server closes
+        if let Listener::Unix(_, file) = self {
+            file.remove_if_ours(); // as asyncio does when a Unix server closes
         }
     }
 }

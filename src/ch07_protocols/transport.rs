@@ -10,7 +10,12 @@
 //! A protocol method is never called from inside another one: a pause that a
 //! protocol causes by writing from its own `data_received` is delivered by the
 //! connection's task right after, instead of re-entering the protocol.
+//!
+//! A protocol method that panics ends its own connection and nothing else: the
+//! panic is logged, the transport aborts, and `connection_lost` hears of it (as
+//! asyncio closes a transport whose protocol raised).
 
+use crate::ch07_protocols::callbacks::call_protocol;
 use crate::ch07_protocols::io_steps::{
     Flush, Receive, Socket, TaskWaker, flush_step, read_step,
 };
@@ -28,7 +33,9 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 
 /// The callbacks of a connection (asyncio's `Protocol`). Every method has a
-/// default that does nothing, so a protocol implements only what it needs.
+/// default that does nothing, so a protocol implements only what it needs. A
+/// method that panics is logged and ends its connection: after it, only
+/// `connection_lost` is called, once, with the panic as its error.
 pub trait Protocol: 'static {
     /// The connection is up; keep `transport` to write to it.
     fn connection_made(&mut self, transport: Transport) {
@@ -83,10 +90,13 @@ struct TransportInner {
     flow_news: Cell<Option<bool>>,
     high_water: Cell<usize>,
     low_water: Cell<usize>,
-    /// The error a `write` met on the socket: the connection's task ends the
-    /// connection with it.
-    failure: RefCell<Option<io::Error>>,
     driver: TaskWaker,
+    /// What is ending the connection badly: the error a `write` met on the
+    /// socket, or a protocol method's panic. `connection_lost` will hear it,
+    /// and from then on no other protocol method is called.
+    failure: RefCell<Option<io::Error>>,
+    /// What ended the connection, once it is lost: a later `write` says so.
+    ended_by: RefCell<Option<(io::ErrorKind, String)>>,
 }
 // ANCHOR_END: transport_inner
 
@@ -116,11 +126,15 @@ impl Transport {
                 flow_news: Cell::new(None),
                 high_water: Cell::new(DEFAULT_HIGH_WATER),
                 low_water: Cell::new(DEFAULT_HIGH_WATER / 4),
-                failure: RefCell::new(None),
                 driver: TaskWaker::default(),
+                failure: RefCell::new(None),
+                ended_by: RefCell::new(None),
             }),
         };
-        protocol.borrow_mut().connection_made(transport.clone());
+        // A panic here aborts the transport: its task ends it at once.
+        transport.with_protocol("protocol.connection_made()", |protocol| {
+            protocol.connection_made(transport.clone())
+        });
         let driven = transport.clone();
         crate::ch01_coroutines::spawn::spawn(
             async move { driven.drive().await },
@@ -131,16 +145,13 @@ impl Transport {
 
     // ANCHOR: write
     /// Queues `data` to be sent; sends at once what the socket takes. Fails
-    /// after `write_eof` or `close`, and when the socket fails, which also ends
-    /// the connection (`connection_lost` gets the error).
+    /// after `write_eof` or `close`, once the connection is lost, and when the
+    /// socket fails, which also ends the connection (`connection_lost` gets
+    /// the error).
     pub fn write(&self, data: &[u8]) -> io::Result<()> {
         let inner = &*self.inner;
         if !inner.life.get().accepts_writes() {
-            return Err(io::Error::new(
-                io::ErrorKind::BrokenPipe,
-                "cannot write after write_eof() or close(); \
-                 write everything first",
-            ));
+            return Err(self.write_refused());
         }
         let mut sent = 0;
         if inner.write_buffer.borrow().is_empty() {
@@ -161,6 +172,58 @@ impl Transport {
         Ok(())
     }
     // ANCHOR_END: write
+
+    // ANCHOR: write_refused
+    /// Why `write` takes no more data, in words that say what happened and
+    /// what to do. The error kinds are asyncio's: a closed stream raises
+    /// `ConnectionResetError`.
+    fn write_refused(&self) -> io::Error {
+        use io::ErrorKind::{BrokenPipe, ConnectionReset};
+        let (kind, message) = match self.inner.life.get() {
+            Life::Open { .. } => (
+                BrokenPipe,
+                "cannot write after write_eof(); write everything before \
+                 calling write_eof()"
+                    .to_owned(),
+            ),
+            Life::Closing if self.inner.failure.borrow().is_some() => {
+                let failure = self.inner.failure.borrow();
+                let why = failure.as_ref().map(ToString::to_string);
+                (
+                    failure.as_ref().map_or(ConnectionReset, io::Error::kind),
+                    format!(
+                        "cannot write: the connection failed: {}; open a new \
+                         connection to send more",
+                        why.unwrap_or_default()
+                    ),
+                )
+            }
+            Life::Closing => (
+                ConnectionReset,
+                "cannot write: the transport is closing (close() was called, \
+                 or eof_received() returned false); write everything before \
+                 closing"
+                    .to_owned(),
+            ),
+            Life::Lost => match &*self.inner.ended_by.borrow() {
+                Some((kind, why)) => (
+                    *kind,
+                    format!(
+                        "cannot write: the connection was lost: {why}; \
+                         open a new connection to send more"
+                    ),
+                ),
+                None => (
+                    ConnectionReset,
+                    "cannot write: the connection is closed; write \
+                     everything before closing, or open a new connection"
+                        .to_owned(),
+                ),
+            },
+        };
+        io::Error::new(kind, message)
+    }
+    // ANCHOR_END: write_refused
 
     /// Writes several buffers, in order (asyncio's `writelines`).
     pub fn writelines<B: AsRef<[u8]>>(
@@ -297,20 +360,7 @@ impl Transport {
             self.inner.flow_news.set(None);
             return;
         }
-        let protocol = self.inner.protocol.borrow().clone();
-        let told =
-            protocol.is_some_and(|protocol| match protocol.try_borrow_mut() {
-                Ok(mut protocol) => {
-                    if paused {
-                        protocol.pause_writing()
-                    } else {
-                        protocol.resume_writing()
-                    }
-                    true
-                }
-                Err(_) => false,
-            });
-        if !told {
+        if self.call_flow(paused).is_none() {
             self.inner.flow_news.set(Some(paused));
             self.wake_driver();
         }
@@ -365,10 +415,8 @@ impl Transport {
         }
         if buffered == 0 {
             match inner.life.get() {
-                Life::Closing => {
-                    let failure = inner.failure.take();
-                    return ControlFlow::Break(failure.map_or(Ok(()), Err));
-                }
+                // A failure, if any, is `lose`'s to report.
+                Life::Closing => return ControlFlow::Break(Ok(())),
                 Life::Open { peer_eof, write: WriteSide::EofRequested } => {
                     self.set_life(Life::eof_sent);
                     let _ = inner.socket.with(Connection::shutdown_write);
@@ -387,24 +435,48 @@ impl Transport {
     /// Delivers a pending `pause_writing` / `resume_writing` to the protocol.
     fn tell_flow_news(&self) {
         if let Some(paused) = self.inner.flow_news.take() {
-            self.with_protocol(|protocol| {
-                if paused {
-                    protocol.pause_writing()
-                } else {
-                    protocol.resume_writing()
-                }
-            });
+            self.call_flow(paused);
         }
     }
 
+    /// Calls `pause_writing` or `resume_writing`; `None` if the protocol could
+    /// not be told.
+    fn call_flow(&self, paused: bool) -> Option<()> {
+        if paused {
+            self.with_protocol("protocol.pause_writing()", |protocol| {
+                protocol.pause_writing()
+            })
+        } else {
+            self.with_protocol("protocol.resume_writing()", |protocol| {
+                protocol.resume_writing()
+            })
+        }
+    }
+
+    // ANCHOR: with_protocol
+    /// Calls one protocol method, `name`d for the log, unless the protocol is
+    /// gone (the connection is lost), busy in a method of its own, or has
+    /// panicked. A panic aborts the transport; `connection_lost` hears of it.
     fn with_protocol<R>(
         &self,
+        name: &str,
         call: impl FnOnce(&mut dyn Protocol) -> R,
     ) -> Option<R> {
+        if self.inner.failure.borrow().is_some() {
+            return None;
+        }
         let protocol = self.inner.protocol.borrow().clone()?;
-        let mut protocol = protocol.borrow_mut();
-        Some(call(&mut *protocol))
+        let mut protocol = protocol.try_borrow_mut().ok()?;
+        match call_protocol(name, || call(&mut *protocol)) {
+            Ok(value) => Some(value),
+            Err(panicked) => {
+                self.inner.failure.replace(Some(panicked));
+                self.abort();
+                None
+            }
+        }
     }
+    // ANCHOR_END: with_protocol
 
     /// Ends the connection: closes the socket and calls `connection_lost` once.
     fn lose(&self, error: Option<io::Error>) {
@@ -416,9 +488,18 @@ impl Transport {
         self.tell_flow_news();
         inner.socket.close(); // deregister and close the socket
         inner.write_buffer.borrow_mut().clear();
+        // A panicking protocol method is what ended the connection, whatever
+        // the socket did after.
+        let error = inner.failure.take().or(error);
+        inner.ended_by.replace(
+            error.as_ref().map(|error| (error.kind(), error.to_string())),
+        );
         let protocol = inner.protocol.borrow_mut().take();
         if let Some(protocol) = protocol {
-            protocol.borrow_mut().connection_lost(error);
+            // A panic here is logged; there is nothing left to end.
+            let _ = call_protocol("protocol.connection_lost()", || {
+                protocol.borrow_mut().connection_lost(error)
+            });
         }
     }
 }
@@ -451,14 +532,16 @@ impl Receive<Connection> for Transport {
             Ok(0) => {
                 self.set_life(Life::peer_eof);
                 let keep_open = self
-                    .with_protocol(|protocol| protocol.eof_received())
+                    .with_protocol("protocol.eof_received()", |protocol| {
+                        protocol.eof_received()
+                    })
                     .unwrap_or(false);
                 if !keep_open {
                     self.close();
                 }
             }
             Ok(n) => {
-                self.with_protocol(|protocol| {
+                self.with_protocol("protocol.data_received()", |protocol| {
                     protocol.data_received(&chunk[..n])
                 });
             }

@@ -4,12 +4,12 @@
 //! A Unix socket is named by a path in the file system instead of an address
 //! and a port. Everything else is the TCP machinery: the same transports,
 //! protocols and servers. As in asyncio, the server removes its socket file
-//! when it is closed.
+//! when it is closed, unless another server has replaced it since.
 
 use crate::ch07_protocols::connect::finish_connect;
 use crate::ch07_protocols::reactor::IoSource;
 use crate::ch07_protocols::server::Server;
-use crate::ch07_protocols::socket::{Connection, Listener};
+use crate::ch07_protocols::socket::{Connection, Listener, SocketFile};
 use crate::ch07_protocols::transport::{Protocol, Transport};
 use std::cell::RefCell;
 use std::io;
@@ -37,7 +37,7 @@ pub async fn create_unix_server<P: Protocol>(
         )
     })?;
     Server::listen(
-        Listener::Unix(listener, path.to_path_buf()),
+        Listener::Unix(listener, SocketFile::bound_at(path)),
         Vec::new(),
         factory,
     )

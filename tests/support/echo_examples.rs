@@ -128,6 +128,54 @@ pub fn bad_port_is_a_clear_error(client: &str) {
     );
 }
 
+/// A client against a server that accepts and never answers gives up, after
+/// the time given as its third argument, with an error that says what
+/// happened and what to do.
+pub fn a_silent_server_is_a_clear_timeout(client: &str) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("an address").port().to_string();
+    // Accepts, then holds the connection without a word until the test ends.
+    let (hold_tx, hold_rx) = mpsc::channel::<()>();
+    thread::spawn(move || {
+        let accepted = listener.accept();
+        let _ = hold_rx.recv();
+        drop(accepted);
+    });
+    let mut running = Running(
+        Command::new(client)
+            .args(["127.0.0.1", &port, "0.5"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("client runs"),
+    );
+    let stderr = running.0.stderr.take().expect("piped");
+    let (said_tx, said_rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut said = String::new();
+        let _ = std::io::Read::read_to_string(
+            &mut BufReader::new(stderr),
+            &mut said,
+        );
+        let _ = said_tx.send(said);
+    });
+    // A hang guard only: the client gives up after half a second.
+    let said = said_rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the client gives up instead of waiting forever");
+    let status = running.0.wait().expect("the client exits");
+    drop(hold_tx);
+    assert!(!status.success(), "{said}");
+    for expected in [
+        &format!("127.0.0.1 port {port}"),
+        "no echo within 0.5s",
+        "is an echo server running there?",
+        "seconds to wait",
+    ] {
+        assert!(said.contains(expected), "missing {expected:?} in: {said}");
+    }
+}
+
 /// An asyncio echo server built from a protocol; it prints its port first.
 const PYTHON_SERVER: &str = r#"
 import asyncio

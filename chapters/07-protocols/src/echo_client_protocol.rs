@@ -80,9 +80,11 @@ pub async fn run(
 
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (host, port) = crate::address_from_args()?;
+    let patience = crate::patience_from_args()?;
     let event_loop = aio::EventLoop::new()?;
-    let outcome =
-        event_loop.run_until_complete(async move { run(&host, port).await });
+    let outcome = event_loop.run_until_complete(async move {
+        crate::give_up_after(patience, &host, port, run(&host, port)).await
+    });
     println!("main: closing event loop");
     event_loop.close()?;
     outcome?

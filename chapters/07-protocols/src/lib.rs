@@ -2,11 +2,19 @@
 //!
 //! The ports of PyMOTW-3's echo server and client built from protocols and
 //! transports. Each takes the host and port as arguments (default: localhost,
-//! port 10000). `cargo run -p ch07-protocols` runs both in one process, on a
-//! free port, so you can read the two sides of the conversation together.
+//! port 10000); the client also takes how many seconds to wait for the echo
+//! (default 10) before it gives up. `cargo run -p ch07-protocols` runs both in
+//! one process, on a free port, so you can read the two sides of the
+//! conversation together.
 
 pub mod echo_client_protocol;
 pub mod echo_server_protocol;
+
+use std::future::Future;
+use std::time::Duration;
+
+/// How long a client waits for the echo, unless told otherwise.
+pub const DEFAULT_PATIENCE: Duration = Duration::from_secs(10);
 
 /// The host and port from the command line: `[host] [port]`, defaulting to
 /// `localhost 10000`, as in PyMOTW.
@@ -21,6 +29,49 @@ pub fn address_from_args() -> Result<(String, u16), String> {
     };
     Ok((host, port))
 }
+
+/// How long a client waits for the echo: the third argument, in seconds
+/// (`localhost 10000 30`), or [`DEFAULT_PATIENCE`].
+pub fn patience_from_args() -> Result<Duration, String> {
+    let Some(seconds) = std::env::args().nth(3) else {
+        return Ok(DEFAULT_PATIENCE);
+    };
+    seconds
+        .parse::<f64>()
+        .ok()
+        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+        .filter(|patience| !patience.is_zero())
+        .ok_or_else(|| {
+            format!(
+                "the seconds to wait must be a number above 0, like 10 or \
+                 0.5, not {seconds:?}"
+            )
+        })
+}
+
+// ANCHOR: give_up_after
+/// Runs a client's `conversation` with the server at `host`:`port`, for at
+/// most `patience`. A server that accepts and never answers would otherwise
+/// keep the client waiting forever.
+pub async fn give_up_after<T>(
+    patience: Duration,
+    host: &str,
+    port: u16,
+    conversation: impl Future<Output = Result<T, Box<dyn std::error::Error>>>,
+) -> Result<T, Box<dyn std::error::Error>> {
+    match aio::wait_for(conversation, patience).await {
+        Ok(outcome) => outcome,
+        Err(aio::Error::TimedOut) => Err(format!(
+            "no echo within {}s from {host} port {port}: is an echo server \
+             running there? If it is only slow, give more seconds to wait \
+             as a third argument, after the port",
+            patience.as_secs_f64()
+        )
+        .into()),
+        Err(other) => Err(other.into()),
+    }
+}
+// ANCHOR_END: give_up_after
 
 /// Shows bytes the way Python's `repr` shows a `bytes` object: `b'...'`, or
 /// `b"..."` when the bytes hold a `'` and no `"`.

@@ -34,3 +34,8 @@ fn the_default_binary_runs_both_sides_in_one_process() {
 fn a_bad_port_argument_is_a_clear_error() {
     harness::bad_port_is_a_clear_error(CLIENT);
 }
+
+#[test]
+fn a_silent_server_is_a_clear_timeout() {
+    harness::a_silent_server_is_a_clear_timeout(CLIENT);
+}

@@ -41,9 +41,12 @@ pub async fn echo_client(
 
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (host, port) = crate::address_from_args()?;
+    let patience = crate::patience_from_args()?;
     let event_loop = aio::EventLoop::new()?;
-    let outcome = event_loop
-        .run_until_complete(async move { echo_client(&host, port).await });
+    let outcome = event_loop.run_until_complete(async move {
+        let conversation = echo_client(&host, port);
+        crate::give_up_after(patience, &host, port, conversation).await
+    });
     println!("main: closing event loop");
     event_loop.close()?;
     outcome?

@@ -1,11 +1,15 @@
 //! Chapter 8: asynchronous I/O using coroutines and streams.
 //!
 //! The ports of PyMOTW-3's echo server and client built from streams. Each
-//! takes the host and port as arguments (default: localhost, port 10000).
+//! takes the host and port as arguments (default: localhost, port 10000); the
+//! client also takes how many seconds to wait for the echo (default 10).
 //! `cargo run -p ch08-streams` runs both in one process, on a free port.
 
 pub mod echo_client_coroutine;
 pub mod echo_server_coroutine;
 
-/// The command-line arguments and Python-style bytes, as in chapter 7.
-pub use ch07_protocols::{address_from_args, bytes_repr};
+/// The command-line arguments, the clients' patience and Python-style bytes,
+/// as in chapter 7.
+pub use ch07_protocols::{
+    address_from_args, bytes_repr, give_up_after, patience_from_args,
+};
