@@ -349,6 +349,87 @@ fn a_timeout_scope_can_move_its_deadline() {
     });
 }
 
+/// An outer scope around an inner one, which runs `pending()`; records
+/// whether the code after the inner block ran.
+async fn nested(
+    outer: &aio::TimeoutScope,
+    inner: &aio::TimeoutScope,
+    journal: &Journal,
+) -> Result<Result<(), Error>, Error> {
+    outer
+        .run(async {
+            let inner_outcome = inner.run(pending::<()>()).await;
+            journal.log("after the inner block");
+            inner_outcome
+        })
+        .await
+}
+
+#[test]
+fn nested_timeouts_with_one_deadline_expire_together_the_outermost_reports() {
+    // asyncio: both timers fire on the same tick; the inner scope lets the
+    // cancellation through and the outermost raises TimeoutError; both are
+    // expired().
+    run(async {
+        let now = aio::get_running_loop().unwrap().time();
+        let scopes = [
+            (aio::timeout_at(now + 10 * MS), aio::timeout_at(now + 10 * MS)),
+            (aio::timeout(10 * MS), aio::timeout(10 * MS)),
+            (aio::timeout_at(Duration::ZERO), aio::timeout_at(Duration::ZERO)),
+            (aio::timeout(Duration::ZERO), aio::timeout(Duration::ZERO)),
+        ];
+        for (outer, inner) in scopes {
+            let journal = Journal::default();
+            let outcome = nested(&outer, &inner, &journal).await;
+            assert!(matches!(outcome, Err(Error::TimedOut)), "{outcome:?}");
+            assert!(journal.entries().is_empty(), "the outer block is cut");
+            assert!(inner.expired() && outer.expired(), "{outer:?} {inner:?}");
+        }
+    });
+}
+
+#[test]
+fn three_nested_timeouts_with_one_deadline_all_expire() {
+    run(async {
+        let deadline = aio::get_running_loop().unwrap().time() + 5 * MS;
+        let scopes: Vec<_> =
+            (0..3).map(|_| aio::timeout_at(deadline)).collect();
+        let [a, b, c] = [&scopes[0], &scopes[1], &scopes[2]];
+        let outcome = a
+            .run(async { b.run(async { c.run(pending::<()>()).await }).await })
+            .await;
+        assert!(matches!(outcome, Err(Error::TimedOut)), "{outcome:?}");
+        assert!(scopes.iter().all(aio::TimeoutScope::expired));
+    });
+}
+
+#[test]
+fn nested_timeouts_with_different_deadlines_expire_alone() {
+    run(async {
+        let now = aio::get_running_loop().unwrap().time();
+        // The inner deadline first: the inner block times out and the outer
+        // block goes on.
+        let (outer, inner) =
+            (aio::timeout_at(now + 10 * MS), aio::timeout_at(now + 5 * MS));
+        let journal = Journal::default();
+        let outcome = nested(&outer, &inner, &journal).await;
+        assert!(matches!(outcome, Ok(Err(Error::TimedOut))), "{outcome:?}");
+        assert_eq!(journal.entries(), ["after the inner block"]);
+        assert!(inner.expired() && !outer.expired());
+
+        // The outer deadline first: the outer scope times out, the inner one
+        // is only cancelled.
+        let now = aio::get_running_loop().unwrap().time();
+        let (outer, inner) =
+            (aio::timeout_at(now + 5 * MS), aio::timeout_at(now + 10 * MS));
+        let journal = Journal::default();
+        let outcome = nested(&outer, &inner, &journal).await;
+        assert!(matches!(outcome, Err(Error::TimedOut)), "{outcome:?}");
+        assert!(journal.entries().is_empty());
+        assert!(!inner.expired() && outer.expired());
+    });
+}
+
 #[test]
 fn shield_keeps_the_inner_task_running_when_the_outer_is_cancelled() {
     let journal = Journal::default();

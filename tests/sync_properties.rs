@@ -407,7 +407,8 @@ proptest! {
 
     /// Barrier of 3: trips when the third live waiter arrives, with arrival
     /// indices; cancelled waiters leave the count; reset breaks the current
-    /// round.
+    /// round and repairs an abort; abort (`Signal(3)`) breaks the round and
+    /// every wait after it.
     #[test]
     fn barrier_matches_the_model(ops in ops()) {
         const PARTIES: usize = 3;
@@ -416,8 +417,17 @@ proptest! {
         let log: Log = Rc::default();
         let mut tasks: Vec<TaskRef> = Vec::new();
         let (mut waiting, mut model_log) = (VecDeque::<usize>::new(), Vec::<String>::new());
+        let mut broken = false;
+        let break_round = |waiting: &mut VecDeque<usize>, model_log: &mut Vec<String>| {
+            model_log.extend(waiting.drain(..).map(|w| format!("{w}: Err(BrokenBarrier)")));
+        };
         for op in ops {
             match op {
+                Op::Signal(3) => {
+                    barrier.abort();
+                    broken = true;
+                    break_round(&mut waiting, &mut model_log);
+                }
                 Op::Spawn | Op::Signal(_) => {
                     let id = tasks.len();
                     let (barrier, log) = (barrier.clone(), log.clone());
@@ -425,7 +435,9 @@ proptest! {
                         let outcome = barrier.wait().await;
                         log.borrow_mut().push(format!("{id}: {outcome:?}"));
                     }).unwrap().as_task_ref());
-                    if waiting.len() + 1 == PARTIES {
+                    if broken {
+                        model_log.push(format!("{id}: Err(BrokenBarrier)"));
+                    } else if waiting.len() + 1 == PARTIES {
                         // The last arrival returns at once; the others when
                         // they run.
                         model_log.push(format!("{id}: Ok({})", PARTIES - 1));
@@ -441,12 +453,14 @@ proptest! {
                 }
                 Op::Other => {
                     barrier.reset();
-                    model_log.extend(waiting.drain(..).map(|w| format!("{w}: Err(BrokenBarrier)")));
+                    broken = false;
+                    break_round(&mut waiting, &mut model_log);
                 }
             }
             settle(&event_loop);
             prop_assert_eq!(&*log.borrow(), &model_log, "who passed, with which index");
             prop_assert_eq!(barrier.n_waiting(), waiting.len());
+            prop_assert_eq!(barrier.broken(), broken);
         }
         drop(tasks);
         event_loop.close().unwrap();

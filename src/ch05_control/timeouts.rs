@@ -9,6 +9,11 @@
 //! is always polled before the deadline is checked, so a result that is already
 //! there wins, even with a zero timeout.
 //!
+//! Nested scopes whose deadlines pass together end as in asyncio, where both
+//! timers fire on the same tick: every one of them is `expired()`, and the
+//! outermost reports the timeout. An expiring scope finds the scopes around it
+//! on a stack of the scopes being polled, and leaves the ending to them.
+//!
 //! A [`Task`](crate::Task) handle passed as the inner future is only dropped,
 //! which detaches the task; wrap it with [`Task::cancel_on_drop`] to cancel it
 //! as asyncio does.
@@ -57,6 +62,9 @@ pub struct TimeoutScope {
 struct ScopeState {
     deadline: Cell<Deadline>,
     expired: Cell<bool>,
+    /// Set by an inner scope that expired with this one and left the ending
+    /// to it (asyncio's `EXPIRING`).
+    expiring: Cell<bool>,
     /// The task running the block, woken when the deadline moves.
     runner: RefCell<Option<Waker>>,
 }
@@ -77,6 +85,7 @@ impl TimeoutScope {
             shared: Rc::new(ScopeState {
                 deadline: Cell::new(deadline),
                 expired: Cell::new(false),
+                expiring: Cell::new(false),
                 runner: RefCell::new(None),
             }),
         }
@@ -149,25 +158,79 @@ impl<F: Future> Future for Timeout<F> {
         let state = &this.scope.shared;
         state.deadline.set(state.deadline.get().start());
         // The inner future first: a result that is already there beats the
-        // deadline.
-        if let Poll::Ready(output) = future.poll(cx) {
-            this.future.set(None);
-            return Poll::Ready(Ok(output));
+        // deadline, unless an inner scope has already ended the block for us.
+        let polled = {
+            let _polling = Polling::enter(state);
+            future.poll(cx)
+        };
+        if !state.expiring.take() {
+            if let Poll::Ready(output) = polled {
+                this.future.set(None);
+                return Poll::Ready(Ok(output));
+            }
+            // The inner future may have moved the deadline: read it now. A
+            // deadline already past when the timer is armed would ring only
+            // on the next tick, so the clock is checked too.
+            let deadline = state.deadline.get();
+            if !(this.timer.poll(deadline, cx).is_ready() || deadline.passed())
+            {
+                state.runner.replace(Some(cx.waker().clone()));
+                return Poll::Pending;
+            }
         }
-        // The inner future may have moved the deadline: read it now. A
-        // deadline already past when the timer is armed would ring only on the
-        // next tick, so the clock is checked too.
-        let deadline = state.deadline.get();
-        if this.timer.poll(deadline, cx).is_ready() || deadline.passed() {
-            state.expired.set(true);
-            this.future.set(None); // cancel: drop the inner future in place
-            return Poll::Ready(Err(Error::TimedOut));
+        state.expired.set(true);
+        this.future.set(None); // cancel: drop the inner future in place
+        if expire_enclosing_scopes() {
+            // An enclosing scope expires too: it ends the block, in this same
+            // poll, and reports the timeout (asyncio's outermost scope raises
+            // TimeoutError; the inner ones let the CancelledError through).
+            return Poll::Pending;
         }
-        state.runner.replace(Some(cx.waker().clone()));
-        Poll::Pending
+        Poll::Ready(Err(Error::TimedOut))
     }
 }
 // ANCHOR_END: timeout_poll
+
+// ANCHOR: nested_scopes
+thread_local! {
+    /// The scopes whose blocks are being polled on this thread, outermost
+    /// first: a block runs inline in its `Timeout`'s poll, so the scopes
+    /// around an inner one are exactly those below it here.
+    static POLLING: RefCell<Vec<Rc<ScopeState>>> = const {
+        RefCell::new(Vec::new())
+    };
+}
+
+/// A scope's place on the `POLLING` stack while its block is polled; leaving
+/// (even by a panic) takes it off.
+struct Polling;
+
+impl Polling {
+    fn enter(state: &Rc<ScopeState>) -> Polling {
+        POLLING.with_borrow_mut(|scopes| scopes.push(state.clone()));
+        Polling
+    }
+}
+
+impl Drop for Polling {
+    fn drop(&mut self) {
+        POLLING.with_borrow_mut(|scopes| scopes.pop());
+    }
+}
+
+/// Marks every enclosing scope whose deadline has passed as expiring, and
+/// tells whether there was one.
+fn expire_enclosing_scopes() -> bool {
+    POLLING.with_borrow(|scopes| {
+        let mut any = false;
+        for scope in scopes.iter().filter(|s| s.deadline.get().passed()) {
+            scope.expiring.set(true);
+            any = true;
+        }
+        any
+    })
+}
+// ANCHOR_END: nested_scopes
 
 impl<T: 'static> Task<T> {
     /// Turns the handle into a future that cancels the task if it is dropped

@@ -20,7 +20,8 @@ pub enum SyncError {
     QueueShutDown,
     /// `task_done()` was called more times than items were put.
     TaskDoneTooManyTimes,
-    /// The barrier was reset or aborted while waiting (`BrokenBarrierError`).
+    /// The barrier is broken (aborted), or was reset or aborted while the
+    /// task was inside it (`BrokenBarrierError`).
     BrokenBarrier,
     /// A condition was given the guard of another lock.
     ForeignGuard,
@@ -48,7 +49,7 @@ impl fmt::Display for SyncError {
                 "task_done() was called more times than there were items; call it once per item got"
             }
             SyncError::BrokenBarrier => {
-                "the barrier was reset or aborted while waiting; create or reset it and retry"
+                "the barrier was reset or aborted while waiting, or is aborted; reset it and retry"
             }
             SyncError::ForeignGuard => {
                 "this guard belongs to another lock; wait with the guard of the condition's own lock"
