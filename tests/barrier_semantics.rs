@@ -619,3 +619,16 @@ fn the_phases_follow_asyncio() {
         assert_eq!(outcomes, ok.chain(broken).collect::<Vec<_>>());
     });
 }
+
+#[test]
+fn a_barrier_of_zero_parties_is_a_barrier_of_one() {
+    // As `std::sync::Barrier::new(0)` and tokio's: documented in the names
+    // table, where asyncio raises ValueError.
+    let barrier = aio::Barrier::new(0);
+    assert_eq!(barrier.parties(), 1);
+    let event_loop = common::virtual_loop();
+    let index =
+        event_loop.run_until_complete(async move { barrier.wait().await });
+    assert_eq!(index.unwrap().unwrap(), 0);
+    event_loop.close().unwrap();
+}

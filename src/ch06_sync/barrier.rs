@@ -57,7 +57,8 @@ struct BarrierState {
 
 // ANCHOR: barrier
 impl Barrier {
-    /// A barrier for `parties` tasks (at least one).
+    /// A barrier for `parties` tasks. Zero parties make a barrier of one, as
+    /// `std::sync::Barrier` and tokio's do (asyncio raises `ValueError`).
     pub fn new(parties: usize) -> Barrier {
         Barrier {
             inner: Rc::new(BarrierState {
