@@ -10,7 +10,7 @@
 use crate::ch01_coroutines::spawn::spawn;
 use crate::ch07_protocols::connect::resolve;
 use crate::ch07_protocols::io_steps::{
-    Flush, Receive, Socket, TaskWaker, flush_step, read_step,
+    Flush, ReadBudget, Receive, Socket, TaskWaker, flush_step, read_step,
 };
 use crate::ch07_protocols::reactor::IoSource;
 use mio::net::UdpSocket;
@@ -196,13 +196,14 @@ impl DatagramTransport {
         poll_fn(|cx| {
             self.inner.driver.remember(cx);
             let socket = &self.inner.socket;
+            let mut budget = ReadBudget::new();
             let ControlFlow::Continue(()) =
-                read_step(socket, cx, &mut buffer, &self);
+                read_step(socket, cx, &mut buffer, &self, &mut budget);
             if self.is_done() {
                 return Poll::Ready(());
             }
             let ControlFlow::Continue(_) = flush_step(socket, cx, &self);
-            Poll::Pending
+            budget.end_poll(cx)
         })
         .await;
     }

@@ -12,7 +12,7 @@
 //! connection's task right after, instead of re-entering the protocol.
 
 use crate::ch07_protocols::io_steps::{
-    Flush, Receive, Socket, TaskWaker, flush_step, read_step,
+    Flush, ReadBudget, Receive, Socket, TaskWaker, flush_step, read_step,
 };
 use crate::ch07_protocols::life::{Life, WriteSide};
 use crate::ch07_protocols::reactor::IoSource;
@@ -308,21 +308,26 @@ impl Transport {
         let mut chunk = vec![0u8; 64 * 1024];
         poll_fn(|cx| {
             self.inner.driver.remember(cx);
+            // One budget for the whole poll, however often the loop goes
+            // round.
+            let mut budget = ReadBudget::new();
             loop {
                 self.tell_flow_news();
                 let socket = &self.inner.socket;
                 if let ControlFlow::Break(end) =
-                    read_step(socket, cx, &mut chunk, &self)
+                    read_step(socket, cx, &mut chunk, &self, &mut budget)
                 {
                     return Poll::Ready(end);
                 }
-                match self.write_step(cx) {
+                let wrote = match self.write_step(cx) {
                     ControlFlow::Break(end) => return Poll::Ready(end),
-                    ControlFlow::Continue(true) => continue, // look again
-                    ControlFlow::Continue(false) => {}
-                }
-                if self.inner.flow_news.get().is_none() {
-                    return Poll::Pending;
+                    ControlFlow::Continue(wrote) => wrote,
+                };
+                // Go round again after progress (a protocol told to resume
+                // may have written more) or news, unless the budget is spent.
+                let more = wrote || self.inner.flow_news.get().is_some();
+                if budget.is_spent() || !more {
+                    return budget.end_poll(cx);
                 }
             }
         })
