@@ -414,7 +414,12 @@ impl Receive<Connection> for Transport {
     type End = io::Result<()>;
 
     fn wants_to_read(&self) -> bool {
-        !self.inner.reading_paused.get() && self.inner.life.get().reads()
+        let inner = &*self.inner;
+        // News still on its way first: a protocol told to pause writing
+        // may pause reading too, before it is handed more to echo.
+        !inner.reading_paused.get()
+            && inner.life.get().reads()
+            && inner.flow_news.get().is_none()
     }
 
     fn receive(
