@@ -456,9 +456,11 @@ fn flood_and_probe(port: u16, duration: Duration) -> Fairness {
     let stopping = stop.clone();
     let writer = std::thread::spawn(move || {
         let piece = vec![b'f'; 64 * 1024];
-        while !stopping.load(Ordering::Relaxed)
-            && flood.write_all(&piece).is_ok()
-        {}
+        while !stopping.load(Ordering::Relaxed) {
+            if flood.write_all(&piece).is_err() {
+                break;
+            }
+        }
         let _ = flood.shutdown(std::net::Shutdown::Write);
     });
     // Let the flood fill every buffer on the way first.

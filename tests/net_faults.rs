@@ -729,8 +729,11 @@ fn flood(port: u16, state: Arc<FloodState>) {
     let started = std::time::Instant::now();
     while !state.probe_done.load(Ordering::SeqCst)
         && started.elapsed() < FLOOD_GIVES_UP_AFTER
-        && stream.write_all(&piece).is_ok()
-    {}
+    {
+        if stream.write_all(&piece).is_err() {
+            break;
+        }
+    }
     state.flood_over.store(true, Ordering::SeqCst);
     let _ = stream.shutdown(std::net::Shutdown::Both);
 }

@@ -186,6 +186,7 @@ impl DatagramTransport {
         self.inner.closing.get() && self.inner.unsent.borrow().is_empty()
     }
 
+    // ANCHOR: datagram_drive
     /// The endpoint's task: receive and deliver, flush unsent datagrams, until
     /// closed.
     async fn drive(self) {
@@ -209,6 +210,7 @@ impl DatagramTransport {
         })
         .await;
     }
+    // ANCHOR_END: datagram_drive
 }
 
 // ANCHOR: datagram_steps
