@@ -74,6 +74,9 @@ fn aio_streams() -> u16 {
     })
 }
 
+/// An echo protocol with flow control, as chapter 7's example has it: while
+/// its echoes can't leave, it stops reading (so a flood can't grow its write
+/// buffer without limit).
 struct AioEcho(Option<aio::Transport>);
 
 impl aio::Protocol for AioEcho {
@@ -82,6 +85,12 @@ impl aio::Protocol for AioEcho {
     }
     fn data_received(&mut self, data: &[u8]) {
         let _ = self.0.as_ref().unwrap().write(data);
+    }
+    fn pause_writing(&mut self) {
+        self.0.as_ref().unwrap().pause_reading();
+    }
+    fn resume_writing(&mut self) {
+        self.0.as_ref().unwrap().resume_reading();
     }
 }
 
@@ -255,6 +264,10 @@ class Echo(asyncio.Protocol):
         self.transport = transport
     def data_received(self, data):
         self.transport.write(data)
+    def pause_writing(self):
+        self.transport.pause_reading()
+    def resume_writing(self):
+        self.transport.resume_reading()
 async def handle(reader, writer):
     while True:
         data = await reader.read(65536)
