@@ -4,11 +4,11 @@
 //! A transport's task does the same two things whatever it carries: it reads
 //! until the socket says `WouldBlock` (or its budget for the turn is spent),
 //! handing each piece to the protocol, and it flushes its queue until the
-//! socket is full or the queue is empty. What
-//! differs is what one read and one write *are*: `read` and `write` for a TCP
-//! or Unix stream, `recv_from` and `send_to` for UDP, and later a TLS record or
-//! a pipe. So the steps are written once here, and a transport describes its
-//! reads with [`Receive`] and its writes with [`Flush`].
+//! socket is full or the queue is empty. What differs is what one read and
+//! one write *are*: `read` and `write` for a TCP or Unix stream, `recv_from`
+//! and `send_to` for UDP, and later a TLS record or a pipe. So the steps are
+//! written once here, and a transport describes its reads with [`Receive`]
+//! and its writes with [`Flush`].
 
 use crate::ch01_coroutines::event_loop::get_running_loop;
 use crate::ch07_protocols::reactor::{Direction, IoSource};

@@ -4,9 +4,10 @@
 //! socket and a buffer, and a *protocol* whose methods the transport calls as
 //! things happen (`connection_made`, `data_received`, `eof_received`,
 //! `connection_lost`). aio's [`Transport`] is driven by one task per
-//! connection, which waits for readiness, reads until `WouldBlock`, flushes the
-//! write buffer, and applies flow control: past the high water mark it tells
-//! the protocol to `pause_writing`, and below the low one to `resume_writing`.
+//! connection, which waits for readiness, reads until `WouldBlock` (16 reads at
+//! most per turn, so others get theirs), flushes the write buffer, and applies
+//! flow control: past the high water mark it tells the protocol to
+//! `pause_writing`, and below the low one to `resume_writing`.
 //! A protocol method is never called from inside another one: a pause that a
 //! protocol causes by writing from its own `data_received` is delivered by the
 //! connection's task right after, instead of re-entering the protocol.
