@@ -11,11 +11,17 @@
 //! ```sh
 //! cargo bench --bench echo            # 3 s per measurement
 //! cargo bench --bench echo -- --quick # 1 s per measurement
+//! cargo bench --bench echo -- --flood-only # only the fairness table
 //! ```
 //!
 //! It prints requests per second, aio's ratios, and how busy the generator was
 //! (if it were near 100%, the generator, not the server, would be the
 //! bottleneck), and writes the table to `book/generated/echo.md`.
+//!
+//! Then it measures fairness: one connection floods each server while a probe
+//! on another times its small round trips. A server that drains a socket
+//! until `WouldBlock` without a budget makes the probe wait for the flood. The
+//! probe's latencies go to `book/generated/echo_flood.md`.
 
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token};
@@ -68,6 +74,9 @@ fn aio_streams() -> u16 {
     })
 }
 
+/// An echo protocol with flow control, as chapter 7's example has it: while
+/// its echoes can't leave, it stops reading (so a flood can't grow its write
+/// buffer without limit).
 struct AioEcho(Option<aio::Transport>);
 
 impl aio::Protocol for AioEcho {
@@ -76,6 +85,12 @@ impl aio::Protocol for AioEcho {
     }
     fn data_received(&mut self, data: &[u8]) {
         let _ = self.0.as_ref().unwrap().write(data);
+    }
+    fn pause_writing(&mut self) {
+        self.0.as_ref().unwrap().pause_reading();
+    }
+    fn resume_writing(&mut self) {
+        self.0.as_ref().unwrap().resume_reading();
     }
 }
 
@@ -249,6 +264,10 @@ class Echo(asyncio.Protocol):
         self.transport = transport
     def data_received(self, data):
         self.transport.write(data)
+    def pause_writing(self):
+        self.transport.pause_reading()
+    def resume_writing(self):
+        self.transport.resume_reading()
 async def handle(reader, writer):
     while True:
         data = await reader.read(65536)
@@ -408,10 +427,91 @@ fn generate(port: u16, size: usize, duration: Duration) -> Load {
     }
 }
 
+// ---------------------------------------------------------------- fairness
+// under a flood
+
+/// The probe's message: small, one in flight.
+const PROBE_MESSAGE: usize = 64;
+/// The pause between two of the probe's round trips: an interactive client,
+/// not a second flood competing for the two cores.
+const PROBE_PAUSE: Duration = Duration::from_millis(1);
+/// How long the probe waits for one echo before calling the server starved.
+const PROBE_GIVES_UP: Duration = Duration::from_secs(10);
+
+struct Fairness {
+    /// The probe's round trips, fastest first; empty if it got no answer.
+    round_trips: Vec<Duration>,
+    /// Whether the probe waited `PROBE_GIVES_UP` for an answer.
+    starved: bool,
+    /// The flood's echoed bytes per second, while the probe ran.
+    flood_bytes_per_second: f64,
+}
+
+/// One client floods `port` (a thread writes 64 KiB pieces as fast as the
+/// server takes them, another reads the echoes back); meanwhile a probe on
+/// its own connection makes one small round trip every millisecond or so for
+/// `duration`, each timed.
+fn flood_and_probe(port: u16, duration: Duration) -> Fairness {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let stop = Arc::new(AtomicBool::new(false));
+    let echoed = Arc::new(AtomicU64::new(0));
+    let mut flood = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    flood.set_nodelay(true).unwrap();
+    let mut echoes = flood.try_clone().unwrap();
+    let counter = echoed.clone();
+    std::thread::spawn(move || {
+        let mut sink = vec![0u8; 256 * 1024];
+        while let Ok(n @ 1..) = echoes.read(&mut sink) {
+            counter.fetch_add(n as u64, Ordering::Relaxed);
+        }
+    });
+    let stopping = stop.clone();
+    let writer = std::thread::spawn(move || {
+        let piece = vec![b'f'; 64 * 1024];
+        while !stopping.load(Ordering::Relaxed) {
+            if flood.write_all(&piece).is_err() {
+                break;
+            }
+        }
+        let _ = flood.shutdown(std::net::Shutdown::Write);
+    });
+    // Let the flood fill every buffer on the way first.
+    std::thread::sleep(Duration::from_millis(200));
+
+    let mut probe = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    probe.set_nodelay(true).unwrap();
+    probe.set_read_timeout(Some(PROBE_GIVES_UP)).unwrap();
+    let message = [b'p'; PROBE_MESSAGE];
+    let mut echo = [0u8; PROBE_MESSAGE];
+    let mut round_trips = Vec::new();
+    let mut starved = false;
+    let echoed_before = echoed.load(Ordering::Relaxed);
+    let start = Instant::now();
+    while start.elapsed() < duration {
+        let sent = Instant::now();
+        probe.write_all(&message).unwrap();
+        if probe.read_exact(&mut echo).is_err() {
+            starved = true;
+            break;
+        }
+        round_trips.push(sent.elapsed());
+        std::thread::sleep(PROBE_PAUSE);
+    }
+    let flood_bytes_per_second = (echoed.load(Ordering::Relaxed)
+        - echoed_before) as f64
+        / start.elapsed().as_secs_f64();
+    stop.store(true, Ordering::Relaxed);
+    let _ = writer.join();
+    round_trips.sort();
+    Fairness { round_trips, starved, flood_bytes_per_second }
+}
+
 // ---------------------------------------------------------------- report
 
 fn main() {
     let quick = std::env::args().any(|arg| arg == "--quick");
+    let flood_only = std::env::args().any(|arg| arg == "--flood-only");
     let duration =
         if quick { Duration::from_secs(1) } else { Duration::from_secs(3) };
     let mut children = Vec::new();
@@ -443,8 +543,23 @@ fn main() {
         }),
     ));
 
+    if !flood_only {
+        throughput_report(&servers, duration, quick);
+    }
+    flood_report(&servers, duration, quick);
+    for child in &mut children {
+        let _ = child.kill();
+    }
+}
+
+/// Measures every server's throughput and writes `book/generated/echo.md`.
+fn throughput_report(
+    servers: &[(String, Result<u16, String>)],
+    duration: Duration,
+    quick: bool,
+) {
     let mut results: Vec<(String, Vec<Option<Load>>)> = Vec::new();
-    for (name, port) in &servers {
+    for (name, port) in servers {
         let loads = match port {
             Ok(port) => SIZES
                 .iter()
@@ -456,9 +571,6 @@ fn main() {
             }
         };
         results.push((name.clone(), loads));
-    }
-    for child in &mut children {
-        let _ = child.kill();
     }
 
     let aio_rps: Vec<Option<f64>> = results[0]
@@ -513,6 +625,64 @@ fn main() {
     );
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("book/generated/echo.md");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, header + &table).unwrap();
+    println!("\nwritten to {}", path.display());
+}
+
+/// Measures every server's fairness under a flood and writes
+/// `book/generated/echo_flood.md`.
+fn flood_report(
+    servers: &[(String, Result<u16, String>)],
+    duration: Duration,
+    quick: bool,
+) {
+    let mut table = String::from(
+        "| server | probe round trips | p50 | p99 | slowest | flood, MiB/s echoed |\n|---|---:|---:|---:|---:|---:|\n",
+    );
+    for (name, port) in servers {
+        let row = match port {
+            Ok(port) => {
+                let fairness = flood_and_probe(*port, duration);
+                let trips = &fairness.round_trips;
+                let at = |share: f64| {
+                    trips.get(
+                        ((trips.len() as f64 * share) as usize)
+                            .min(trips.len().saturating_sub(1)),
+                    )
+                };
+                let shown = |trip: Option<&Duration>| {
+                    trip.map_or("–".to_owned(), |trip| {
+                        format!("{:.2} ms", trip.as_secs_f64() * 1e3)
+                    })
+                };
+                let slowest = if fairness.starved {
+                    format!("no answer in {} s", PROBE_GIVES_UP.as_secs())
+                } else {
+                    shown(trips.last())
+                };
+                format!(
+                    "| {name} | {} | {} | {} | {slowest} | {:.0} |\n",
+                    trips.len(),
+                    shown(at(0.5)),
+                    shown(at(0.99)),
+                    fairness.flood_bytes_per_second / (1024.0 * 1024.0),
+                )
+            }
+            Err(reason) => format!("| {name} | skipped: {reason} | | | | |\n"),
+        };
+        print!("{row}");
+        table.push_str(&row);
+    }
+    let header = format!(
+        "One connection floods the server with 64 KiB pieces (and reads the echoes back) while a probe on another connection makes a {PROBE_MESSAGE}-byte round trip every {} ms or so, for {} s{}; the last column is the flood's own throughput meanwhile. Generated by `cargo bench --bench echo -- {}`.\n\n",
+        PROBE_PAUSE.as_millis(),
+        duration.as_secs(),
+        if quick { " (quick mode)" } else { "" },
+        if quick { "--quick --flood-only" } else { "--flood-only" },
+    );
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("book/generated/echo_flood.md");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, header + &table).unwrap();
     println!("\nwritten to {}", path.display());

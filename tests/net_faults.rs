@@ -1317,3 +1317,208 @@ mod write_and_lookup_errors {
         event_loop.close().unwrap();
     }
 }
+
+// ===========================================================================
+// Fairness: one flooding connection must not freeze the others.
+//
+// A flood client sends as fast as it can to an echo server whose protocol
+// takes a moment with every piece (a short stall stands in for real work,
+// as the chapter's example prints every piece), so the flood always stays
+// ahead of the server and its socket never runs dry. A probe connection to
+// the same server must get its round trips done while the flood goes on.
+// Without a read budget, the flood's task reads until `WouldBlock`, which
+// never comes, and nothing else on the loop runs until the flood stops.
+// ===========================================================================
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// How long the flood goes on if the probe never finishes: a hang guard.
+const FLOOD_GIVES_UP_AFTER: Duration = Duration::from_secs(60);
+/// The probe's round trips.
+const PROBE_ROUND_TRIPS: usize = 10;
+
+/// What the server side and the client threads share.
+#[derive(Default)]
+struct FloodState {
+    /// Bytes the server has been handed, from any connection.
+    received: AtomicUsize,
+    /// The probe has done its round trips.
+    probe_done: AtomicBool,
+    /// The flood has stopped, because the probe finished or it gave up.
+    flood_over: AtomicBool,
+}
+
+/// An echo server protocol that stalls with every piece while the probe is
+/// still at work.
+struct SlowEcho {
+    transport: Option<Transport>,
+    state: Arc<FloodState>,
+}
+
+impl Protocol for SlowEcho {
+    fn connection_made(&mut self, transport: Transport) {
+        self.transport = Some(transport);
+    }
+    fn data_received(&mut self, data: &[u8]) {
+        self.state.received.fetch_add(data.len(), Ordering::SeqCst);
+        if !self.state.probe_done.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_micros(500));
+        }
+        let _ = self.transport.as_ref().unwrap().write(data);
+    }
+}
+
+/// Sends 64 KiB pieces to `port` until the probe is done (or the hang guard
+/// says stop), while another thread reads and drops the echoes.
+fn flood(port: u16, state: Arc<FloodState>) {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut echoes = stream.try_clone().unwrap();
+    std::thread::spawn(move || {
+        let mut sink = vec![0u8; 64 * 1024];
+        while matches!(echoes.read(&mut sink), Ok(n) if n > 0) {}
+    });
+    let piece = vec![b'f'; 64 * 1024];
+    let started = std::time::Instant::now();
+    while !state.probe_done.load(Ordering::SeqCst)
+        && started.elapsed() < FLOOD_GIVES_UP_AFTER
+    {
+        if stream.write_all(&piece).is_err() {
+            break;
+        }
+    }
+    state.flood_over.store(true, Ordering::SeqCst);
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+}
+
+/// Waits until the server has been handed `busy_after` bytes of the flood,
+/// then makes its round trips; gives whether the flood was still going when
+/// they were done.
+fn probe(port: u16, state: Arc<FloodState>, busy_after: usize) -> bool {
+    while state.received.load(Ordering::SeqCst) < busy_after {
+        std::thread::yield_now();
+    }
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut echo = [0u8; 5];
+    for _ in 0..PROBE_ROUND_TRIPS {
+        stream.write_all(b"ping!").unwrap();
+        stream.read_exact(&mut echo).unwrap();
+        assert_eq!(&echo, b"ping!");
+    }
+    let flood_still_going = !state.flood_over.load(Ordering::SeqCst);
+    state.probe_done.store(true, Ordering::SeqCst);
+    flood_still_going
+}
+
+#[test]
+fn a_flooding_connection_does_not_freeze_the_others() {
+    let state = Arc::new(FloodState::default());
+    let event_loop = real_loop();
+    let s = state.clone();
+    let flood_still_going = event_loop
+        .run_until_complete(async move {
+            let for_server = s.clone();
+            let server = aio::create_server(
+                move || SlowEcho { transport: None, state: for_server.clone() },
+                "127.0.0.1",
+                0,
+            )
+            .await
+            .unwrap();
+            let port = server.port();
+            let flood_state = s.clone();
+            std::thread::spawn(move || flood(port, flood_state));
+            let (done_tx, done_rx) = aio::oneshot::channel();
+            std::thread::spawn(move || {
+                done_tx.send(probe(port, s, 1 << 20)).unwrap()
+            });
+            let flood_still_going = done_rx.await.unwrap();
+            server.close();
+            flood_still_going
+        })
+        .unwrap();
+    assert!(
+        flood_still_going,
+        "the probe's {PROBE_ROUND_TRIPS} round trips waited for the flood \
+         to stop"
+    );
+    event_loop.close().unwrap();
+}
+
+/// Counts the datagrams' bytes, stalling with each while the probe is at
+/// work.
+struct SlowDatagramSink {
+    state: Arc<FloodState>,
+}
+
+impl aio::DatagramProtocol for SlowDatagramSink {
+    fn datagram_received(&mut self, data: &[u8], _from: std::net::SocketAddr) {
+        self.state.received.fetch_add(data.len(), Ordering::SeqCst);
+        if !self.state.probe_done.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_micros(500));
+        }
+    }
+}
+
+/// The flood's datagrams are small, so that many of them wait in the
+/// endpoint's receive buffer.
+const DATAGRAM: usize = 64;
+
+/// Sends datagrams to `port` until the probe is done (or the hang guard says
+/// stop). What the endpoint has no room for is dropped: its socket always
+/// has more.
+fn datagram_flood(port: u16, state: Arc<FloodState>) {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let datagram = [b'u'; DATAGRAM];
+    let started = std::time::Instant::now();
+    while !state.probe_done.load(Ordering::SeqCst)
+        && started.elapsed() < FLOOD_GIVES_UP_AFTER
+    {
+        let _ = socket.send_to(&datagram, ("127.0.0.1", port));
+    }
+    state.flood_over.store(true, Ordering::SeqCst);
+}
+
+#[test]
+fn a_flooded_datagram_endpoint_does_not_freeze_the_other_connections() {
+    let state = Arc::new(FloodState::default());
+    let event_loop = real_loop();
+    let s = state.clone();
+    let flood_still_going = event_loop
+        .run_until_complete(async move {
+            let for_server = s.clone();
+            let server = aio::create_server(
+                move || SlowEcho { transport: None, state: for_server.clone() },
+                "127.0.0.1",
+                0,
+            )
+            .await
+            .unwrap();
+            let (endpoint, _) = aio::create_datagram_endpoint(
+                SlowDatagramSink { state: s.clone() },
+                Some(("127.0.0.1", 0)),
+                None,
+            )
+            .await
+            .unwrap();
+            let flooded = endpoint.get_extra_info("sockname").unwrap().port();
+            let flood_state = s.clone();
+            std::thread::spawn(move || datagram_flood(flooded, flood_state));
+            let port = server.port();
+            let (done_tx, done_rx) = aio::oneshot::channel();
+            std::thread::spawn(move || {
+                done_tx.send(probe(port, s, 100 * DATAGRAM)).unwrap()
+            });
+            let flood_still_going = done_rx.await.unwrap();
+            endpoint.close();
+            server.close();
+            flood_still_going
+        })
+        .unwrap();
+    assert!(
+        flood_still_going,
+        "the probe's {PROBE_ROUND_TRIPS} round trips waited for the \
+         datagram flood to stop"
+    );
+    event_loop.close().unwrap();
+}

@@ -4,15 +4,16 @@
 //! Datagrams have no connection and no stream: each one arrives whole, with the
 //! address it came from. A [`DatagramProtocol`] hears `datagram_received(data,
 //! address)`; a [`DatagramTransport`] sends with `sendto`. As with TCP, one
-//! task per endpoint reads until `WouldBlock` and flushes what could not be
-//! sent at once. A protocol method that panics closes its endpoint, and
-//! `connection_lost` hears of it, as for streams.
+//! task per endpoint reads until `WouldBlock` (or its read budget for the
+//! turn is spent) and flushes what could not be sent at once. A protocol
+//! method that panics closes its endpoint, and `connection_lost` hears of it,
+//! as for streams.
 
 use crate::ch01_coroutines::spawn::spawn;
 use crate::ch07_protocols::callbacks::call_protocol;
 use crate::ch07_protocols::connect::resolve;
 use crate::ch07_protocols::io_steps::{
-    Flush, Receive, Socket, TaskWaker, flush_step, read_step,
+    Flush, ReadBudget, Receive, Socket, TaskWaker, flush_step, read_step,
 };
 use crate::ch07_protocols::reactor::IoSource;
 use mio::net::UdpSocket;
@@ -214,6 +215,7 @@ impl DatagramTransport {
         self.inner.closing.get() && self.inner.unsent.borrow().is_empty()
     }
 
+    // ANCHOR: datagram_drive
     /// The endpoint's task: receive and deliver, flush unsent datagrams, until
     /// closed.
     async fn drive(self) {
@@ -224,16 +226,20 @@ impl DatagramTransport {
         poll_fn(|cx| {
             self.inner.driver.remember(cx);
             let socket = &self.inner.socket;
+            let mut budget = ReadBudget::new();
             let ControlFlow::Continue(()) =
-                read_step(socket, cx, &mut buffer, &self);
+                read_step(socket, cx, &mut buffer, &self, &mut budget);
+            let ControlFlow::Continue(_) = flush_step(socket, cx, &self);
+            // Checked after the flush: the datagrams a `close` waits for may
+            // have just gone, and no event will come to say so.
             if self.is_done() {
                 return Poll::Ready(());
             }
-            let ControlFlow::Continue(_) = flush_step(socket, cx, &self);
-            Poll::Pending
+            budget.end_poll(cx)
         })
         .await;
     }
+    // ANCHOR_END: datagram_drive
 }
 
 // ANCHOR: datagram_steps
@@ -333,5 +339,62 @@ impl fmt::Debug for DatagramTransport {
             .field("local", &self.inner.local)
             .field("remote", &self.inner.remote)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ch01_coroutines::clock::ClockKind;
+    use crate::ch01_coroutines::event_loop::EventLoop;
+    use crate::ch03_futures::promise::Promise;
+    use crate::ch05_control::timeouts::wait_for;
+    use std::time::Duration;
+
+    /// Settles a promise when the endpoint ends.
+    struct HearsTheEnd(Promise<()>);
+
+    impl DatagramProtocol for HearsTheEnd {
+        fn connection_lost(&mut self, _error: Option<io::Error>) {
+            let _ = self.0.set_result(());
+        }
+    }
+
+    #[test]
+    fn close_with_a_queued_datagram_ends_once_it_is_sent() {
+        let peer = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        peer.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let to = peer.local_addr().unwrap();
+        let event_loop =
+            EventLoop::builder().clock(ClockKind::Real).build().unwrap();
+        let ended = event_loop
+            .run_until_complete(async move {
+                let lost = Promise::new().unwrap();
+                let (transport, _) = create_datagram_endpoint(
+                    HearsTheEnd(lost.clone()),
+                    Some(("127.0.0.1", 0)),
+                    None,
+                )
+                .await
+                .unwrap();
+                // A UDP send on loopback never says `WouldBlock` (the kernel
+                // hands the datagram over inside the call), so queue one by
+                // hand, as `sendto` queues a datagram the socket refused.
+                transport
+                    .inner
+                    .unsent
+                    .borrow_mut()
+                    .push_back((b"the last word".to_vec(), Some(to)));
+                transport.close();
+                // Nothing arrives for the endpoint: only flushing its queue
+                // can end it. The timeout is a hang guard.
+                wait_for(lost, Duration::from_secs(10)).await.is_ok()
+            })
+            .unwrap();
+        assert!(ended, "the endpoint ended once its queue was flushed");
+        let mut received = [0u8; 64];
+        let n = peer.recv(&mut received).unwrap();
+        assert_eq!(&received[..n], b"the last word");
+        event_loop.close().unwrap();
     }
 }

@@ -2,18 +2,21 @@
 //! its task's waker, the read step and the flush step.
 //!
 //! A transport's task does the same two things whatever it carries: it reads
-//! until the socket says `WouldBlock`, handing each piece to the protocol, and
-//! it flushes its queue until the socket is full or the queue is empty. What
-//! differs is what one read and one write *are*: `read` and `write` for a TCP
-//! or Unix stream, `recv_from` and `send_to` for UDP, and later a TLS record or
-//! a pipe. So the steps are written once here, and a transport describes its
-//! reads with [`Receive`] and its writes with [`Flush`].
+//! until the socket says `WouldBlock` (or its budget for the turn is spent),
+//! handing each piece to the protocol, and it flushes its queue until the
+//! socket is full or the queue is empty. What differs is what one read and
+//! one write *are*: `read` and `write` for a TCP or Unix stream, `recv_from`
+//! and `send_to` for UDP, and later a TLS record or a pipe. So the steps are
+//! written once here, and a transport describes its reads with [`Receive`]
+//! and its writes with [`Flush`].
 
+use crate::ch01_coroutines::event_loop::get_running_loop;
 use crate::ch07_protocols::reactor::{Direction, IoSource};
 use std::cell::RefCell;
 use std::io;
 use std::ops::ControlFlow;
 use std::task::{Context, Poll, Waker};
+use std::time::Duration;
 
 // ANCHOR: socket
 /// A transport's registered socket (or pipe): there while the transport lives,
@@ -121,25 +124,29 @@ pub(crate) trait Flush<S> {
     fn sent(&self, sent: io::Result<Self::Sent>) -> ControlFlow<Self::End>;
 }
 
-/// Reads while the transport wants to and the socket has data, delivering
-/// every read, until `WouldBlock`. `Break` ends the transport.
+/// Reads while the transport wants to, the socket has data and the budget
+/// lasts, delivering every read. `Break` ends the transport.
 pub(crate) fn read_step<S, R>(
     socket: &Socket<S>,
     cx: &mut Context<'_>,
     buffer: &mut [u8],
     reader: &R,
+    budget: &mut ReadBudget,
 ) -> ControlFlow<R::End>
 where
     S: mio::event::Source,
     R: Receive<S>,
 {
-    while reader.wants_to_read() {
+    while reader.wants_to_read() && !budget.is_spent() {
         let read = socket.poll_io(Direction::Read, cx, |source| {
             reader.receive(source, buffer)
         });
         match read {
             None | Some(Poll::Pending) => break, // closed, or drained
-            Some(Poll::Ready(received)) => reader.deliver(buffer, received)?,
+            Some(Poll::Ready(received)) => {
+                budget.spend_one();
+                reader.deliver(buffer, received)?;
+            }
         }
     }
     ControlFlow::Continue(())
@@ -171,3 +178,68 @@ where
     ControlFlow::Continue(progressed)
 }
 // ANCHOR_END: io_steps
+
+// ANCHOR: budget
+/// How many reads a transport's task makes in one poll, at most. Draining
+/// until `WouldBlock` is the edge-triggered rule, but a peer that sends
+/// faster than its protocol consumes never lets `WouldBlock` come, and while
+/// one task reads, no other task runs and the poller is never asked. So a
+/// task that has read this much lets the rest of the loop go first. 16 reads
+/// of a transport's 64 KiB buffer are at most 1 MiB per turn: another
+/// connection waits for one such turn, and a busy one pays for a turn of the
+/// loop once every 16 reads. (tokio's budget is 128 operations, reads and
+/// writes alike; asyncio reads once, at most 256 KiB, per socket and turn.)
+pub(crate) const READS_PER_TURN: u32 = 16;
+
+/// The reads a transport's task has left in this poll: made anew at the
+/// start of each poll, and shared by every `read_step` in it.
+#[derive(Debug)]
+pub(crate) struct ReadBudget {
+    left: u32,
+}
+
+impl ReadBudget {
+    /// A full budget, for one poll.
+    pub(crate) fn new() -> ReadBudget {
+        ReadBudget { left: READS_PER_TURN }
+    }
+
+    /// Whether the poll has made all its reads.
+    pub(crate) fn is_spent(&self) -> bool {
+        self.left == 0
+    }
+
+    fn spend_one(&mut self) {
+        self.left = self.left.saturating_sub(1);
+    }
+
+    /// How a poll that has nothing more to do ends: `Pending`. If the budget
+    /// was spent, the socket may still have data, and no `WouldBlock` has
+    /// cleared its readiness, so no event will come for it: the task wakes
+    /// itself, after the loop has looked for I/O.
+    pub(crate) fn end_poll<T>(&self, cx: &mut Context<'_>) -> Poll<T> {
+        if self.is_spent() {
+            wake_after_io(cx.waker());
+        }
+        Poll::Pending
+    }
+}
+
+/// Wakes `waker` from a timer that is due at once. With nothing else ready,
+/// the next tick must look for I/O before it runs the timer (chapter 1's
+/// step 1, with a deadline already passed), so the task runs again behind
+/// every connection whose data arrived meanwhile. `wake_by_ref` would put it
+/// straight back in the ready queue, and while work is ready the loop looks
+/// for I/O only once every 61 ticks: 61 turns of the flood between two
+/// looks. (tokio defers a task that spent its budget until its driver has
+/// polled, for the same reason.)
+fn wake_after_io(waker: &Waker) {
+    let for_timer = waker.clone();
+    let scheduled = get_running_loop().and_then(|event_loop| {
+        event_loop.call_later(Duration::ZERO, move || for_timer.wake())
+    });
+    if scheduled.is_err() {
+        waker.wake_by_ref(); // no loop to ask (it is closing): wake now
+    }
+}
+// ANCHOR_END: budget

@@ -4,9 +4,10 @@
 //! socket and a buffer, and a *protocol* whose methods the transport calls as
 //! things happen (`connection_made`, `data_received`, `eof_received`,
 //! `connection_lost`). aio's [`Transport`] is driven by one task per
-//! connection, which waits for readiness, reads until `WouldBlock`, flushes the
-//! write buffer, and applies flow control: past the high water mark it tells
-//! the protocol to `pause_writing`, and below the low one to `resume_writing`.
+//! connection, which waits for readiness, reads until `WouldBlock` (16 reads at
+//! most per turn, so others get theirs), flushes the write buffer, and applies
+//! flow control: past the high water mark it tells the protocol to
+//! `pause_writing`, and below the low one to `resume_writing`.
 //! A protocol method is never called from inside another one: a pause that a
 //! protocol causes by writing from its own `data_received` is delivered by the
 //! connection's task right after, instead of re-entering the protocol.
@@ -17,7 +18,7 @@
 
 use crate::ch07_protocols::callbacks::call_protocol;
 use crate::ch07_protocols::io_steps::{
-    Flush, Receive, Socket, TaskWaker, flush_step, read_step,
+    Flush, ReadBudget, Receive, Socket, TaskWaker, flush_step, read_step,
 };
 use crate::ch07_protocols::life::{Life, WriteSide};
 use crate::ch07_protocols::reactor::IoSource;
@@ -376,21 +377,26 @@ impl Transport {
         let mut chunk = vec![0u8; 64 * 1024];
         poll_fn(|cx| {
             self.inner.driver.remember(cx);
+            // One budget for the whole poll, however often the loop goes
+            // round.
+            let mut budget = ReadBudget::new();
             loop {
                 self.tell_flow_news();
                 let socket = &self.inner.socket;
                 if let ControlFlow::Break(end) =
-                    read_step(socket, cx, &mut chunk, &self)
+                    read_step(socket, cx, &mut chunk, &self, &mut budget)
                 {
                     return Poll::Ready(end);
                 }
-                match self.write_step(cx) {
+                let wrote = match self.write_step(cx) {
                     ControlFlow::Break(end) => return Poll::Ready(end),
-                    ControlFlow::Continue(true) => continue, // look again
-                    ControlFlow::Continue(false) => {}
-                }
-                if self.inner.flow_news.get().is_none() {
-                    return Poll::Pending;
+                    ControlFlow::Continue(wrote) => wrote,
+                };
+                // Go round again after progress (a protocol told to resume
+                // may have written more) or news, unless the budget is spent.
+                let more = wrote || self.inner.flow_news.get().is_some();
+                if budget.is_spent() || !more {
+                    return budget.end_poll(cx);
                 }
             }
         })
@@ -511,7 +517,12 @@ impl Receive<Connection> for Transport {
     type End = io::Result<()>;
 
     fn wants_to_read(&self) -> bool {
-        !self.inner.reading_paused.get() && self.inner.life.get().reads()
+        let inner = &*self.inner;
+        // News still on its way first: a protocol told to pause writing
+        // may pause reading too, before it is handed more to echo.
+        !inner.reading_paused.get()
+            && inner.life.get().reads()
+            && inner.flow_news.get().is_none()
     }
 
     fn receive(

@@ -5,7 +5,8 @@ use aio::{Protocol, Server, Transport};
 use std::io;
 
 // ANCHOR: protocol
-/// One connection's protocol: every method logs, and data goes straight back.
+/// One connection's protocol: it logs what happens and sends data straight
+/// back, and it stops reading while its echoes can't be sent.
 #[derive(Default)]
 pub struct EchoServer {
     transport: Option<Transport>,
@@ -47,8 +48,25 @@ impl Protocol for EchoServer {
             None => println!("{}: closing", self.log),
         }
     }
+    // ANCHOR_END: protocol
+
+    // ANCHOR: flow_control
+    // Not in the Python original. Every byte read is echoed, so while the
+    // peer doesn't read its echoes, reading more only grows the write
+    // buffer: stop reading until the buffer drains.
+    fn pause_writing(&mut self) {
+        if let Some(transport) = &self.transport {
+            transport.pause_reading();
+        }
+    }
+
+    fn resume_writing(&mut self) {
+        if let Some(transport) = &self.transport {
+            transport.resume_reading();
+        }
+    }
 }
-// ANCHOR_END: protocol
+// ANCHOR_END: flow_control
 
 // ANCHOR: start
 /// Starts the server and prints where it listens.
