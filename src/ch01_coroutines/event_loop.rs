@@ -294,6 +294,12 @@ impl EventLoop {
     }
     // ANCHOR_END: push_work
 
+    /// Wakes `waker` after the loop's next look for I/O (see
+    /// [`LoopCore::defer`]): how a task gives way for fairness (chapter 7).
+    pub(crate) fn defer(&self, waker: &std::task::Waker) {
+        self.inner.core.defer(waker);
+    }
+
     /// Registers an I/O source with the loop's poller (chapter 7); its events
     /// go to `listener`. A closed loop refuses it.
     pub(crate) fn register_source(

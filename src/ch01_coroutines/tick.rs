@@ -16,8 +16,9 @@ use crate::ch01_coroutines::ready_queue::{
 };
 use crate::ch01_coroutines::remote::{LoopShared, RemoteItem};
 use crate::ch01_coroutines::timers::TimerQueue;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::task::Waker;
 use std::time::Duration;
 
 /// While tasks are ready, the poller is asked for events once every this many
@@ -39,6 +40,9 @@ pub(crate) struct LoopCore {
     pub(crate) shared: Arc<LoopShared>,
     /// Ticks run since the poller was last asked for events.
     ticks_without_poll: Cell<u32>,
+    /// Tasks that gave way for fairness: woken once the poller has been asked
+    /// for events, behind every task that I/O woke.
+    deferred: RefCell<Vec<Waker>>,
 }
 // ANCHOR_END: loop_core
 
@@ -56,6 +60,7 @@ impl LoopCore {
             poller,
             shared,
             ticks_without_poll: Cell::new(0),
+            deferred: RefCell::default(),
         }
     }
 
@@ -68,10 +73,13 @@ impl LoopCore {
         //    wait. And while work is ready, look only every POLL_INTERVAL
         //    ticks: a look is a system call, and a burst of ready tasks would
         //    otherwise pay one per tick (tokio's `event_interval`).
-        let must_not_wait = !self.ready.is_empty() || stopping;
+        //    A task that gave way for fairness (`defer`) forces a look, so it
+        //    runs again behind whatever I/O arrived meanwhile.
+        let deferred = !self.deferred.borrow().is_empty();
+        let must_not_wait = !self.ready.is_empty() || stopping || deferred;
         if must_not_wait {
             let skipped = self.ticks_without_poll.get();
-            if skipped + 1 >= POLL_INTERVAL || stopping {
+            if skipped + 1 >= POLL_INTERVAL || stopping || deferred {
                 self.poll_events(Some(Duration::ZERO));
             } else {
                 self.ticks_without_poll.set(skipped + 1);
@@ -119,7 +127,20 @@ impl LoopCore {
     fn poll_events(&self, timeout: Option<Duration>) {
         self.ticks_without_poll.set(0);
         self.poller.poll(timeout);
+        let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
+        deferred.into_iter().for_each(Waker::wake);
     }
+
+    // ANCHOR: defer
+    /// Wakes `waker` after the next look for I/O, behind every task that I/O
+    /// wakes then (tokio's "defer"). A task that stops for fairness, with
+    /// work still to do, waits here: `wake_by_ref` would put it straight
+    /// back in the ready queue, and while work is ready the loop looks for
+    /// I/O only every `POLL_INTERVAL` ticks.
+    pub(crate) fn defer(&self, waker: &Waker) {
+        self.deferred.borrow_mut().push(waker.clone());
+    }
+    // ANCHOR_END: defer
 
     /// Moves what other threads sent into the ready queue. When they sent
     /// nothing, this is one atomic load: cheap enough for every tick and
@@ -154,6 +175,8 @@ impl LoopCore {
     pub(crate) fn clear(&self) {
         self.ready.clear();
         self.timers.clear();
+        let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
+        drop(deferred);
     }
 }
 

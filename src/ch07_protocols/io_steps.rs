@@ -10,13 +10,12 @@
 //! written once here, and a transport describes its reads with [`Receive`]
 //! and its writes with [`Flush`].
 
-use crate::ch01_coroutines::event_loop::get_running_loop;
+use crate::ch01_coroutines::event_loop::with_running;
 use crate::ch07_protocols::reactor::{Direction, IoSource};
 use std::cell::RefCell;
 use std::io;
 use std::ops::ControlFlow;
 use std::task::{Context, Poll, Waker};
-use std::time::Duration;
 
 // ANCHOR: socket
 /// A transport's registered socket (or pipe): there while the transport lives,
@@ -225,21 +224,74 @@ impl ReadBudget {
     }
 }
 
-/// Wakes `waker` from a timer that is due at once. With nothing else ready,
-/// the next tick must look for I/O before it runs the timer (chapter 1's
-/// step 1, with a deadline already passed), so the task runs again behind
-/// every connection whose data arrived meanwhile. `wake_by_ref` would put it
-/// straight back in the ready queue, and while work is ready the loop looks
-/// for I/O only once every 61 ticks: 61 turns of the flood between two
-/// looks. (tokio defers a task that spent its budget until its driver has
-/// polled, for the same reason.)
+/// Wakes `waker` once the loop has looked for I/O (chapter 1's `defer`), so
+/// the task runs again behind every connection whose data arrived meanwhile.
+/// `wake_by_ref` would put it straight back in the ready queue, and while work
+/// is ready the loop looks for I/O only once every 61 ticks: 61 turns of the
+/// flood between two looks. (tokio defers a task that spent its budget until
+/// its driver has polled, for the same reason.)
 fn wake_after_io(waker: &Waker) {
-    let for_timer = waker.clone();
-    let scheduled = get_running_loop().and_then(|event_loop| {
-        event_loop.call_later(Duration::ZERO, move || for_timer.wake())
-    });
-    if scheduled.is_err() {
-        waker.wake_by_ref(); // no loop to ask (it is closing): wake now
+    if with_running(|event_loop| event_loop.defer(waker)).is_none() {
+        waker.wake_by_ref(); // polled outside a loop: nothing to wait for
     }
 }
 // ANCHOR_END: budget
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ch01_coroutines::event_loop::EventLoop;
+    use crate::ch01_coroutines::spawn::spawn;
+    use crate::ch02_scheduling::sleep::sleep;
+    use std::cell::Cell;
+    use std::future::poll_fn;
+    use std::io::{Read, Write};
+    use std::rc::Rc;
+    use std::time::Duration;
+
+    #[test]
+    fn a_task_that_gives_way_makes_the_next_tick_look_for_io() {
+        let event_loop = EventLoop::builder().virtual_clock().build().unwrap();
+        let resumed_at = event_loop
+            .run_until_complete(async {
+                let ticks = Rc::new(Cell::new(0u32));
+                let counter = ticks.clone();
+                // Busy work: the ready queue never empties, so the loop looks
+                // for I/O only every POLL_INTERVAL ticks...
+                let busy = spawn(async move {
+                    loop {
+                        counter.set(counter.get() + 1);
+                        sleep(Duration::ZERO).await;
+                    }
+                })
+                .unwrap();
+                // ...unless a task gives way for fairness, as a transport
+                // whose read budget is spent does.
+                let giving_way = spawn(poll_fn(|cx| {
+                    wake_after_io(cx.waker());
+                    Poll::<()>::Pending
+                }))
+                .unwrap();
+                let (ours, mut theirs) = mio::net::UnixStream::pair().unwrap();
+                let ours = IoSource::new(ours).unwrap();
+                theirs.write_all(b"ping").unwrap();
+                let mut buffer = [0u8; 4];
+                poll_fn(|cx| {
+                    ours.poll_io(Direction::Read, cx, |mut stream| {
+                        stream.read(&mut buffer)
+                    })
+                })
+                .await
+                .unwrap();
+                busy.cancel();
+                giving_way.cancel();
+                ticks.get()
+            })
+            .unwrap();
+        assert!(
+            resumed_at <= 3,
+            "the reader waited {resumed_at} ticks for the poller's next look"
+        );
+        event_loop.close().unwrap();
+    }
+}
