@@ -108,6 +108,7 @@ impl LoopShared {
     /// thread). A push sets the flag after queueing its item, so a `true`
     /// read here (acquire) makes every item pushed before it visible to the
     /// drain that follows.
+    #[inline]
     pub(crate) fn has_pending(&self) -> bool {
         self.wake_pending.load(Ordering::Acquire)
     }

@@ -145,10 +145,17 @@ impl LoopCore {
     /// Moves what other threads sent into the ready queue. When they sent
     /// nothing, this is one atomic load: cheap enough for every tick and
     /// every local push, where a look in the poller would be a system call.
+    #[inline]
     pub(crate) fn take_remote_work(&self) {
-        if !self.shared.has_pending() {
-            return;
+        if self.shared.has_pending() {
+            self.drain_remote_work();
         }
+    }
+
+    /// The slow half of `take_remote_work`, kept out of line so that the
+    /// check inlines into every push.
+    #[cold]
+    fn drain_remote_work(&self) {
         for item in self.shared.drain() {
             match item {
                 RemoteItem::Task(task) => self.ready.push(Ready::Task(task)),
@@ -164,6 +171,7 @@ impl LoopCore {
     /// Queues `item` behind everything already sent, including what other
     /// threads sent before it: asyncio's single ready queue keeps that order,
     /// so this one does too.
+    #[inline]
     pub(crate) fn push_ready(&self, item: Ready) {
         self.take_remote_work();
         self.ready.push(item);

@@ -135,13 +135,19 @@ impl TimerQueue {
     /// than half of it, as asyncio's `_run_once` does: the rebuild is O(n),
     /// and it comes only after n/2 cancellations, so each costs O(1) on
     /// average, and dead entries never outnumber live ones by much.
+    #[inline]
     pub(crate) fn sweep_if_mostly_cancelled(&self) {
         let entries = self.heap.borrow().len();
-        if entries <= MIN_ENTRIES_TO_SWEEP
-            || self.cancelled.count() * 2 <= entries
+        if entries > MIN_ENTRIES_TO_SWEEP
+            && self.cancelled.count() * 2 > entries
         {
-            return;
+            self.sweep();
         }
+    }
+
+    /// Rebuilds the heap from its live entries (out of line: it is rare).
+    #[cold]
+    fn sweep(&self) {
         let all = std::mem::take(&mut *self.heap.borrow_mut());
         let (live, dead): (Vec<_>, Vec<_>) = all
             .into_vec()

@@ -10,7 +10,7 @@ use crate::ch01_coroutines::error::Error;
 use crate::ch01_coroutines::event_loop;
 use crate::ch01_coroutines::ready_queue::Callback;
 use crate::ch01_coroutines::timers::CancelledTimers;
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -24,6 +24,10 @@ use std::time::Duration;
 struct Alarm {
     rung: Cell<bool>,
     cancelled: Cell<bool>,
+    /// What to cancel it through, so the loop's timer queue knows it is dead.
+    /// It lives here, in the timer's own allocation, and not in the `Sleep`,
+    /// which is moved around with the future that holds it.
+    cancelled_timers: OnceCell<CancelledTimers>,
     waker: RefCell<Option<Waker>>,
 }
 
@@ -54,9 +58,8 @@ enum SleepState {
     Created,
     /// `sleep(ZERO)` yielded once and is ready on its next poll.
     Yielded,
-    /// A timer is scheduled; dropping the sleep cancels it through
-    /// `cancelled_timers`, so the loop's timer queue knows it is dead.
-    Waiting { alarm: Rc<Alarm>, cancelled_timers: CancelledTimers },
+    /// A timer is scheduled; dropping the sleep cancels it.
+    Waiting { alarm: Rc<Alarm> },
     /// The deadline passed.
     Done,
 }
@@ -153,7 +156,8 @@ impl Future for Sleep {
         let cancelled_timers = event_loop
             .push_timer(when, alarm.clone())
             .unwrap_or_else(|error| outside_a_loop(error));
-        self.state = SleepState::Waiting { alarm, cancelled_timers };
+        let _ = alarm.cancelled_timers.set(cancelled_timers);
+        self.state = SleepState::Waiting { alarm };
         Poll::Pending
     }
 }
@@ -171,7 +175,9 @@ fn outside_a_loop(error: Error) -> ! {
 
 impl Drop for Sleep {
     fn drop(&mut self) {
-        if let SleepState::Waiting { alarm, cancelled_timers } = &self.state {
+        if let SleepState::Waiting { alarm } = &self.state
+            && let Some(cancelled_timers) = alarm.cancelled_timers.get()
+        {
             cancelled_timers.cancel(&**alarm);
         }
     }
