@@ -370,3 +370,58 @@ fn drain_after_a_write_that_met_a_reset_reports_the_reset() {
         );
     }
 }
+
+#[test]
+fn a_paused_drain_that_a_clean_end_wakes_returns_normally() {
+    // asyncio's `connection_lost(None)` completes every waiting drain with
+    // `None`: the connection ended, but nothing went wrong.
+    let event_loop = common::real_loop();
+    let drained = event_loop
+        .run_until_complete(async {
+            let (done_tx, done_rx) = aio::oneshot::channel();
+            let done_tx = RefCell::new(Some(done_tx));
+            let server = aio::start_server(
+                move |_reader: StreamReader, writer: StreamWriter| {
+                    let done_tx = done_tx.borrow_mut().take();
+                    async move {
+                        // The client never reads: the buffer passes the high
+                        // water mark, and drain waits.
+                        let big = vec![7u8; 8 << 20];
+                        while writer.transport().get_write_buffer_size()
+                            <= 1 << 20
+                        {
+                            writer.write(&big).unwrap();
+                        }
+                        let transport = writer.transport().clone();
+                        aio::spawn(async move {
+                            aio::sleep(Duration::from_millis(20)).await;
+                            transport.abort(); // a clean end, no error
+                        })
+                        .unwrap();
+                        let drained =
+                            aio::wait_for(writer.drain(), HANG_GUARD).await;
+                        if let Some(done_tx) = done_tx {
+                            let _ = done_tx.send(drained.map(|r| r.is_ok()));
+                        }
+                    }
+                },
+                "127.0.0.1",
+                0,
+            )
+            .await
+            .unwrap();
+            let port = server.port();
+            let client = std::thread::spawn(move || {
+                let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                std::thread::sleep(Duration::from_millis(500));
+                drop(stream);
+            });
+            let drained = done_rx.await.unwrap();
+            server.close();
+            client.join().unwrap();
+            drained
+        })
+        .unwrap();
+    assert!(drained.expect("not a hang"), "drain returned Ok");
+    event_loop.close().unwrap();
+}

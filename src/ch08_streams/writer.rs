@@ -116,13 +116,23 @@ impl StreamWriter {
             // asyncio's `drain` does with `sleep(0)`.
             sleep(Duration::ZERO).await;
         }
+        let mut waited = false;
         poll_fn(|cx| {
             if self.flow.lost.get() {
-                return Poll::Ready(Err(self.loss()));
+                // A drain that was waiting when the connection ended cleanly
+                // returns normally, as asyncio's `connection_lost(None)`
+                // completes its waiters; one that arrives later fails.
+                let clean = self.reader.exception().is_none();
+                return Poll::Ready(if waited && clean {
+                    Ok(())
+                } else {
+                    Err(self.loss())
+                });
             }
             if !self.flow.paused.get() {
                 return Poll::Ready(Ok(()));
             }
+            waited = true;
             self.flow.waiters.borrow_mut().push(cx.waker().clone());
             Poll::Pending
         })
