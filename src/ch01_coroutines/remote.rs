@@ -248,11 +248,18 @@ pub(crate) mod loom_models {
     }
 
     /// Model 1: a push from another thread that lands while the loop is
-    /// deciding to sleep, or sleeping, always wakes it. Two pushes, so one can
-    /// land mid-drain.
+    /// deciding to sleep, or sleeping, always wakes it.
     pub(crate) fn remote_wake_model(
         drain: fn(&LoopShared) -> VecDeque<RemoteItem>,
     ) {
+        two_pushes_from_another_thread(|shared, poller| {
+            run_loop(shared, poller, 2, drain)
+        });
+    }
+
+    /// Another thread pushes two callbacks while `run` drives the loop; both
+    /// must run, in order. Two pushes, so one can land mid-drain.
+    fn two_pushes_from_another_thread(run: impl FnOnce(&LoopShared, &Notify)) {
         let (shared, poller) = modelled_loop();
         let log: Log = Arc::default();
         let sender = {
@@ -262,7 +269,7 @@ pub(crate) mod loom_models {
                 shared.push(callback(&log, 0, 1)).unwrap();
             })
         };
-        run_loop(&shared, &poller, 2, drain);
+        run(&shared, &poller);
         sender.join().unwrap();
         assert_eq!(*log.lock().unwrap(), [(0, 0), (0, 1)]);
     }
@@ -277,7 +284,7 @@ pub(crate) mod loom_models {
     /// push takes in remote work first) and after the poller wakes it.
     fn run_loop_by_flag(shared: &LoopShared, poller: &Notify, expected: usize) {
         let mut ran = 0;
-        let mut take_remote_work = |ran: &mut usize| {
+        let take_remote_work = |ran: &mut usize| {
             if shared.has_pending() {
                 for item in shared.drain() {
                     if let RemoteItem::Callback(callback) = item {
@@ -297,18 +304,9 @@ pub(crate) mod loom_models {
     #[test]
     fn loom_a_drain_gated_by_the_flag_never_misses_work() {
         loom::model(|| {
-            let (shared, poller) = modelled_loop();
-            let log: Log = Arc::default();
-            let sender = {
-                let (shared, log) = (shared.clone(), log.clone());
-                thread::spawn(move || {
-                    shared.push(callback(&log, 0, 0)).unwrap();
-                    shared.push(callback(&log, 0, 1)).unwrap();
-                })
-            };
-            run_loop_by_flag(&shared, &poller, 2);
-            sender.join().unwrap();
-            assert_eq!(*log.lock().unwrap(), [(0, 0), (0, 1)]);
+            two_pushes_from_another_thread(|shared, poller| {
+                run_loop_by_flag(shared, poller, 2)
+            });
         });
     }
 
