@@ -10,7 +10,7 @@
 //! as for streams.
 
 use crate::ch01_coroutines::spawn::spawn;
-use crate::ch07_protocols::callbacks::call_protocol;
+use crate::ch07_protocols::callbacks::ProtocolSlot;
 use crate::ch07_protocols::connect::resolve;
 use crate::ch07_protocols::io_steps::{
     Flush, ReadBudget, Receive, Socket, TaskWaker, flush_step, read_step,
@@ -58,16 +58,13 @@ pub struct DatagramTransport {
 
 struct DatagramInner {
     socket: Socket<UdpSocket>,
-    protocol: RefCell<Option<Rc<RefCell<dyn DatagramProtocol>>>>,
+    protocol: ProtocolSlot<dyn DatagramProtocol>,
     /// Datagrams the socket could not take at once, with their destination.
     unsent: RefCell<VecDeque<(Vec<u8>, Option<SocketAddr>)>>,
     local: Option<SocketAddr>,
     remote: Option<SocketAddr>,
     closing: Cell<bool>,
     driver: TaskWaker,
-    /// A protocol method panicked: the error `connection_lost` will hear.
-    /// From then on, no other protocol method is called.
-    failure: RefCell<Option<io::Error>>,
 }
 
 // ANCHOR: datagram
@@ -100,13 +97,12 @@ pub async fn create_datagram_endpoint<P: DatagramProtocol>(
     let transport = DatagramTransport {
         inner: Rc::new(DatagramInner {
             socket: Socket::new(IoSource::new(socket)?),
-            protocol: RefCell::new(Some(shared)),
+            protocol: ProtocolSlot::new(shared),
             unsent: RefCell::default(),
             local: bound,
             remote,
             closing: Cell::new(false),
             driver: TaskWaker::default(),
-            failure: RefCell::new(None),
         }),
     };
     transport.with_protocol("protocol.connection_made()", |protocol| {
@@ -185,29 +181,18 @@ impl DatagramTransport {
         self.inner.driver.wake();
     }
 
-    /// Calls one protocol method, `name`d for the log, unless the protocol is
-    /// gone, busy in a method of its own, or has panicked. A panic closes the
-    /// endpoint, dropping unsent datagrams; `connection_lost` hears of it.
+    /// Calls one protocol method, `name`d for the log (see
+    /// [`ProtocolSlot::call`]). A panic closes the endpoint, dropping unsent
+    /// datagrams; `connection_lost` hears of it.
     fn with_protocol(
         &self,
         name: &str,
         call: impl FnOnce(&mut dyn DatagramProtocol),
     ) {
-        let inner = &*self.inner;
-        if inner.failure.borrow().is_some() {
-            return;
-        }
-        let Some(protocol) = inner.protocol.borrow().clone() else {
-            return;
-        };
-        let Ok(mut protocol) = protocol.try_borrow_mut() else {
-            return;
-        };
-        if let Err(panicked) = call_protocol(name, || call(&mut *protocol)) {
-            inner.failure.replace(Some(panicked));
-            inner.unsent.borrow_mut().clear();
+        self.inner.protocol.call(name, call, || {
+            self.inner.unsent.borrow_mut().clear();
             self.close();
-        }
+        });
     }
 
     /// Whether the endpoint is closed and every queued datagram sent.
@@ -322,14 +307,9 @@ impl Drop for EndOnDrop {
         let inner = &*self.0.inner;
         inner.closing.set(true);
         inner.socket.close();
-        let protocol = inner.protocol.borrow_mut().take();
-        if let Some(protocol) = protocol {
-            let error = inner.failure.take();
-            // A panic here is logged; there is nothing left to close.
-            let _ = call_protocol("protocol.connection_lost()", || {
-                protocol.borrow_mut().connection_lost(error)
-            });
-        }
+        inner
+            .protocol
+            .end(None, |protocol, error| protocol.connection_lost(error));
     }
 }
 

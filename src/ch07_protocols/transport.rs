@@ -16,7 +16,7 @@
 //! panic is logged, the transport aborts, and `connection_lost` hears of it (as
 //! asyncio closes a transport whose protocol raised).
 
-use crate::ch07_protocols::callbacks::call_protocol;
+use crate::ch07_protocols::callbacks::ProtocolSlot;
 use crate::ch07_protocols::io_steps::{
     Flush, ReadBudget, Receive, Socket, TaskWaker, flush_step, read_step,
 };
@@ -76,7 +76,9 @@ pub struct Transport {
 // ANCHOR: transport_inner
 struct TransportInner {
     socket: Socket<Connection>,
-    protocol: RefCell<Option<Rc<RefCell<dyn Protocol>>>>,
+    /// The protocol, and what is ending the connection badly: the error a
+    /// `write` met on the socket, or a protocol method's panic.
+    protocol: ProtocolSlot<dyn Protocol>,
     write_buffer: RefCell<VecDeque<u8>>,
     peer: Option<SocketAddr>,
     local: Option<SocketAddr>,
@@ -92,10 +94,6 @@ struct TransportInner {
     high_water: Cell<usize>,
     low_water: Cell<usize>,
     driver: TaskWaker,
-    /// What is ending the connection badly: the error a `write` met on the
-    /// socket, or a protocol method's panic. `connection_lost` will hear it,
-    /// and from then on no other protocol method is called.
-    failure: RefCell<Option<io::Error>>,
     /// What ended the connection, once it is lost: a later `write` says so.
     ended_by: RefCell<Option<(io::ErrorKind, String)>>,
 }
@@ -117,7 +115,7 @@ impl Transport {
         let transport = Transport {
             inner: Rc::new(TransportInner {
                 socket: Socket::new(io),
-                protocol: RefCell::new(Some(Rc::clone(&protocol))),
+                protocol: ProtocolSlot::new(protocol),
                 write_buffer: RefCell::default(),
                 peer,
                 local,
@@ -128,7 +126,6 @@ impl Transport {
                 high_water: Cell::new(DEFAULT_HIGH_WATER),
                 low_water: Cell::new(DEFAULT_HIGH_WATER / 4),
                 driver: TaskWaker::default(),
-                failure: RefCell::new(None),
                 ended_by: RefCell::new(None),
             }),
         };
@@ -180,47 +177,39 @@ impl Transport {
     /// `ConnectionResetError`.
     fn write_refused(&self) -> io::Error {
         use io::ErrorKind::{BrokenPipe, ConnectionReset};
-        let (kind, message) = match self.inner.life.get() {
-            Life::Open { .. } => (
+        let life = self.inner.life.get();
+        let ended_by = match life {
+            Life::Open { .. } => None,
+            Life::Closing => self.inner.protocol.failure(),
+            Life::Lost => self.inner.ended_by.borrow().clone(),
+        };
+        let (kind, message) = match (life, ended_by) {
+            (Life::Open { .. }, _) => (
                 BrokenPipe,
                 "cannot write after write_eof(); write everything before \
                  calling write_eof()"
                     .to_owned(),
             ),
-            Life::Closing if self.inner.failure.borrow().is_some() => {
-                let failure = self.inner.failure.borrow();
-                let why = failure.as_ref().map(ToString::to_string);
-                (
-                    failure.as_ref().map_or(ConnectionReset, io::Error::kind),
-                    format!(
-                        "cannot write: the connection failed: {}; open a new \
-                         connection to send more",
-                        why.unwrap_or_default()
-                    ),
-                )
-            }
-            Life::Closing => (
+            (_, Some((kind, why))) => (
+                kind,
+                format!(
+                    "cannot write: the connection was lost: {why}; open a new \
+                     connection to send more"
+                ),
+            ),
+            (Life::Closing, None) => (
                 ConnectionReset,
                 "cannot write: the transport is closing (close() was called, \
                  or eof_received() returned false); write everything before \
                  closing"
                     .to_owned(),
             ),
-            Life::Lost => match &*self.inner.ended_by.borrow() {
-                Some((kind, why)) => (
-                    *kind,
-                    format!(
-                        "cannot write: the connection was lost: {why}; \
-                         open a new connection to send more"
-                    ),
-                ),
-                None => (
-                    ConnectionReset,
-                    "cannot write: the connection is closed; write \
-                     everything before closing, or open a new connection"
-                        .to_owned(),
-                ),
-            },
+            (Life::Lost, None) => (
+                ConnectionReset,
+                "cannot write: the connection is closed; write everything \
+                 before closing, or open a new connection"
+                    .to_owned(),
+            ),
         };
         io::Error::new(kind, message)
     }
@@ -270,7 +259,7 @@ impl Transport {
     /// connection's task to end the connection with; gives the writer a copy.
     fn fail(&self, error: io::Error) -> io::Error {
         let copy = io::Error::new(error.kind(), error.to_string());
-        self.inner.failure.replace(Some(error));
+        self.inner.protocol.fail(error);
         self.abort();
         copy
     }
@@ -468,19 +457,7 @@ impl Transport {
         name: &str,
         call: impl FnOnce(&mut dyn Protocol) -> R,
     ) -> Option<R> {
-        if self.inner.failure.borrow().is_some() {
-            return None;
-        }
-        let protocol = self.inner.protocol.borrow().clone()?;
-        let mut protocol = protocol.try_borrow_mut().ok()?;
-        match call_protocol(name, || call(&mut *protocol)) {
-            Ok(value) => Some(value),
-            Err(panicked) => {
-                self.inner.failure.replace(Some(panicked));
-                self.abort();
-                None
-            }
-        }
+        self.inner.protocol.call(name, call, || self.abort())
     }
     // ANCHOR_END: with_protocol
 
@@ -494,19 +471,12 @@ impl Transport {
         self.tell_flow_news();
         inner.socket.close(); // deregister and close the socket
         inner.write_buffer.borrow_mut().clear();
-        // A panicking protocol method is what ended the connection, whatever
-        // the socket did after.
-        let error = inner.failure.take().or(error);
-        inner.ended_by.replace(
-            error.as_ref().map(|error| (error.kind(), error.to_string())),
-        );
-        let protocol = inner.protocol.borrow_mut().take();
-        if let Some(protocol) = protocol {
-            // A panic here is logged; there is nothing left to end.
-            let _ = call_protocol("protocol.connection_lost()", || {
-                protocol.borrow_mut().connection_lost(error)
-            });
-        }
+        // A failure (a panicking protocol method, a failed write) is what
+        // ended the connection, whatever the socket did after.
+        let ended_by = inner
+            .protocol
+            .end(error, |protocol, error| protocol.connection_lost(error));
+        inner.ended_by.replace(ended_by);
     }
 }
 
