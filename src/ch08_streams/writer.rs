@@ -119,14 +119,17 @@ impl StreamWriter {
         let mut waited = false;
         poll_fn(|cx| {
             if self.flow.lost.get() {
-                // A drain that was waiting when the connection ended cleanly
-                // returns normally, as asyncio's `connection_lost(None)`
-                // completes its waiters; one that arrives later fails.
-                let clean = self.reader.exception().is_none();
-                return Poll::Ready(if waited && clean {
-                    Ok(())
-                } else {
-                    Err(self.loss())
+                // The error that ended the connection, if one did. A drain
+                // that was waiting when it ended cleanly returns normally, as
+                // asyncio's `connection_lost(None)` completes its waiters; one
+                // that comes later fails, as asyncio's `ConnectionResetError`.
+                return Poll::Ready(match self.reader.exception() {
+                    Some(error) => Err(error),
+                    None if waited => Ok(()),
+                    None => Err(io::Error::new(
+                        io::ErrorKind::ConnectionReset,
+                        "the connection was lost",
+                    )),
                 });
             }
             if !self.flow.paused.get() {
@@ -180,19 +183,6 @@ impl StreamWriter {
     }
 }
 // ANCHOR_END: drain
-
-impl StreamWriter {
-    /// Why `drain` fails once the connection is lost: the error that ended
-    /// it, or else asyncio's `ConnectionResetError('Connection lost')`.
-    fn loss(&self) -> io::Error {
-        self.reader.exception().unwrap_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::ConnectionReset,
-                "the connection was lost",
-            )
-        })
-    }
-}
 
 impl fmt::Debug for StreamWriter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
