@@ -41,6 +41,13 @@ enum Phase {
     Broken,
 }
 
+impl Phase {
+    /// Whether the round's tasks are leaving, so that newcomers must wait.
+    fn is_emptying(self) -> bool {
+        matches!(self, Phase::Draining | Phase::Resetting)
+    }
+}
+
 struct BarrierState {
     parties: usize,
     phase: Cell<Phase>,
@@ -118,7 +125,7 @@ impl Barrier {
 impl BarrierState {
     /// Waits while the barrier drains or resets (asyncio's `_block`).
     async fn wait_for_a_round(&self) -> Result<(), SyncError> {
-        while matches!(self.phase.get(), Phase::Draining | Phase::Resetting) {
+        while self.phase.get().is_emptying() {
             self.newcomers.wait(|| {}).await.take();
         }
         match self.phase.get() {
@@ -141,10 +148,7 @@ impl BarrierState {
     /// (asyncio's `_exit`).
     fn leave(&self) {
         self.inside.set(self.inside.get() - 1);
-        let phase = self.phase.get();
-        if self.inside.get() == 0
-            && matches!(phase, Phase::Draining | Phase::Resetting)
-        {
+        if self.inside.get() == 0 && self.phase.get().is_emptying() {
             self.set_phase(Phase::Filling);
         }
     }
@@ -153,7 +157,7 @@ impl BarrierState {
     /// resets: any other phase wakes them, to come in or to fail.
     fn set_phase(&self, phase: Phase) {
         self.phase.set(phase);
-        if !matches!(phase, Phase::Draining | Phase::Resetting) {
+        if !phase.is_emptying() {
             self.newcomers.wake_all(());
         }
     }
