@@ -1,0 +1,29 @@
+//! `cargo run -p figures`: draws every figure and writes it to
+//! `book/figures/`, removing figures that no code draws any more.
+
+use std::collections::BTreeSet;
+use std::fs;
+
+fn main() -> std::io::Result<()> {
+    let dir = figures::figures_dir();
+    fs::create_dir_all(&dir)?;
+    let figures = figures::all();
+    let names: BTreeSet<String> =
+        figures.iter().map(|figure| format!("{}.svg", figure.name)).collect();
+    for entry in fs::read_dir(&dir)? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.ends_with(".svg") && !names.contains(name) {
+            fs::remove_file(&path)?;
+            eprintln!("removed {name}");
+        }
+    }
+    for figure in &figures {
+        let path = dir.join(format!("{}.svg", figure.name));
+        if fs::read_to_string(&path).ok().as_deref() != Some(&figure.svg) {
+            fs::write(&path, &figure.svg)?;
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    Ok(())
+}
