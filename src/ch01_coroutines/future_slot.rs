@@ -13,6 +13,7 @@ use std::mem::MaybeUninit;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+// ANCHOR: future_slot
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SlotState {
     Empty,
@@ -26,6 +27,7 @@ pub(crate) struct FutureSlot<F> {
     state: Cell<SlotState>,
     future: UnsafeCell<MaybeUninit<F>>,
 }
+// ANCHOR_END: future_slot
 
 impl<F: Future> FutureSlot<F> {
     /// Stores `future`, ready to be polled.

@@ -27,11 +27,13 @@ pub(crate) use loom::thread_local;
 #[cfg(not(aio_loom))]
 pub(crate) use std::thread_local;
 
+// ANCHOR: task_arc
 /// Tasks are counted with std's `Arc` even under loom: `std::task::Waker` can
 /// only be built from it. What tasks share across threads (their `scheduled`
 /// flag, the remote queue, the owner cell's flag) goes through the loom-visible
 /// types above.
 pub(crate) use std::sync::Arc as TaskArc;
+// ANCHOR_END: task_arc
 
 /// Process-wide id counters (loops, tasks, threads). They live in statics,
 /// where loom's atomics cannot, and their only promise is that each number is

@@ -14,6 +14,7 @@ use crate::ch01_coroutines::loom::{
 };
 use std::mem::ManuallyDrop;
 
+// ANCHOR: thread_token
 /// A number that names one thread for the life of the process (never reused).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ThreadToken(u64);
@@ -32,6 +33,7 @@ impl ThreadToken {
         ThreadToken(THIS_THREAD.try_with(|token| *token).unwrap_or(0))
     }
 }
+// ANCHOR_END: thread_token
 
 // ANCHOR: owner_thread_cell
 /// A value that can be shared between threads but used only on the thread that
@@ -76,6 +78,7 @@ impl<T> OwnerThreadCell<T> {
 }
 // ANCHOR_END: owner_thread_cell
 
+// ANCHOR: owner_thread_drop
 impl<T> Drop for OwnerThreadCell<T> {
     fn drop(&mut self) {
         if ThreadToken::current() == self.owner {
@@ -87,9 +90,11 @@ impl<T> Drop for OwnerThreadCell<T> {
         {
             logging::warn!(
                 "aio.owner_thread",
-                "a {} was released on a thread other than its loop's; it is leaked instead of dropped on the wrong thread",
+                "a {} was released on a thread other than its loop's; it \
+                 is leaked instead of dropped on the wrong thread",
                 std::any::type_name::<T>()
             );
         }
     }
 }
+// ANCHOR_END: owner_thread_drop

@@ -32,6 +32,7 @@ pub(crate) trait ReadinessListener {
 }
 // ANCHOR_END: readiness_listener
 
+// ANCHOR: source_key
 /// Names one registered source: its slot in the table, and the slot's
 /// generation when it was registered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +53,7 @@ impl SourceKey {
         }
     }
 }
+// ANCHOR_END: source_key
 
 #[derive(Default)]
 struct Slot {
@@ -67,6 +69,9 @@ struct Sources {
 }
 
 impl Sources {
+    // ANCHOR: generation_check
+    /// Puts `listener` in a free slot (or a new one) and bumps the slot's
+    /// generation, so that the keys of its earlier sources no longer match.
     fn insert(&mut self, listener: Rc<dyn ReadinessListener>) -> SourceKey {
         let index = self.free.pop().unwrap_or_else(|| {
             self.slots.push(Slot::default());
@@ -89,6 +94,7 @@ impl Sources {
             _ => None, // a stale event, for a source that has gone
         }
     }
+    // ANCHOR_END: generation_check
 
     /// Frees the slot of `key`, handing back its listener to drop.
     fn remove(&mut self, key: SourceKey) -> Option<Rc<dyn ReadinessListener>> {

@@ -3,8 +3,9 @@
 //! Everything about a loop is single-threaded except this: a queue that other
 //! threads push onto (a task their waker woke, or a callback sent with
 //! `call_soon_threadsafe`), and a [`mio::Waker`] that interrupts the loop's
-//! sleep in `Poll::poll`. This is the only lock in the runtime, and the one
-//! path where cross-thread bugs could live, so it is kept as small as possible.
+//! sleep in `Poll::poll`. This is the loop's only lock, and the one path into
+//! the loop where cross-thread bugs could live, so it is kept as small as
+//! possible.
 
 use crate::ch01_coroutines::error::Error;
 use crate::ch01_coroutines::logging;

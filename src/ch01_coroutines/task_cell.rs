@@ -22,6 +22,7 @@ use std::future::Future;
 use std::panic::{AssertUnwindSafe, Location, catch_unwind};
 use std::task::{Context, Poll, Wake, Waker};
 
+// ANCHOR: task_meta
 /// Bookkeeping that only the loop's thread touches.
 pub(crate) struct TaskMeta<T> {
     name: Option<String>,
@@ -37,7 +38,9 @@ pub(crate) struct TaskMeta<T> {
     number: u64,
     spawned_at: &'static Location<'static>,
 }
+// ANCHOR_END: task_meta
 
+// ANCHOR: awaiters
 /// The wakers of whoever awaits the task (a handle, `&task` watchers, `wait`):
 /// the first is kept inline, so a task awaited once needs no allocation for it.
 #[derive(Default)]
@@ -65,6 +68,7 @@ impl Awaiters {
         self.first.into_iter().chain(self.more).for_each(Waker::wake);
     }
 }
+// ANCHOR_END: awaiters
 
 // ANCHOR: task_cell
 /// One task: a header, then the future and its bookkeeping, in a single

@@ -130,6 +130,7 @@ impl LoopCore {
         let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
         deferred.into_iter().for_each(Waker::wake);
     }
+    // ANCHOR_END: poll_events
 
     // ANCHOR: defer
     /// Wakes `waker` after the next look for I/O, behind every task that I/O
@@ -142,6 +143,7 @@ impl LoopCore {
     }
     // ANCHOR_END: defer
 
+    // ANCHOR: take_remote_work
     /// Moves what other threads sent into the ready queue. When they sent
     /// nothing, this is one atomic load: cheap enough for every tick and
     /// every local push, where a look in the poller would be a system call.
@@ -167,7 +169,9 @@ impl LoopCore {
             }
         }
     }
+    // ANCHOR_END: take_remote_work
 
+    // ANCHOR: push_ready
     /// Queues `item` behind everything already sent, including what other
     /// threads sent before it: asyncio's single ready queue keeps that order,
     /// so this one does too.
@@ -176,7 +180,7 @@ impl LoopCore {
         self.take_remote_work();
         self.ready.push(item);
     }
-    // ANCHOR_END: poll_events
+    // ANCHOR_END: push_ready
 
     /// Drops every callback, timer and queued task. Items are dropped after
     /// each queue is released, because dropping one can queue more work.

@@ -329,6 +329,10 @@ impl Transport {
         life.set(transition(life.get()));
     }
 
+    // ANCHOR: check_high_water
+    /// Tells the protocol to pause writing once the buffer is above the high
+    /// water mark, unless it is paused already (`write_step` resumes it at the
+    /// low one).
     fn check_high_water(&self) {
         let inner = &*self.inner;
         if !inner.writing_paused.get()
@@ -355,6 +359,7 @@ impl Transport {
             self.wake_driver();
         }
     }
+    // ANCHOR_END: check_high_water
 
     // ANCHOR: drive
     /// The connection's task: read, flush, and report, until the connection is
