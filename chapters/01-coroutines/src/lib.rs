@@ -7,6 +7,7 @@
 pub mod coroutine;
 pub mod coroutine_chain;
 pub mod coroutine_return;
+pub mod first_cut;
 pub mod generator;
 
 /// An example's entry point.

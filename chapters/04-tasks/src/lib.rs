@@ -8,6 +8,7 @@ pub mod cancel_task;
 pub mod cancel_task2;
 pub mod create_task;
 pub mod ensure_future;
+pub mod first_cut;
 
 /// An example's entry point.
 pub type Example = fn() -> Result<(), Box<dyn std::error::Error>>;
