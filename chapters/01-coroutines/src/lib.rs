@@ -3,10 +3,14 @@
 //! The ports of PyMOTW-3's `asyncio` coroutine examples. Each example is a
 //! module with a `main`, run by its own binary (`cargo run -p ch01-coroutines
 //! --bin coroutine`); the chapter's default binary runs them all in book order.
+//!
+//! [`first_cut`] is the smallest loop that works, which the chapter shows
+//! before the real one; its tests are in `tests/first_cut.rs`.
 
 pub mod coroutine;
 pub mod coroutine_chain;
 pub mod coroutine_return;
+pub mod first_cut;
 pub mod generator;
 
 /// An example's entry point.

@@ -3,11 +3,15 @@
 //! The ports of PyMOTW-3's `asyncio` task examples. Each example is a module
 //! with a `main`, run by its own binary (`cargo run -p ch04-tasks --bin
 //! cancel_task2`); the chapter's default binary runs them all in book order.
+//!
+//! [`first_cut`] is a task built the simple way, from a boxed future, a
+//! result slot and a waker, which the chapter shows before the real cell.
 
 pub mod cancel_task;
 pub mod cancel_task2;
 pub mod create_task;
 pub mod ensure_future;
+pub mod first_cut;
 
 /// An example's entry point.
 pub type Example = fn() -> Result<(), Box<dyn std::error::Error>>;

@@ -6,9 +6,13 @@
 //! (default 10) before it gives up. `cargo run -p ch07-protocols` runs both in
 //! one process, on a free port, so you can read the two sides of the
 //! conversation together.
+//!
+//! [`first_cut`] is a level-triggered echo server on poll(2), which the
+//! chapter shows before the edge-triggered reactor.
 
 pub mod echo_client_protocol;
 pub mod echo_server_protocol;
+pub mod first_cut;
 
 use std::future::Future;
 use std::time::Duration;
