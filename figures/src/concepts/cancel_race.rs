@@ -65,6 +65,7 @@ pub fn figure() -> Vec<Figure> {
         )],
     ));
     let naive = Sequence {
+        width: super::layout::WIDTH,
         lanes,
         gutter: "tick",
         rows: naive,
@@ -96,6 +97,7 @@ pub fn figure() -> Vec<Figure> {
     ));
     fixed.push(("4", vec![cell(2, &["takes the lock"], "good")]));
     let fixed = Sequence {
+        width: super::layout::WIDTH,
         lanes,
         gutter: "tick",
         rows: fixed,

@@ -9,6 +9,7 @@ use crate::Figure;
 pub fn figure() -> Figure {
     let cell = |lane, lines, class| Cell { lane, lines, class };
     let sequence = Sequence {
+        width: 420.0,
         lanes: &["another thread", "the loop's thread"],
         gutter: "",
         rows: vec![
@@ -68,7 +69,7 @@ pub fn figure() -> Figure {
                         &[
                             "step 2: the flag is set",
                             "drain(): flag := false,",
-                            "then take the whole queue",
+                            "then takes the queue",
                         ],
                         "accent",
                     ),

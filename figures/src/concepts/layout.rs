@@ -392,6 +392,9 @@ pub struct Message {
 /// moment, with what each lane does then, and arrows between the cells.
 #[derive(Debug)]
 pub struct Sequence<'a> {
+    /// The canvas width: [`WIDTH`], or less for a diagram with short lines,
+    /// which a phone then shrinks less.
+    pub width: f64,
     /// The lanes' names.
     pub lanes: &'a [&'a str],
     /// The labels of the rows in a narrow left column (ticks), or empty.
@@ -407,7 +410,7 @@ pub struct Sequence<'a> {
 const GUTTER_WIDTH: f64 = 34.0;
 /// The space between two lanes: room for the arrows between them.
 fn lane_gap(lanes: usize) -> f64 {
-    if lanes <= 2 { 40.0 } else { 12.0 }
+    if lanes <= 2 { 32.0 } else { 12.0 }
 }
 
 impl Sequence<'_> {
@@ -416,13 +419,13 @@ impl Sequence<'_> {
             if self.gutter.is_empty() { MARGIN } else { MARGIN + GUTTER_WIDTH };
         let gap = lane_gap(self.lanes.len());
         let n = self.lanes.len() as f64;
-        let w = (WIDTH - MARGIN - left - gap * (n - 1.0)) / n;
+        let w = (self.width - MARGIN - left - gap * (n - 1.0)) / n;
         (left + lane as f64 * (w + gap), w)
     }
 
     /// Draws the diagram.
     pub fn draw(&self) -> Svg {
-        let mut svg = Svg::new(WIDTH, 0.0);
+        let mut svg = Svg::new(self.width, 0.0);
         let mut y = MARGIN + 14.0;
         if !self.gutter.is_empty() {
             svg.text(MARGIN, y, Anchor::Start, "bold", self.gutter);

@@ -17,6 +17,7 @@ pub fn all() -> Vec<Figure> {
 
 fn lost_wakeup() -> Figure {
     let sequence = Sequence {
+        width: 400.0,
         lanes: &["loop (thread 0)", "sender (thread 1)"],
         gutter: "",
         rows: vec![
@@ -62,6 +63,7 @@ fn lost_wakeup() -> Figure {
 
 fn lost_wakeup_fixed() -> Figure {
     let sequence = Sequence {
+        width: 400.0,
         lanes: &["loop (thread 0)", "sender (thread 1)"],
         gutter: "",
         rows: vec![
@@ -118,6 +120,7 @@ fn lost_wakeup_fixed() -> Figure {
 
 fn unpublished_send() -> Figure {
     let sequence = Sequence {
+        width: 420.0,
         lanes: &["receiver (thread 0)", "sender (thread 1)"],
         gutter: "",
         rows: vec![
@@ -126,7 +129,11 @@ fn unpublished_send() -> Figure {
                 "",
                 vec![cell(
                     1,
-                    &["state.store(SENT, Relaxed):", "nothing is published"],
+                    &[
+                        "state.store(SENT,",
+                        "  Relaxed): nothing is",
+                        "  published",
+                    ],
                     "bad",
                 )],
             ),
