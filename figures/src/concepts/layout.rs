@@ -118,19 +118,23 @@ pub struct Step<'a> {
 
 /// Steps from top to bottom, each in a box, joined by arrows. `heading` is
 /// a line above the first step, `notes` lines below the last.
+///
+/// The canvas is as narrow as the longest line allows, at most [`WIDTH`]:
+/// the narrower it is, the less a phone shrinks its text.
 pub fn flow(heading: &str, steps: &[Step<'_>], notes: &[&str]) -> Svg {
-    let mut svg = Svg::new(WIDTH, 0.0);
+    let width = flow_width(heading, steps, notes);
+    let mut svg = Svg::new(width, 0.0);
     let mut y = MARGIN;
     if !heading.is_empty() {
-        svg.text(WIDTH / 2.0, y + 12.0, Anchor::Middle, "title", heading);
+        svg.text(width / 2.0, y + 12.0, Anchor::Middle, "title", heading);
         y += 24.0;
     }
-    let w = WIDTH - 2.0 * MARGIN;
+    let w = width - 2.0 * MARGIN;
     let mut previous_middle = y;
     for (i, step) in steps.iter().enumerate() {
         if i > 0 {
             let gap = 26.0;
-            let x = WIDTH / 2.0;
+            let x = width / 2.0;
             svg.arrow(x, y, x, y + gap - 2.0);
             if !step.arrow.is_empty() {
                 svg.text(x + 10.0, y + 17.0, Anchor::Start, "note", step.arrow);
@@ -143,7 +147,7 @@ pub fn flow(heading: &str, steps: &[Step<'_>], notes: &[&str]) -> Svg {
         );
         let middle = y + h / 2.0;
         if step.back {
-            let (edge, outside) = (MARGIN + w, WIDTH - 4.0);
+            let (edge, outside) = (MARGIN + w, width - 4.0);
             svg.polyline(
                 &[
                     (edge, middle),
@@ -164,6 +168,32 @@ pub fn flow(heading: &str, steps: &[Step<'_>], notes: &[&str]) -> Svg {
     }
     svg.set_height(y + MARGIN);
     svg
+}
+
+/// The narrowest canvas on which every text of a [`flow`] fits.
+fn flow_width(heading: &str, steps: &[Step<'_>], notes: &[&str]) -> f64 {
+    let boxes = steps.iter().map(|step| {
+        let tag = if step.tag.is_empty() {
+            0.0
+        } else {
+            text_width("note", step.tag) + 12.0
+        };
+        let widest_line = step
+            .lines
+            .iter()
+            .map(|line| text_width("", line))
+            .fold(text_width("bold", step.title) + tag, f64::max);
+        widest_line + 2.0 * PAD
+    });
+    // An arrow's label starts 10 px right of the centre.
+    let labels =
+        steps.iter().map(|step| 2.0 * (text_width("note", step.arrow) + 10.0));
+    let back = if steps.iter().any(|step| step.back) { 8.0 } else { 0.0 };
+    let inner = boxes
+        .chain(labels)
+        .chain(notes.iter().map(|note| text_width("note", note)))
+        .fold(text_width("title", heading), f64::max);
+    (inner + 2.0 * MARGIN + back).ceil().min(WIDTH)
 }
 
 /// How a bar of a [`Timeline`] ends.
