@@ -2,21 +2,23 @@
 //! allocation, its thread-safe header and its loop-thread-only part, and
 //! every pointer that keeps it alive.
 
-use super::layout::{MARGIN, WIDTH, titled_box};
+use super::layout::{MARGIN, titled_box};
 use crate::Figure;
 use crate::svg::{Anchor, LINE_HEIGHT, Svg};
 
 /// The figure `task-in-memory`.
 pub fn figure() -> Figure {
+    // Narrower than most: a phone shrinks it less.
+    const WIDTH: f64 = 420.0;
     let mut svg = Svg::new(WIDTH, 0.0);
     // Who holds the task: one strong pointer each.
     let holders: [(&str, &[&str]); 4] = [
-        ("registry", &["the loop's", "until final"]),
-        ("a queue", &["ready, remote:", "while queued"]),
-        ("wakers", &["Waker, on", "any thread"]),
-        ("Task<T>", &["the handle", "(TaskRef too)"]),
+        ("registry", &["the loop's,", "until final"]),
+        ("queues", &["ready or", "remote,", "if queued"]),
+        ("wakers", &["on any", "thread"]),
+        ("handles", &["Task<T>,", "TaskRef"]),
     ];
-    let gap = 8.0;
+    let gap = 6.0;
     let w = (WIDTH - 2.0 * MARGIN - 3.0 * gap) / 4.0;
     let top = MARGIN + 22.0;
     svg.text(
@@ -24,7 +26,7 @@ pub fn figure() -> Figure {
         MARGIN + 12.0,
         Anchor::Start,
         "bold",
-        "who holds it: each a TaskArc (an Arc) to the same cell",
+        "who holds it: each a TaskArc to the one cell",
     );
     let mut tallest: f64 = 0.0;
     for (i, (name, lines)) in holders.iter().enumerate() {
@@ -52,8 +54,9 @@ pub fn figure() -> Figure {
         "any thread",
         &[
             "id: u64",
-            "scheduled: AtomicBool (in a ready queue now?)",
-            "scheduler: Arc<dyn Schedule> (the way back to the loop)",
+            "scheduled: AtomicBool (queued now?)",
+            "scheduler: Arc<dyn Schedule>,",
+            "  the way back to the loop",
         ],
     );
     y += header + 10.0;
@@ -84,11 +87,12 @@ pub fn figure() -> Figure {
         "one allocation: TaskCell<F>",
     );
     let notes = [
-        "The future is dropped in place when the task ends; the result",
-        "stays until the handle takes it. The last pointer frees it all.",
+        "The future is dropped in place when the task ends;",
+        "the result stays until the handle takes it. The",
+        "last pointer frees it all.",
     ];
     svg.lines(MARGIN, y + 20.0, Anchor::Start, "note", &notes);
-    svg.set_height(y + 20.0 + LINE_HEIGHT + MARGIN);
+    svg.set_height(y + 20.0 + 2.0 * LINE_HEIGHT + MARGIN);
     super::figure(
         "task-in-memory",
         "One task in memory: a single TaskCell allocation with a thread-safe \
