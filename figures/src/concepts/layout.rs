@@ -254,15 +254,37 @@ pub struct Timeline<'a> {
 const LANE_NAME_WIDTH: f64 = 92.0;
 
 impl Timeline<'_> {
+    /// The narrowest canvas on which the headings, labels and notes fit,
+    /// at most [`WIDTH`]: a phone shrinks a narrower one less.
+    fn width(&self) -> f64 {
+        let left = MARGIN + LANE_NAME_WIDTH;
+        let sections = self.sections.iter().flat_map(|section| {
+            let heading = MARGIN + text_width("mono", section.heading);
+            let labels = section
+                .bars
+                .iter()
+                .map(move |bar| left + text_width("note", bar.label));
+            let marks = section
+                .marks
+                .iter()
+                .map(|(_, label)| MARGIN + text_width("note", label));
+            std::iter::once(heading).chain(labels).chain(marks)
+        });
+        let notes =
+            self.notes.iter().map(|note| MARGIN + text_width("note", note));
+        let widest = sections.chain(notes).fold(0.0, f64::max);
+        (widest + MARGIN).max(400.0).min(WIDTH).ceil()
+    }
+
     fn x(&self, ms: f64) -> f64 {
         let left = MARGIN + LANE_NAME_WIDTH;
-        let right = WIDTH - MARGIN - 8.0;
+        let right = self.width() - MARGIN - 8.0;
         left + (right - left) * ms / self.until
     }
 
     /// Draws the timeline.
     pub fn draw(&self) -> Svg {
-        let mut svg = Svg::new(WIDTH, 0.0);
+        let mut svg = Svg::new(self.width(), 0.0);
         let mut y = MARGIN;
         for section in &self.sections {
             y = self.draw_section(&mut svg, section, y) + 10.0;
@@ -325,10 +347,11 @@ impl Timeline<'_> {
         }
         // Under the bar, from its start; pushed left if it would run off.
         let width = text_width("note", bar.label);
-        let (label_x, anchor) = if x0 + width <= WIDTH - MARGIN {
+        let right = self.width() - MARGIN;
+        let (label_x, anchor) = if x0 + width <= right {
             (x0, Anchor::Start)
         } else {
-            (WIDTH - MARGIN, Anchor::End)
+            (right, Anchor::End)
         };
         svg.text(label_x, y + 30.0, anchor, "note", bar.label);
         y + 42.0
@@ -340,12 +363,13 @@ fn num(ms: f64) -> String {
     if ms.fract() == 0.0 { format!("{}", ms as i64) } else { format!("{ms}") }
 }
 
-/// A column of a [`table`]: its header, its width, its text's class.
+/// A column of a [`table`]: its header, its width, its text's class. The
+/// table is as wide as its columns (keep it within [`WIDTH`]).
 #[derive(Debug)]
 pub struct Column<'a> {
     /// The header, in bold.
     pub header: &'a str,
-    /// The width in px (the widths add up to the canvas less its margins).
+    /// The width in px.
     pub width: f64,
     /// The class of the cells' text: empty, `mono`, `note`.
     pub class: &'a str,
@@ -359,7 +383,9 @@ pub fn table(
     rows: &[&[&[&str]]],
     notes: &[&str],
 ) -> Svg {
-    let mut svg = Svg::new(WIDTH, 0.0);
+    let width =
+        columns.iter().map(|column| column.width).sum::<f64>() + 2.0 * MARGIN;
+    let mut svg = Svg::new(width, 0.0);
     let mut y = MARGIN;
     if !heading.is_empty() {
         svg.text(MARGIN, y + 12.0, Anchor::Start, "mono", heading);
@@ -371,12 +397,12 @@ pub fn table(
         x += column.width;
     }
     y += 20.0;
-    svg.line(MARGIN, y, WIDTH - MARGIN, y, "line");
+    svg.line(MARGIN, y, width - MARGIN, y, "line");
     for (i, row) in rows.iter().enumerate() {
         let count = row.iter().map(|cell| cell.len()).max().unwrap_or(1);
         let h = count as f64 * LINE_HEIGHT + 8.0;
         if i % 2 == 1 {
-            svg.rect(MARGIN, y, WIDTH - 2.0 * MARGIN, h, "stripe");
+            svg.rect(MARGIN, y, width - 2.0 * MARGIN, h, "stripe");
         }
         let mut x = MARGIN;
         for (column, cell) in columns.iter().zip(row.iter()) {
@@ -386,7 +412,7 @@ pub fn table(
         }
         y += h;
     }
-    svg.line(MARGIN, y, WIDTH - MARGIN, y, "line");
+    svg.line(MARGIN, y, width - MARGIN, y, "line");
     y += 4.0;
     for note in notes {
         y += LINE_HEIGHT;
