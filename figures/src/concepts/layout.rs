@@ -273,7 +273,7 @@ impl Timeline<'_> {
         let notes =
             self.notes.iter().map(|note| MARGIN + text_width("note", note));
         let widest = sections.chain(notes).fold(0.0, f64::max);
-        (widest + MARGIN).max(400.0).min(WIDTH).ceil()
+        (widest + MARGIN).clamp(400.0, WIDTH).ceil()
     }
 
     fn x(&self, ms: f64) -> f64 {
