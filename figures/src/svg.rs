@@ -11,6 +11,8 @@ text{font-family:'Open Sans',Helvetica,Arial,sans-serif;font-size:13px;fill:#1f2
 .small{font-size:11px;fill:#57606a}\
 .title{font-size:14px;font-weight:600}\
 .mono{font-family:'Source Code Pro',Consolas,monospace;font-size:12px}\
+.note{font-size:12px;fill:#57606a}\
+.bold{font-weight:600}\
 .box{fill:#f6f8fa;stroke:#57606a;stroke-width:1.2}\
 .accent{fill:#ddf4ff;stroke:#0969da;stroke-width:1.2}\
 .warm{fill:#fff8c5;stroke:#9a6700;stroke-width:1.2}\
@@ -20,16 +22,65 @@ text{font-family:'Open Sans',Helvetica,Arial,sans-serif;font-size:13px;fill:#1f2
 .faint{stroke:#d0d7de;stroke-width:1;fill:none}\
 .dashed{stroke:#57606a;stroke-width:1.2;fill:none;stroke-dasharray:4 3}\
 .arrow{stroke:#0969da;stroke-width:1.5;fill:none;marker-end:url(#head)}\
-.grey-arrow{stroke:#57606a;stroke-width:1.2;fill:none;marker-end:url(#grey-head)}";
+.grey-arrow{stroke:#57606a;stroke-width:1.2;fill:none;marker-end:url(#grey-head)}\
+.bad-arrow{stroke:#cf222e;stroke-width:1.5;fill:none;stroke-dasharray:5 3;marker-end:url(#bad-head)}\
+.plot{stroke:#0969da;stroke-width:2;fill:none}\
+.frame{fill:none;stroke:#57606a;stroke-width:1.5}\
+.stripe{fill:#f6f8fa;stroke:none}\
+.bad-line{stroke:#cf222e;stroke-width:2;fill:none}\
+.lane{stroke:#8c959f;stroke-width:1;fill:none;stroke-dasharray:2 3}";
 
 /// A figure being drawn: a fixed-size canvas (in CSS pixels) that scales to
-/// the page's width. Keep figures at most 640 wide, with text at 11 px or
-/// more, so they stay readable when a phone shrinks them to 390 px.
+/// the page's width. Keep figures at most 480 wide, with text at 12 px or
+/// more (every class but `small`), so they stay readable when a phone shrinks
+/// them to a 350 px column.
 #[derive(Debug)]
 pub struct Svg {
     width: f64,
     height: f64,
     body: String,
+    /// Texts that, by [`text_width`]'s estimate, leave the canvas.
+    overflowing: Vec<String>,
+}
+
+/// The distance between the baselines of two lines of [`Svg::lines`].
+pub const LINE_HEIGHT: f64 = 16.0;
+
+/// About how wide `text` is drawn in `class`, in CSS pixels, from rough
+/// glyph widths of Open Sans (narrow `i`, `l`, punctuation and spaces; wide
+/// `m`, `w` and capitals) and of a monospace font (0.6 em). An estimate (the
+/// reader's browser picks the font), on the generous side, good enough to
+/// lay boxes out and to catch a text that runs off the canvas.
+pub fn text_width(class: &str, text: &str) -> f64 {
+    let classes: Vec<&str> = class.split_whitespace().collect();
+    let size = if classes.contains(&"title") {
+        14.0
+    } else if classes.contains(&"small") {
+        11.0
+    } else if classes.contains(&"note") || classes.contains(&"mono") {
+        12.0
+    } else {
+        13.0
+    };
+    if classes.contains(&"mono") {
+        return text.chars().count() as f64 * 0.6 * size;
+    }
+    let bold = classes.contains(&"bold") || classes.contains(&"title");
+    let ems: f64 = text.chars().map(glyph_width).sum();
+    ems * size * if bold { 1.07 } else { 1.0 }
+}
+
+/// One glyph's rough width in Open Sans, in ems.
+fn glyph_width(c: char) -> f64 {
+    match c {
+        'i' | 'l' | 'j' | '\'' | '|' | '.' | ',' | ':' | ';' | '!' => 0.27,
+        ' ' | 'f' | 't' | 'r' | '(' | ')' | '[' | ']' | '{' | '}' | '-' => 0.36,
+        'm' | 'w' | 'M' | 'W' | '@' => 0.86,
+        '_' | '=' | '<' | '>' | '+' | '~' | '&' => 0.6,
+        c if c.is_ascii_uppercase() => 0.66,
+        c if c.is_ascii_digit() => 0.57,
+        _ => 0.57,
+    }
 }
 
 /// How a text's `x` anchors it.
@@ -63,6 +114,14 @@ fn num(value: f64) -> String {
     }
 }
 
+/// `text` with its leading spaces made no-break spaces, which SVG keeps:
+/// an indented line stays indented.
+fn keep_indent(text: &str) -> String {
+    let body = text.trim_start_matches(' ');
+    let indent = text.len() - body.len();
+    format!("{}{body}", "\u{a0}".repeat(indent))
+}
+
 /// Escapes text for use inside an SVG element or attribute.
 pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -74,7 +133,7 @@ pub fn escape(text: &str) -> String {
 impl Svg {
     /// An empty canvas `width` by `height` CSS pixels.
     pub fn new(width: f64, height: f64) -> Svg {
-        Svg { width, height, body: String::new() }
+        Svg { width, height, body: String::new(), overflowing: Vec::new() }
     }
 
     /// The canvas width.
@@ -93,7 +152,8 @@ impl Svg {
     }
 
     /// A rectangle with rounded corners, styled by `class` (`box`, `accent`,
-    /// `warm`, `bad`, `good`).
+    /// `warm`, `bad`, `good`; `frame`: an outline around other shapes; `stripe`:
+    /// a table row's background).
     pub fn rect(&mut self, x: f64, y: f64, w: f64, h: f64, class: &str) {
         let _ = writeln!(
             self.body,
@@ -119,7 +179,8 @@ impl Svg {
         self.text(x + w / 2.0, y + h / 2.0 + 4.5, Anchor::Middle, "", label);
     }
 
-    /// One line of text; `class` may be empty, or `small`, `title`, `mono`.
+    /// One line of text; `class` may be empty, or any of `small`, `title`,
+    /// `mono`, `note` (grey, 12 px), `bold`, separated by spaces.
     pub fn text(
         &mut self,
         x: f64,
@@ -128,6 +189,15 @@ impl Svg {
         class: &str,
         text: &str,
     ) {
+        let width = text_width(class, text);
+        let left = match anchor {
+            Anchor::Start => x,
+            Anchor::Middle => x - width / 2.0,
+            Anchor::End => x - width,
+        };
+        if left < 0.0 || left + width > self.width {
+            self.overflowing.push(text.to_string());
+        }
         let class = if class.is_empty() {
             String::new()
         } else {
@@ -139,12 +209,55 @@ impl Svg {
             num(x),
             num(y),
             anchor.name(),
-            escape(text)
+            escape(&keep_indent(text))
+        );
+    }
+
+    /// Lines of text, one below the other, the first with its baseline at
+    /// `y`, [`LINE_HEIGHT`] apart.
+    pub fn lines(
+        &mut self,
+        x: f64,
+        y: f64,
+        anchor: Anchor,
+        class: &str,
+        lines: &[&str],
+    ) {
+        for (i, line) in lines.iter().enumerate() {
+            self.text(x, y + i as f64 * LINE_HEIGHT, anchor, class, line);
+        }
+    }
+
+    /// The texts drawn so far that, by [`text_width`]'s estimate, run off
+    /// the canvas: a figure's tests want none.
+    pub fn overflowing(&self) -> &[String] {
+        &self.overflowing
+    }
+
+    /// A curve from `from` to `to`, bent towards `control` (a quadratic
+    /// Bézier), styled by `class` as for [`Svg::line`].
+    pub fn curve(
+        &mut self,
+        from: (f64, f64),
+        control: (f64, f64),
+        to: (f64, f64),
+        class: &str,
+    ) {
+        let _ = writeln!(
+            self.body,
+            r#"<path d="M{},{} Q{},{} {},{}" class="{class}"/>"#,
+            num(from.0),
+            num(from.1),
+            num(control.0),
+            num(control.1),
+            num(to.0),
+            num(to.1)
         );
     }
 
     /// A straight line, styled by `class` (`line`, `faint`, `dashed`,
-    /// `arrow`, `grey-arrow`; the last two end in an arrowhead).
+    /// `lane`, `bad-line`, `plot` (a chart's data), `arrow`, `grey-arrow`, `bad-arrow`; the last three end in an
+    /// arrowhead).
     pub fn line(&mut self, x1: f64, y1: f64, x2: f64, y2: f64, class: &str) {
         let _ = writeln!(
             self.body,
@@ -201,6 +314,9 @@ impl Svg {
                 r#"<marker id="grey-head" viewBox="0 0 10 10" refX="9" refY="5" "#,
                 r#"markerWidth="7" markerHeight="7" orient="auto">"#,
                 r##"<path d="M0,0 L10,5 L0,10 z" fill="#57606a"/></marker>"##,
+                r#"<marker id="bad-head" viewBox="0 0 10 10" refX="9" refY="5" "#,
+                r#"markerWidth="7" markerHeight="7" orient="auto">"#,
+                r##"<path d="M0,0 L10,5 L0,10 z" fill="#cf222e"/></marker>"##,
                 "</defs>\n",
                 r#"<rect width="100%" height="100%" fill="white"/>"#,
                 "\n{body}</svg>\n"

@@ -1,8 +1,0 @@
-//! (to be written)
-
-use crate::Figure;
-
-/// Every figure of this kind.
-pub fn all() -> Vec<Figure> {
-    Vec::new()
-}
