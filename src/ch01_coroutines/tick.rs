@@ -74,7 +74,9 @@ impl LoopCore {
     /// One tick, as in asyncio's `_run_once`. With `stopping`, the poller is
     /// only looked at, never waited on.
     pub(crate) fn run_once(&self, stopping: bool) {
-        if let Some(trace) = &self.trace {
+        // If someone records (`trace.rs`), every step tells the trace.
+        let trace = self.trace.as_deref();
+        if let Some(trace) = trace {
             trace.tick_started(self.clock.now());
         }
         // 1. Sleep in the poller until I/O, a remote wake, or the next
@@ -116,7 +118,7 @@ impl LoopCore {
         self.timers.sweep_if_mostly_cancelled();
         let now = self.clock.now();
         while let Some(callback) = self.timers.pop_due(now) {
-            if let Some(trace) = &self.trace {
+            if let Some(trace) = trace {
                 trace.timer_fired(&callback, now);
             }
             self.ready.push(Ready::Callback(callback));
@@ -125,11 +127,11 @@ impl LoopCore {
         let ready_now = self.ready.len();
         for _ in 0..ready_now {
             match self.ready.pop() {
-                Some(Ready::Task(task)) => match &self.trace {
+                Some(Ready::Task(task)) => match trace {
                     None => task.run(),
                     Some(trace) => trace.run_task(task),
                 },
-                Some(Ready::Callback(callback)) => match &self.trace {
+                Some(Ready::Callback(callback)) => match trace {
                     None => run_callback(&*callback),
                     Some(trace) => trace.run_callback(&callback, run_callback),
                 },

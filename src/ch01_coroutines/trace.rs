@@ -192,8 +192,11 @@ pub(crate) struct Recorder {
 }
 
 // ANCHOR: hooks
+// Every hook is `#[cold]`: kept out of line, so that the loop's code for the
+// common case, nobody recording, stays as it was.
 impl Recorder {
     /// Tick `number + 1` begins at `time`.
+    #[cold]
     pub(crate) fn tick_started(&self, time: Duration) {
         let number = self.ticks.get() + 1;
         self.ticks.set(number);
@@ -201,6 +204,7 @@ impl Recorder {
     }
 
     /// The poller reported `event` for the source in slot `source`.
+    #[cold]
     pub(crate) fn io_ready(&self, source: usize, event: &mio::event::Event) {
         let readable = event.is_readable() || event.is_read_closed();
         let writable = event.is_writable();
@@ -208,11 +212,13 @@ impl Recorder {
     }
 
     /// Wakes the tasks that I/O readiness named, as the poller.
+    #[cold]
     pub(crate) fn waking_from_io(&self, wake: impl FnOnce()) {
         self.while_running(Source::Io, wake);
     }
 
     /// The timer of `callback` fired at `time`.
+    #[cold]
     pub(crate) fn timer_fired(
         &self,
         callback: &Rc<dyn Callback>,
@@ -224,6 +230,7 @@ impl Recorder {
     }
 
     /// Runs `callback` through `run`, recording it as the one running.
+    #[cold]
     pub(crate) fn run_callback(
         &self,
         callback: &Rc<dyn Callback>,
@@ -248,6 +255,7 @@ impl Recorder {
     }
 
     /// Polls `task` once, recording the start and the end of the poll.
+    #[cold]
     pub(crate) fn run_task(&self, task: TaskArc<dyn Runnable>) {
         if task.state().is_final() {
             return task.run(); // a finished task is not polled again
@@ -265,12 +273,14 @@ impl Recorder {
     }
 
     /// `task` was created, by whatever is running now.
+    #[cold]
     pub(crate) fn spawned(&self, task: &dyn Runnable) {
         let by = self.running_now();
         self.push(Event::Spawned { task: task.name(), by });
     }
 
     /// `task` was woken on the loop's thread, by whatever is running now.
+    #[cold]
     pub(crate) fn woken(&self, task: &dyn Runnable) {
         let by = self.running_now();
         self.push(Event::Woken { task: task.name(), by });
@@ -278,6 +288,7 @@ impl Recorder {
 
     /// `task` was woken by another thread; the loop just took it from the
     /// remote queue.
+    #[cold]
     pub(crate) fn woken_from_thread(&self, task: &dyn Runnable) {
         self.push(Event::Woken { task: task.name(), by: Source::Thread });
     }
