@@ -29,6 +29,7 @@ fn show(trace: &Trace) {
     println!("{trace}");
 }
 
+// ANCHOR: sleeps
 /// Tick 1 polls the task, which sets a timer; tick 2 jumps to 10 ms, the
 /// timer fires and its callback wakes the task; tick 3 polls it to the end,
 /// and its done callback (`run_until_complete`'s stop) runs in tick 4.
@@ -55,6 +56,7 @@ fn a_task_that_sleeps() {
         ]
     );
 }
+// ANCHOR_END: sleeps
 
 /// A task spawns a child and awaits it: the child's end wakes its parent.
 #[test]

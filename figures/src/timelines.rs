@@ -131,8 +131,8 @@ const RUNS: &[Run] = &[
         lanes: &[
             ("Task-1", "main (client)"),
             ("Task-2", "accept loop"),
-            ("Task-3", "server's transport"),
-            ("Task-4", "echo"),
+            ("Task-3", "echo"),
+            ("Task-4", "server's transport"),
             ("Task-5", "client's transport"),
         ],
     },
@@ -162,10 +162,12 @@ fn echo_conversation() {
     }
 }
 
+// ANCHOR: trace_of
 /// The trace of one run of `program` on the virtual clock.
 fn trace_of(program: fn()) -> Trace {
     aio::with_clock(ClockKind::Virtual, || aio::trace::record(program)).1
 }
+// ANCHOR_END: trace_of
 
 /// Every timeline in the book.
 pub fn all() -> Vec<Figure> {

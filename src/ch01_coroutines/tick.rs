@@ -74,9 +74,8 @@ impl LoopCore {
     /// One tick, as in asyncio's `_run_once`. With `stopping`, the poller is
     /// only looked at, never waited on.
     pub(crate) fn run_once(&self, stopping: bool) {
-        // If someone records (`trace.rs`), every step tells the trace.
-        let trace = self.trace.as_deref();
-        if let Some(trace) = trace {
+        // If someone records (`trace.rs`), each step tells the trace.
+        if let Some(trace) = &self.trace {
             trace.tick_started(self.clock.now());
         }
         // 1. Sleep in the poller until I/O, a remote wake, or the next
@@ -118,13 +117,14 @@ impl LoopCore {
         self.timers.sweep_if_mostly_cancelled();
         let now = self.clock.now();
         while let Some(callback) = self.timers.pop_due(now) {
-            if let Some(trace) = trace {
+            if let Some(trace) = &self.trace {
                 trace.timer_fired(&callback, now);
             }
             self.ready.push(Ready::Callback(callback));
         }
         // 3. Run what is ready now, and nothing that becomes ready while we do.
         let ready_now = self.ready.len();
+        let trace = self.trace.as_deref();
         for _ in 0..ready_now {
             match self.ready.pop() {
                 Some(Ready::Task(task)) => match trace {

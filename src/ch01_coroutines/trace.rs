@@ -19,7 +19,6 @@ use std::fmt;
 use std::rc::Rc;
 use std::time::Duration;
 
-// ANCHOR: event
 /// One thing a loop did, as [`record`] saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
@@ -81,7 +80,6 @@ pub enum Event {
         callback: String,
     },
 }
-// ANCHOR_END: event
 
 /// How one poll of a task ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,7 +189,6 @@ pub(crate) struct Recorder {
     fired: RefCell<Vec<*const ()>>,
 }
 
-// ANCHOR: hooks
 // Every hook is `#[cold]`: kept out of line, so that the loop's code for the
 // common case, nobody recording, stays as it was.
 impl Recorder {
@@ -254,6 +251,7 @@ impl Recorder {
         self.while_running(source, || run(&**callback));
     }
 
+    // ANCHOR: run_task
     /// Polls `task` once, recording the start and the end of the poll.
     #[cold]
     pub(crate) fn run_task(&self, task: TaskArc<dyn Runnable>) {
@@ -285,6 +283,7 @@ impl Recorder {
         let by = self.running_now();
         self.push(Event::Woken { task: task.name(), by });
     }
+    // ANCHOR_END: run_task
 
     /// `task` was woken by another thread; the loop just took it from the
     /// remote queue.
@@ -293,7 +292,6 @@ impl Recorder {
         self.push(Event::Woken { task: task.name(), by: Source::Thread });
     }
 }
-// ANCHOR_END: hooks
 
 impl Recorder {
     fn push(&self, event: Event) {
