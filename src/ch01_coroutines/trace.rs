@@ -132,7 +132,9 @@ impl Trace {
 // ANCHOR: record
 /// Runs `program` and records what every loop built on this thread during it
 /// does (loops built earlier are not recorded). Returns the program's output
-/// and the trace.
+/// and the trace. Calls nest: an inner call records only the loops built
+/// inside it. Loops that share a trace (a program that builds two) count
+/// their ticks together, and their events interleave as they happened.
 ///
 /// ```
 /// use std::time::Duration;
@@ -195,6 +197,9 @@ impl Recorder {
     /// Tick `number + 1` begins at `time`.
     #[cold]
     pub(crate) fn tick_started(&self, time: Duration) {
+        // The timers that fired last tick all ran in it: a tick runs every
+        // callback its step 2 queued.
+        self.fired.borrow_mut().clear();
         let number = self.ticks.get() + 1;
         self.ticks.set(number);
         self.push(Event::Tick { number, time });
@@ -318,7 +323,7 @@ fn address(callback: &Rc<dyn Callback>) -> *const () {
 /// A readable name for a callback, from the type name of its function.
 /// `ch02::main_task::{{closure}}` becomes `closure in main_task`, and a
 /// function keeps its own name.
-pub(crate) fn label(type_name: &str) -> String {
+fn label(type_name: &str) -> String {
     if type_name.starts_with("alloc::boxed::Box<") {
         return if type_name.contains("Send") {
             "call_soon_threadsafe callback".to_owned()
