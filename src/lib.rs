@@ -25,9 +25,10 @@ mod ch08_streams;
 mod ch13_threads;
 mod ch14_debugging;
 
+pub use ch01_coroutines::trace;
 pub use ch13_threads::oneshot;
 
-pub use ch01_coroutines::clock::ClockKind;
+pub use ch01_coroutines::clock::{ClockKind, with_clock};
 pub use ch01_coroutines::error::{Error, TaskError};
 pub use ch01_coroutines::event_loop::get_running_loop;
 pub use ch01_coroutines::event_loop::{Builder, EventLoop};

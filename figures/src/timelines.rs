@@ -1,8 +1,554 @@
-//! (to be written)
+//! Timelines: what happened, tick by tick, in a real run of an example on
+//! the virtual clock, recorded by the loop's trace (chapter 1).
+//!
+//! Each example runs here, in this process, inside `aio::trace::record` and
+//! `aio::with_clock(ClockKind::Virtual, ..)`, exactly as its binary runs it
+//! (it prints its output as it goes). [`draw`] turns the trace into a
+//! picture: one lane per task or callback, one column per tick, each poll or
+//! callback a bar in its tick's column (in the order the tick ran them),
+//! wakes as arrows from the waker to the poll they caused.
 
 use crate::Figure;
+use crate::svg::{Anchor, Svg};
+use aio::ClockKind;
+use aio::trace::{Event, Outcome, Source, Trace};
+use std::collections::BTreeMap;
+use std::time::Duration;
 
-/// Every figure of this kind.
+/// One example whose timeline the book shows.
+struct Run {
+    /// The figure's file name.
+    name: &'static str,
+    /// The figure's accessible name.
+    title: &'static str,
+    /// The example, run in this process.
+    program: fn(),
+    /// What to call the lanes: the trace's name (`Task-2`, a callback's
+    /// label) and the example's name for it.
+    lanes: &'static [(&'static str, &'static str)],
+}
+
+/// Runs an example's `main`: the trace is the point, but a failure is not.
+fn example<E: std::fmt::Debug>(main: fn() -> Result<(), E>) {
+    if let Err(error) = main() {
+        panic!("the example failed: {error:?}");
+    }
+}
+
+const MAIN: (&str, &str) = ("Task-1", "main_task");
+
+const RUNS: &[Run] = &[
+    Run {
+        name: "timeline-call-later",
+        title: "Timeline of call_later",
+        program: || example(ch02_scheduling::call_later::main),
+        lanes: &[MAIN, ("closure in main_task", "callback(n)")],
+    },
+    Run {
+        name: "timeline-create-task",
+        title: "Timeline of create_task",
+        program: || example(ch04_tasks::create_task::main),
+        lanes: &[MAIN, ("Task-2", "task_func")],
+    },
+    Run {
+        name: "timeline-cancel-task2",
+        title: "Timeline of cancel_task2",
+        program: || example(ch04_tasks::cancel_task2::main),
+        lanes: &[
+            MAIN,
+            ("Task-2", "task_func"),
+            ("closure in main_task", "task_canceller"),
+        ],
+    },
+    Run {
+        name: "timeline-wait-timeout",
+        title: "Timeline of wait_timeout",
+        program: || example(ch05_control::wait_timeout::main),
+        lanes: &[
+            MAIN,
+            ("Task-2", "phase(0)"),
+            ("Task-3", "phase(1)"),
+            ("Task-4", "phase(2)"),
+        ],
+    },
+    Run {
+        name: "timeline-gather",
+        title: "Timeline of gather",
+        program: || example(ch05_control::gather::main),
+        lanes: &[MAIN, ("Task-2", "phase1"), ("Task-3", "phase2")],
+    },
+    Run {
+        name: "timeline-as-completed",
+        title: "Timeline of as_completed",
+        program: || example(ch05_control::as_completed::main),
+        lanes: &[
+            MAIN,
+            ("Task-2", "phase(0)"),
+            ("Task-3", "phase(1)"),
+            ("Task-4", "phase(2)"),
+        ],
+    },
+    Run {
+        name: "timeline-lock",
+        title: "Timeline of lock",
+        program: || example(ch06_sync::lock::main),
+        lanes: &[
+            MAIN,
+            ("closure in main_task", "unlock"),
+            ("Task-2", "coro1"),
+            ("Task-3", "coro2"),
+        ],
+    },
+    Run {
+        name: "timeline-condition",
+        title: "Timeline of condition",
+        program: || example(ch06_sync::condition::main),
+        lanes: &[
+            MAIN,
+            ("Task-2", "manipulate"),
+            ("Task-3", "consumer 0"),
+            ("Task-4", "consumer 1"),
+            ("Task-5", "consumer 2"),
+            ("Task-6", "consumer 3"),
+            ("Task-7", "consumer 4"),
+        ],
+    },
+    Run {
+        name: "timeline-queue",
+        title: "Timeline of queue",
+        program: || example(ch06_sync::queue::main),
+        lanes: &[
+            MAIN,
+            ("Task-2", "consumer 0"),
+            ("Task-3", "consumer 1"),
+            ("Task-4", "producer"),
+        ],
+    },
+    Run {
+        name: "timeline-echo",
+        title: "Timeline of the echo conversation",
+        program: echo_conversation,
+        lanes: &[
+            ("Task-1", "main (client)"),
+            ("Task-2", "accept loop"),
+            ("Task-3", "echo"),
+            ("Task-4", "server's transport"),
+            ("Task-5", "client's transport"),
+        ],
+    },
+];
+
+/// Chapter 8's echo conversation, as `cargo run -p ch08-streams` holds it:
+/// the server and the client in one process, on a free port, over real
+/// sockets.
+fn echo_conversation() {
+    use ch08_streams::{echo_client_coroutine, echo_server_coroutine};
+    let outcome = aio::run(async {
+        let server = echo_server_coroutine::start("localhost", 0)
+            .await
+            .map_err(|error| error.to_string())?;
+        let outcome =
+            echo_client_coroutine::echo_client("localhost", server.port())
+                .await
+                .map_err(|error| error.to_string());
+        aio::sleep(Duration::from_millis(50)).await;
+        server.close();
+        outcome
+    });
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => panic!("the echo conversation failed: {error}"),
+        Err(error) => panic!("the echo conversation failed: {error}"),
+    }
+}
+
+// ANCHOR: trace_of
+/// The trace of one run of `program` on the virtual clock.
+fn trace_of(program: fn()) -> Trace {
+    aio::with_clock(ClockKind::Virtual, || aio::trace::record(program)).1
+}
+// ANCHOR_END: trace_of
+
+/// Every timeline in the book.
 pub fn all() -> Vec<Figure> {
-    Vec::new()
+    RUNS.iter()
+        .map(|run| {
+            let trace = trace_of(run.program);
+            Figure::new(run.name, draw(&trace, run.lanes).finish(run.title))
+        })
+        .collect()
+}
+
+/// The traces, for looking at while drawing.
+pub fn traces() -> Vec<(&'static str, Trace)> {
+    RUNS.iter().map(|run| (run.name, trace_of(run.program))).collect()
+}
+
+/// The trace of the run named `name`, run now.
+pub fn trace_named(name: &str) -> Trace {
+    let run = RUNS.iter().find(|run| run.name == name);
+    trace_of(run.unwrap_or_else(|| panic!("no timeline named {name}")).program)
+}
+
+// ---------------------------------------------------------------- layout
+
+/// The lanes of events that are not tasks or callbacks, drawn on top.
+const TIMERS: &str = "timers";
+const IO: &str = "I/O";
+const THREADS: &str = "other threads";
+
+/// A sleep's timer: its callback only wakes the sleeper, so it gets no lane
+/// of its own; its wakes come from the timers lane.
+const SLEEP: &str = "sleep";
+
+const WIDTH: f64 = 480.0;
+const LABELS_RIGHT: f64 = 124.0;
+const PLOT_LEFT: f64 = 132.0;
+const PLOT_RIGHT: f64 = 472.0;
+const HEADER: f64 = 44.0;
+const LANE: f64 = 26.0;
+const BAR: f64 = 16.0;
+/// Below this, a slot is too thin to read: compress or split the example.
+const MIN_SLOT: f64 = 8.0;
+
+/// One bar: a poll or a callback run, at its place in its tick.
+#[derive(Debug)]
+struct Bar {
+    lane: usize,
+    tick: usize,
+    slot: usize,
+    class: &'static str,
+}
+
+/// A marker in one of the top lanes: a timer fired, I/O, a thread's wake.
+#[derive(Debug)]
+struct Marker {
+    lane: usize,
+    tick: usize,
+}
+
+/// Where an arrow starts: a bar (the waker was running), or a marker.
+#[derive(Debug, Clone, Copy)]
+enum Start {
+    Bar(usize),
+    Marker(usize),
+}
+
+/// An arrow to the next bar of a lane after a point in the trace.
+#[derive(Debug)]
+struct Arrow {
+    from: Start,
+    to_lane: usize,
+    /// The first bar after this index in `bars` that is in `to_lane`.
+    after_bar: usize,
+    spawn: bool,
+}
+
+/// A trace laid out: lanes, ticks and their slots, bars, markers, arrows.
+#[derive(Debug, Default)]
+struct Layout {
+    lanes: Vec<String>,
+    /// Per tick: how many bars it holds, and its loop time once its timers
+    /// fired.
+    ticks: Vec<(usize, Duration)>,
+    bars: Vec<Bar>,
+    markers: Vec<Marker>,
+    arrows: Vec<Arrow>,
+}
+
+impl Layout {
+    fn lane(&mut self, name: &str) -> usize {
+        match self.lanes.iter().position(|lane| lane == name) {
+            Some(index) => index,
+            None => {
+                self.lanes.push(name.to_owned());
+                self.lanes.len() - 1
+            }
+        }
+    }
+
+    fn marker(&mut self, lane: &str) -> usize {
+        let lane = self.lane(lane);
+        let tick = self.ticks.len().saturating_sub(1);
+        self.markers.push(Marker { lane, tick });
+        self.markers.len() - 1
+    }
+
+    fn bar(&mut self, lane: &str, class: &'static str) -> usize {
+        let lane = self.lane(lane);
+        let tick = self.ticks.len().saturating_sub(1);
+        let slot = self.ticks[tick].0;
+        self.ticks[tick].0 += 1;
+        self.bars.push(Bar { lane, tick, slot, class });
+        self.bars.len() - 1
+    }
+
+    /// Reads the trace: the top lanes first, so they stay on top.
+    fn of(trace: &Trace) -> Layout {
+        let mut layout = Layout::default();
+        let events = trace.events();
+        let has = |wanted: fn(&Event) -> bool| events.iter().any(wanted);
+        if has(|e| matches!(e, Event::TimerFired { .. })) {
+            layout.lane(TIMERS);
+        }
+        if has(|e| matches!(e, Event::IoReady { .. })) {
+            layout.lane(IO);
+        }
+        if has(|e| matches!(e, Event::Woken { by: Source::Thread, .. })) {
+            layout.lane(THREADS);
+        }
+        // The bar of each task being polled, and of the callback running.
+        let mut polling: BTreeMap<String, usize> = BTreeMap::new();
+        let mut running_callback: Option<usize> = None;
+        let mut fired: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut io_marker = None;
+        let mut tick_zero = true;
+        for event in events {
+            match event {
+                Event::Tick { time, .. } => {
+                    layout.ticks.push((0, *time));
+                    running_callback = None;
+                    io_marker = None;
+                    tick_zero = false;
+                }
+                Event::IoReady { .. } => {
+                    if io_marker.is_none() {
+                        io_marker = Some(layout.marker(IO));
+                    }
+                }
+                Event::TimerFired { callback, time } => {
+                    if let Some(tick) = layout.ticks.last_mut() {
+                        tick.1 = tick.1.max(*time);
+                    }
+                    let marker = layout.marker(TIMERS);
+                    fired.entry(callback.clone()).or_default().push(marker);
+                }
+                Event::PollStarted { task } => {
+                    let bar = layout.bar(task, "accent");
+                    polling.insert(task.clone(), bar);
+                    running_callback = None;
+                }
+                Event::PollEnded { task, outcome } => {
+                    if let Some(bar) = polling.remove(task) {
+                        layout.bars[bar].class = match outcome {
+                            Outcome::Pending => "accent",
+                            Outcome::Done => "good",
+                            Outcome::Cancelled => "bad",
+                        };
+                    }
+                }
+                Event::CallbackRun { callback } => {
+                    running_callback = None;
+                    if callback == SLEEP {
+                        continue;
+                    }
+                    let bar = layout.bar(callback, "warm");
+                    running_callback = Some(bar);
+                    // A callback whose timer fired: the timer starts it.
+                    let marker = fired.get_mut(callback).and_then(first);
+                    if let Some(marker) = marker {
+                        let to_lane = layout.bars[bar].lane;
+                        layout.arrows.push(Arrow {
+                            from: Start::Marker(marker),
+                            to_lane,
+                            after_bar: bar,
+                            spawn: false,
+                        });
+                    }
+                }
+                Event::Spawned { task, by } | Event::Woken { task, by } => {
+                    let spawn = matches!(event, Event::Spawned { .. });
+                    let from = match by {
+                        Source::Task(waker) => {
+                            polling.get(waker).copied().map(Start::Bar)
+                        }
+                        Source::Callback(_) => running_callback.map(Start::Bar),
+                        Source::Timer(label) if label == SLEEP => fired
+                            .get_mut(SLEEP)
+                            .and_then(first)
+                            .map(Start::Marker),
+                        Source::Timer(_) => running_callback.map(Start::Bar),
+                        Source::Io => io_marker.map(Start::Marker),
+                        Source::Thread => {
+                            Some(Start::Marker(layout.marker(THREADS)))
+                        }
+                        Source::Outside => None,
+                    };
+                    if tick_zero {
+                        continue; // before the first tick: the program's start
+                    }
+                    let Some(from) = from else { continue };
+                    let to_lane = layout.lane(task);
+                    let after_bar = layout.bars.len();
+                    layout.arrows.push(Arrow {
+                        from,
+                        to_lane,
+                        after_bar,
+                        spawn,
+                    });
+                }
+            }
+        }
+        layout
+    }
+}
+
+/// Takes the oldest of `markers`: timers that fired together run in order.
+fn first(markers: &mut Vec<usize>) -> Option<usize> {
+    (!markers.is_empty()).then(|| markers.remove(0))
+}
+
+/// Draws `trace` as a timeline, naming lanes as `names` says.
+pub(crate) fn draw(trace: &Trace, names: &[(&str, &str)]) -> Svg {
+    let layout = Layout::of(trace);
+    let slots: usize =
+        layout.ticks.iter().map(|(bars, _)| (*bars).max(1)).sum();
+    let slot_width = (PLOT_RIGHT - PLOT_LEFT) / slots.max(1) as f64;
+    assert!(
+        slot_width >= MIN_SLOT,
+        "{slots} polls and callbacks do not fit in {WIDTH} px"
+    );
+    // Where each tick's column starts, and each bar's box.
+    let mut column_left = Vec::with_capacity(layout.ticks.len() + 1);
+    let mut x = PLOT_LEFT;
+    for (bars, _) in &layout.ticks {
+        column_left.push(x);
+        x += (*bars).max(1) as f64 * slot_width;
+    }
+    column_left.push(x);
+    let lane_y = |lane: usize| HEADER + lane as f64 * LANE;
+    let bar_box = |bar: &Bar| {
+        let left = column_left[bar.tick] + bar.slot as f64 * slot_width;
+        let top = lane_y(bar.lane) + (LANE - BAR) / 2.0;
+        (left + 1.0, top, slot_width - 2.0, BAR)
+    };
+    let marker_point = |marker: &Marker| {
+        (column_left[marker.tick] + 4.0, lane_y(marker.lane) + LANE / 2.0)
+    };
+    let lanes_bottom = lane_y(layout.lanes.len());
+    let height = lanes_bottom + 26.0 + 48.0;
+    let mut svg = Svg::new(WIDTH, height);
+
+    // Lanes: a faint rule under each, its name on the left.
+    for (index, lane) in layout.lanes.iter().enumerate() {
+        let name = names
+            .iter()
+            .find(|(traced, _)| traced == lane)
+            .map_or(lane.as_str(), |(_, shown)| shown);
+        let y = lane_y(index);
+        svg.line(PLOT_LEFT, y + LANE, PLOT_RIGHT, y + LANE, "faint");
+        let class = if index < top_lanes(&layout) { "mono" } else { "" };
+        svg.text(LABELS_RIGHT, y + LANE / 2.0 + 4.5, Anchor::End, class, name);
+    }
+    // Tick columns: a faint rule between ticks, the tick number below, the
+    // loop time above wherever it changed.
+    let mut last_time = None;
+    let mut label_right = [f64::MIN; 2];
+    for (tick, (_, time)) in layout.ticks.iter().enumerate() {
+        let (left, right) = (column_left[tick], column_left[tick + 1]);
+        svg.line(left, HEADER - 4.0, left, lanes_bottom, "faint");
+        let every = if slot_width >= 16.0 { 1 } else { 5 };
+        if (tick + 1) % every == 0 || tick == 0 {
+            let centre = (left + right) / 2.0;
+            svg.text(
+                centre,
+                lanes_bottom + 17.0,
+                Anchor::Middle,
+                "",
+                &(tick + 1).to_string(),
+            );
+        }
+        if last_time != Some(*time) {
+            last_time = Some(*time);
+            let label = millis(*time);
+            let width = label.len() as f64 * 7.0;
+            let row = if left >= label_right[0] + 6.0 { 0 } else { 1 };
+            label_right[row] = left + width;
+            let y = HEADER - 24.0 + row as f64 * 14.0;
+            svg.line(left, y + 3.0, left, HEADER - 4.0, "faint");
+            svg.text(left + 2.0, y, Anchor::Start, "", &label);
+        }
+    }
+    svg.line(PLOT_RIGHT, HEADER - 4.0, PLOT_RIGHT, lanes_bottom, "faint");
+    svg.text(LABELS_RIGHT, HEADER - 24.0, Anchor::End, "", "loop time");
+    svg.text(LABELS_RIGHT, lanes_bottom + 17.0, Anchor::End, "", "tick");
+
+    for bar in &layout.bars {
+        let (x, y, w, h) = bar_box(bar);
+        svg.rect(x, y, w, h, bar.class);
+    }
+    for marker in &layout.markers {
+        let (x, y) = marker_point(marker);
+        svg.circle(x, y, 3.5, "accent");
+    }
+    for arrow in &layout.arrows {
+        let Some(target) = layout.bars
+            [arrow.after_bar.min(layout.bars.len())..]
+            .iter()
+            .find(|bar| bar.lane == arrow.to_lane)
+        else {
+            continue; // never polled again: the loop stopped first
+        };
+        let (from_x, from_y) = match arrow.from {
+            Start::Bar(bar) => {
+                let (x, y, w, h) = bar_box(&layout.bars[bar]);
+                (x + w - 1.0, y + h / 2.0)
+            }
+            Start::Marker(marker) => marker_point(&layout.markers[marker]),
+        };
+        let (x, y, _, h) = bar_box(target);
+        let centre = y + h / 2.0;
+        let to_y = if (from_y - centre).abs() < 1.0 {
+            centre // the same lane
+        } else if from_y < centre {
+            y
+        } else {
+            y + h
+        };
+        let class = if arrow.spawn { "grey-arrow" } else { "arrow" };
+        svg.line(from_x, from_y, x + 1.0, to_y, class);
+    }
+    legend(&mut svg, lanes_bottom + 34.0);
+    svg
+}
+
+/// How many of the lanes are the timers, I/O and threads lanes.
+fn top_lanes(layout: &Layout) -> usize {
+    layout
+        .lanes
+        .iter()
+        .take_while(|lane| [TIMERS, IO, THREADS].contains(&lane.as_str()))
+        .count()
+}
+
+/// What the colours and arrows mean, in two rows.
+fn legend(svg: &mut Svg, top: f64) {
+    let items = [
+        ("accent", "poll: pending"),
+        ("good", "poll: done"),
+        ("bad", "cancelled"),
+        ("warm", "callback"),
+    ];
+    for (index, (class, label)) in items.iter().enumerate() {
+        let x = 8.0 + index as f64 * 118.0;
+        svg.rect(x, top, 14.0, 12.0, class);
+        svg.text(x + 19.0, top + 11.0, Anchor::Start, "", label);
+    }
+    let y = top + 26.0;
+    svg.line(8.0, y, 34.0, y, "arrow");
+    svg.text(40.0, y + 4.5, Anchor::Start, "", "wakes");
+    svg.line(126.0, y, 152.0, y, "grey-arrow");
+    svg.text(158.0, y + 4.5, Anchor::Start, "", "spawns");
+    svg.circle(248.0, y, 3.5, "accent");
+    svg.text(256.0, y + 4.5, Anchor::Start, "", "timer fired, I/O, thread");
+}
+
+/// A loop time for a label: `0 ms`, `100 ms`, `1.5 s`.
+fn millis(time: Duration) -> String {
+    let ms = time.as_millis();
+    if ms >= 1000 && ms.is_multiple_of(100) {
+        format!("{} s", ms as f64 / 1000.0)
+    } else {
+        format!("{ms} ms")
+    }
 }

@@ -31,6 +31,47 @@ impl ClockKind {
             _ => ClockKind::Real,
         }
     }
+
+    /// The clock a loop built now gets unless its builder chooses: the one
+    /// [`with_clock`] set on this thread, or else [`ClockKind::from_env`].
+    pub fn default_here() -> ClockKind {
+        DEFAULT_CLOCK
+            .try_with(Cell::get)
+            .ok()
+            .flatten()
+            .unwrap_or_else(ClockKind::from_env)
+    }
+}
+
+thread_local! {
+    static DEFAULT_CLOCK: Cell<Option<ClockKind>> = const { Cell::new(None) };
+}
+
+/// Runs `program` with `kind` as the default clock of the loops it builds on
+/// this thread, and returns its output. An example that calls
+/// `EventLoop::new()` then runs on the virtual clock without `AIO_CLOCK`
+/// being set: environment variables are shared by all threads, and a test
+/// that set one would change its neighbours' loops too.
+///
+/// ```
+/// use aio::ClockKind;
+///
+/// let virtual_loop = aio::with_clock(ClockKind::Virtual, aio::EventLoop::new)?;
+/// assert!(format!("{virtual_loop:?}").contains("virtual_clock: true"));
+/// virtual_loop.close()?;
+/// # Ok::<(), aio::Error>(())
+/// ```
+pub fn with_clock<T>(kind: ClockKind, program: impl FnOnce() -> T) -> T {
+    /// Puts back the previous default, even if `program` panics.
+    struct Restore(Option<ClockKind>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let _ = DEFAULT_CLOCK.try_with(|clock| clock.set(self.0));
+        }
+    }
+    let _restore =
+        Restore(DEFAULT_CLOCK.with(|clock| clock.replace(Some(kind))));
+    program()
 }
 
 // ANCHOR: clock

@@ -19,6 +19,7 @@ use crate::ch01_coroutines::task::Task;
 use crate::ch01_coroutines::task_cell::TaskCell;
 use crate::ch01_coroutines::tick::LoopCore;
 use crate::ch01_coroutines::timers::CancelledTimers;
+use crate::ch01_coroutines::trace;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -95,6 +96,9 @@ impl Schedule for LoopScheduler {
             if inner.is_open()
                 && let Some(task) = task.take()
             {
+                if let Some(trace) = &inner.core.trace {
+                    trace.woken(&*task);
+                }
                 inner.core.push_ready(Ready::Task(task));
             }
         });
@@ -179,13 +183,16 @@ pub struct Builder {
 
 impl Default for Builder {
     fn default() -> Self {
-        Builder { clock: ClockKind::from_env(), event_capacity: 1024 }
+        Builder { clock: ClockKind::default_here(), event_capacity: 1024 }
     }
 }
 
 impl Builder {
-    /// Chooses the clock. The default comes from `AIO_CLOCK` (see
-    /// [`ClockKind::from_env`]).
+    /// Chooses the clock. The default is the thread's (see
+    /// [`ClockKind::default_here`]): `AIO_CLOCK`, unless [`with_clock`]
+    /// chose another.
+    ///
+    /// [`with_clock`]: crate::with_clock
     pub fn clock(mut self, clock: ClockKind) -> Self {
         self.clock = clock;
         self
@@ -213,7 +220,12 @@ impl Builder {
         });
         let inner = Rc::new(LoopInner {
             id: loop_id,
-            core: LoopCore::new(Clock::new(self.clock), poller, shared),
+            core: LoopCore::new(
+                Clock::new(self.clock),
+                poller,
+                shared,
+                trace::recorder_here(),
+            ),
             scheduler,
             tasks: RefCell::default(),
             next_task_number: Cell::new(1),
@@ -373,6 +385,9 @@ impl EventLoop {
         let cell = TaskCell::new(id, number, scheduler, future, spawned_at);
         cell.header().scheduled.store(true, Ordering::Relaxed);
         inner.tasks.borrow_mut().insert(id, cell.clone());
+        if let Some(trace) = &inner.core.trace {
+            trace.spawned(&*cell);
+        }
         inner.core.push_ready(Ready::Task(cell.clone()));
         Ok(Task::new(cell))
     }

@@ -24,6 +24,7 @@ pub(crate) mod task_cell;
 pub(crate) mod task;
 pub(crate) mod ready_queue;
 pub(crate) mod timers;
+pub mod trace;
 pub(crate) mod poller;
 pub(crate) mod tick;
 pub(crate) mod event_loop;

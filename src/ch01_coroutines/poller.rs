@@ -10,6 +10,7 @@
 //! recognised and dropped.
 
 use crate::ch01_coroutines::logging;
+use crate::ch01_coroutines::trace::Recorder;
 use std::cell::RefCell;
 use std::io;
 use std::rc::Rc;
@@ -192,7 +193,11 @@ impl Poller {
     /// Waits for at most `timeout` (`None`: until woken), hands every I/O
     /// event to its listener and wakes the tasks they name. The waker's own
     /// event only ends the wait: the tick finds remote work by its flag.
-    pub(crate) fn poll(&self, timeout: Option<Duration>) {
+    pub(crate) fn poll(
+        &self,
+        timeout: Option<Duration>,
+        trace: Option<&Recorder>,
+    ) {
         let mut events = self.events.borrow_mut();
         if let Err(error) = self.poll.borrow_mut().poll(&mut events, timeout) {
             if error.kind() != io::ErrorKind::Interrupted {
@@ -210,6 +215,9 @@ impl Poller {
                     continue; // it has done its job: the wait is over
                 }
                 let key = SourceKey::from_token(event.token());
+                if let Some(trace) = trace {
+                    trace.io_ready(key.index, event);
+                }
                 let listener = self.sources.borrow().get(key);
                 if let Some(listener) = listener {
                     listener.on_event(event, &mut to_wake);
@@ -219,8 +227,10 @@ impl Poller {
         drop(events);
         // Wake I/O tasks outside every borrow: a waker may run arbitrary code.
         let mut to_wake = std::mem::take(&mut *self.woken_by_io.borrow_mut());
-        for waker in to_wake.drain(..) {
-            waker.wake();
+        let mut wake_all = || to_wake.drain(..).for_each(Waker::wake);
+        match trace {
+            Some(trace) => trace.waking_from_io(wake_all),
+            None => wake_all(),
         }
         // Keep the capacity for the next tick.
         *self.woken_by_io.borrow_mut() = to_wake;

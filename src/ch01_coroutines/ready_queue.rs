@@ -21,6 +21,8 @@ pub(crate) trait Callback {
     fn cancel(&self) -> bool;
     /// Whether `cancel` was called.
     fn cancelled(&self) -> bool;
+    /// The type name of the function it calls, for the loop's trace.
+    fn label(&self) -> &'static str;
 }
 
 /// A callback stored inline: one allocation per scheduled call.
@@ -57,6 +59,10 @@ impl<F: FnOnce()> Callback for CallbackCell<F> {
 
     fn cancelled(&self) -> bool {
         self.cancelled.get()
+    }
+
+    fn label(&self) -> &'static str {
+        std::any::type_name::<F>()
     }
 }
 

@@ -16,8 +16,10 @@ use crate::ch01_coroutines::ready_queue::{
 };
 use crate::ch01_coroutines::remote::{LoopShared, RemoteItem};
 use crate::ch01_coroutines::timers::TimerQueue;
+use crate::ch01_coroutines::trace::Recorder;
 use std::cell::{Cell, RefCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::rc::Rc;
 use std::task::Waker;
 use std::time::Duration;
 
@@ -43,6 +45,8 @@ pub(crate) struct LoopCore {
     /// Tasks that gave way for fairness: woken once the poller has been asked
     /// for events, behind every task that I/O woke.
     deferred: RefCell<Vec<Waker>>,
+    /// Where the loop writes down what it does, when asked to (`trace.rs`).
+    pub(crate) trace: Option<Rc<Recorder>>,
 }
 // ANCHOR_END: loop_core
 
@@ -52,6 +56,7 @@ impl LoopCore {
         clock: Clock,
         poller: Poller,
         shared: Arc<LoopShared>,
+        trace: Option<Rc<Recorder>>,
     ) -> LoopCore {
         LoopCore {
             ready: ReadyQueue::default(),
@@ -61,6 +66,7 @@ impl LoopCore {
             shared,
             ticks_without_poll: Cell::new(0),
             deferred: RefCell::default(),
+            trace,
         }
     }
 
@@ -68,6 +74,10 @@ impl LoopCore {
     /// One tick, as in asyncio's `_run_once`. With `stopping`, the poller is
     /// only looked at, never waited on.
     pub(crate) fn run_once(&self, stopping: bool) {
+        // If someone records (`trace.rs`), each step tells the trace.
+        if let Some(trace) = &self.trace {
+            trace.tick_started(self.clock.now());
+        }
         // 1. Sleep in the poller until I/O, a remote wake, or the next
         //    timer. With work ready, or a stop requested, only look: do not
         //    wait. And while work is ready, look only every POLL_INTERVAL
@@ -107,14 +117,24 @@ impl LoopCore {
         self.timers.sweep_if_mostly_cancelled();
         let now = self.clock.now();
         while let Some(callback) = self.timers.pop_due(now) {
+            if let Some(trace) = &self.trace {
+                trace.timer_fired(&callback, now);
+            }
             self.ready.push(Ready::Callback(callback));
         }
         // 3. Run what is ready now, and nothing that becomes ready while we do.
         let ready_now = self.ready.len();
+        let trace = self.trace.as_deref();
         for _ in 0..ready_now {
             match self.ready.pop() {
-                Some(Ready::Task(task)) => task.run(),
-                Some(Ready::Callback(callback)) => run_callback(&*callback),
+                Some(Ready::Task(task)) => match trace {
+                    None => task.run(),
+                    Some(trace) => trace.run_task(task),
+                },
+                Some(Ready::Callback(callback)) => match trace {
+                    None => run_callback(&*callback),
+                    Some(trace) => trace.run_callback(&callback, run_callback),
+                },
                 None => break,
             }
         }
@@ -126,7 +146,7 @@ impl LoopCore {
     /// or by another thread).
     fn poll_events(&self, timeout: Option<Duration>) {
         self.ticks_without_poll.set(0);
-        self.poller.poll(timeout);
+        self.poller.poll(timeout, self.trace.as_deref());
         let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
         deferred.into_iter().for_each(Waker::wake);
     }
@@ -160,9 +180,13 @@ impl LoopCore {
     fn drain_remote_work(&self) {
         for item in self.shared.drain() {
             match item {
-                RemoteItem::Task(task) => self.ready.push(Ready::Task(task)),
+                RemoteItem::Task(task) => {
+                    if let Some(trace) = &self.trace {
+                        trace.woken_from_thread(&*task);
+                    }
+                    self.ready.push(Ready::Task(task));
+                }
                 RemoteItem::Callback(callback) => {
-                    let callback: Box<dyn FnOnce()> = callback;
                     let callback = CallbackCell::new_shared(callback);
                     self.ready.push(Ready::Callback(callback));
                 }

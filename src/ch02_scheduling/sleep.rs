@@ -51,6 +51,10 @@ impl Callback for Alarm {
     fn cancelled(&self) -> bool {
         self.cancelled.get()
     }
+
+    fn label(&self) -> &'static str {
+        "sleep"
+    }
 }
 
 enum SleepState {
