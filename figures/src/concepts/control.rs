@@ -2,7 +2,7 @@
 //! `as_completed`, `wait_for` and `shield` do with their tasks, and the
 //! `wait_timeout` example tick by tick.
 
-use super::layout::{Bar, Column, Ending, Section, Timeline, table};
+use super::layout::{Bar, Ending, Section, Timeline};
 use crate::Figure;
 
 fn bar<'a>(name: &'a str, end: f64, ending: Ending, label: &'a str) -> Bar<'a> {
@@ -21,7 +21,7 @@ fn waiter<'a>(
 
 /// Every figure of this file.
 pub fn all() -> Vec<Figure> {
-    vec![wait(), gather(), as_completed(), wait_timeout(), wait_for(), shield()]
+    vec![wait(), gather(), as_completed(), wait_for(), shield()]
 }
 
 fn wait() -> Figure {
@@ -229,94 +229,5 @@ fn shield() -> Figure {
         "shield: the outer task is cancelled at 5 ms and its future, with the \
          Shield in it, is dropped; the inner task runs on to 20 ms, detached",
         timeline.draw(),
-    )
-}
-
-fn wait_timeout() -> Figure {
-    let columns = [
-        Column { header: "tick", width: 52.0, class: "" },
-        Column { header: "step 3 runs", width: 226.0, class: "" },
-        Column { header: "printed", width: 178.0, class: "note" },
-    ];
-    let rows: &[&[&[&str]]] = &[
-        &[
-            &["1", "0.000"],
-            &[
-                "main: spawns 3 phases;",
-                "the wait's timer for 0.100",
-                "goes into the heap first",
-            ],
-            &["starting main", "waiting 0.1 for phases", "  to complete"],
-        ],
-        &[
-            &["2", "0.000"],
-            &[
-                "phase 0: sleep(0) yields",
-                "phase 1: timer for 0.100, second",
-                "phase 2: timer for 0.200",
-            ],
-            &["in phase 0", "in phase 1", "in phase 2"],
-        ],
-        &[
-            &["3", "0.000"],
-            &["phase 0 returns, wakes main"],
-            &["done with phase 0"],
-        ],
-        &[&["4", "0.000"], &["main: 1 of 3 done, no timeout yet"], &[]],
-        &[
-            &["5", "0.100"],
-            &[
-                "the clock jumps; both 0.100",
-                "timers fire, in order: wake",
-                "main, then wake phase 1",
-            ],
-            &[],
-        ],
-        &[
-            &["6", "0.100"],
-            &[
-                "main: the timeout; done = [0],",
-                "  pending = [1, 2]",
-                "  cancel(1): a request only,",
-                "    phase 1 is already queued",
-                "  cancel(2): a request, queues",
-                "    phase 2",
-                "  returns; the stop callback",
-                "    is queued",
-                "phase 1: cancelling, dropped",
-            ],
-            &[
-                "1 completed and 2 pending",
-                "",
-                "canceling tasks",
-                "",
-                "",
-                "",
-                "exiting main",
-                "",
-                "phase 1 canceled",
-            ],
-        ],
-        &[
-            &["7", "0.100"],
-            &[
-                "phase 2: cancelling, dropped",
-                "the stop callback: the run ends",
-            ],
-            &["phase 2 canceled"],
-        ],
-    ];
-    let svg = table(
-        "",
-        &columns,
-        rows,
-        &["Loop time in seconds, on the virtual clock."],
-    );
-    super::figure(
-        "wait-timeout-ticks",
-        "The wait_timeout example tick by tick: the wait's timer and phase \
-         1's timer both fire at 0.100, main's first; main then cancels phases \
-         1 and 2, which are dropped after it prints exiting main",
-        svg,
     )
 }

@@ -13,7 +13,6 @@ mod loop_parts;
 mod museum;
 mod promise_states;
 mod read_path;
-mod scheduling;
 mod streams;
 mod task_in_memory;
 mod task_states;
@@ -43,7 +42,6 @@ pub fn all() -> Vec<Figure> {
         tick::figure(),
         task_in_memory::figure(),
         cross_thread_wake::figure(),
-        scheduling::call_later(),
         promise_states::figure(),
         task_states::figure(),
         read_path::figure(),
