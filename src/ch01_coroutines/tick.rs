@@ -121,7 +121,7 @@ impl LoopCore {
     }
     // ANCHOR_END: run_once
 
-    // ANCHOR: poll_events
+    // ANCHOR: defer
     /// Waits in the poller for at most `timeout` (`None`: until woken by I/O
     /// or by another thread).
     fn poll_events(&self, timeout: Option<Duration>) {
@@ -131,7 +131,6 @@ impl LoopCore {
         deferred.into_iter().for_each(Waker::wake);
     }
 
-    // ANCHOR: defer
     /// Wakes `waker` after the next look for I/O, behind every task that I/O
     /// wakes then (tokio's "defer"). A task that stops for fairness, with
     /// work still to do, waits here: `wake_by_ref` would put it straight
@@ -141,6 +140,8 @@ impl LoopCore {
         self.deferred.borrow_mut().push(waker.clone());
     }
     // ANCHOR_END: defer
+
+    // ANCHOR: remote_work
 
     /// Moves what other threads sent into the ready queue. When they sent
     /// nothing, this is one atomic load: cheap enough for every tick and
@@ -176,7 +177,7 @@ impl LoopCore {
         self.take_remote_work();
         self.ready.push(item);
     }
-    // ANCHOR_END: poll_events
+    // ANCHOR_END: remote_work
 
     /// Drops every callback, timer and queued task. Items are dropped after
     /// each queue is released, because dropping one can queue more work.
