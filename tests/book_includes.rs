@@ -744,8 +744,10 @@ fn prose_of(text: &str) -> String {
 fn chapter_mentions(prose: &str) -> Vec<(usize, u32)> {
     let mut mentions = Vec::new();
     for (at, _) in prose.match_indices("hapter") {
-        let Some(start) = at.checked_sub(1) else { continue };
-        let first = prose[start..].chars().next();
+        let Some((start, first)) = prose[..at].char_indices().next_back()
+        else {
+            continue;
+        };
         let boundary = prose[..start]
             .chars()
             .next_back()
@@ -757,7 +759,7 @@ fn chapter_mentions(prose: &str) -> Vec<(usize, u32)> {
             .chars()
             .take_while(char::is_ascii_digit)
             .collect();
-        if matches!(first, Some('c' | 'C'))
+        if matches!(first, 'c' | 'C')
             && boundary
             && let Ok(number) = digits.parse()
         {
@@ -810,7 +812,7 @@ fn chapter_mentions_are_links() {
     }
     assert!(
         plain.is_empty(),
-        "chapter mentions that are not links ({}; run /work/tools/link_chapters.py):\n{}",
+        "chapter mentions that are not links ({}; write [chapter N](chNN-name.md)):\n{}",
         plain.len(),
         plain.join("\n")
     );
