@@ -9,6 +9,10 @@
 //! - Every example module has at least one anchor, so its code can be shown.
 //! - Code and output blocks (`rust`, `text`, `console`) hold nothing but
 //!   includes: nothing is pasted into markdown.
+//! - Every block has a caption right before its fence; a listing's caption
+//!   names the file it shows, and an output's the command that printed it.
+//! - No listing is shown twice; shown code and example output fit 80 columns.
+//! - Prose mentions of a chapter link to it.
 
 use std::collections::BTreeSet;
 use std::fs;
