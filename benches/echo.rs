@@ -576,6 +576,7 @@ fn throughput_report(
     duration: Duration,
     quick: bool,
 ) {
+    let started = bench_data::load_average();
     let mut data = bench_data::Data::new(&bench_data::ECHO_COLUMNS);
     data.set_meta(
         "command",
@@ -584,16 +585,6 @@ fn throughput_report(
         } else {
             "cargo bench --bench echo"
         },
-    );
-    data.set_meta(
-        "note",
-        &format!(
-            "{CONNECTIONS} connections, one request in flight on each, {} s \
-             per measurement{}, on {}.",
-            duration.as_secs(),
-            mode(quick),
-            bench_data::machine(),
-        ),
     );
     for (name, port) in servers {
         let port = match port {
@@ -621,6 +612,16 @@ fn throughput_report(
             ]);
         }
     }
+    data.set_meta(
+        "note",
+        &format!(
+            "{CONNECTIONS} connections, one request in flight on each, {} s \
+             per measurement{}, on {}.",
+            duration.as_secs(),
+            mode(quick),
+            bench_data::machine(started),
+        ),
+    );
     data.save(&generated_dir(), "echo").unwrap();
     print!("\n{}", bench_data::echo_table(&data));
     println!(
@@ -637,6 +638,7 @@ fn flood_report(
     duration: Duration,
     quick: bool,
 ) {
+    let started = bench_data::load_average();
     let mut data = bench_data::Data::new(&bench_data::FLOOD_COLUMNS);
     data.set_meta(
         "command",
@@ -645,19 +647,6 @@ fn flood_report(
         } else {
             "cargo bench --bench echo -- --flood-only"
         },
-    );
-    data.set_meta(
-        "note",
-        &format!(
-            "One connection floods the server with 64 KiB pieces (and reads \
-             the echoes back) while a probe on another connection makes a \
-             {PROBE_MESSAGE}-byte round trip every {} ms or so, for {} s{}, \
-             on {}; the last column is the flood's own throughput meanwhile.",
-            PROBE_PAUSE.as_millis(),
-            duration.as_secs(),
-            mode(quick),
-            bench_data::machine(),
-        ),
     );
     for (name, port) in servers {
         let cells = match port {
@@ -673,6 +662,19 @@ fn flood_report(
         println!("{}", cells.join(" "));
         data.push(cells);
     }
+    data.set_meta(
+        "note",
+        &format!(
+            "One connection floods the server with 64 KiB pieces (and reads \
+             the echoes back) while a probe on another connection makes a \
+             {PROBE_MESSAGE}-byte round trip every {} ms or so, for {} s{}, \
+             on {}; the last column is the flood's own throughput meanwhile.",
+            PROBE_PAUSE.as_millis(),
+            duration.as_secs(),
+            mode(quick),
+            bench_data::machine(started),
+        ),
+    );
     data.save(&generated_dir(), "echo_flood").unwrap();
     print!("\n{}", bench_data::flood_table(&data));
     println!(

@@ -548,6 +548,7 @@ fn workloads(sizes: &Sizes) -> Vec<Workload> {
 fn main() {
     let quick = std::env::args().any(|arg| arg == "--quick");
     let sizes = if quick { QUICK } else { FULL };
+    let started = bench_data::load_average();
     let mut data = bench_data::Data::new(&bench_data::SCHEDULER_COLUMNS);
     data.set_meta(
         "command",
@@ -556,16 +557,6 @@ fn main() {
         } else {
             "cargo bench --bench scheduler"
         },
-    );
-    data.set_meta(
-        "note",
-        &format!(
-            "Median of {} runs{}, each runtime building a fresh runtime per \
-             run, after a warm-up run, on {}.",
-            sizes.runs,
-            if quick { " (quick mode: fewer runs, smaller sizes)" } else { "" },
-            bench_data::machine()
-        ),
     );
     for workload in workloads(&sizes) {
         for (runtime, work) in [
@@ -587,6 +578,16 @@ fn main() {
             ]);
         }
     }
+    data.set_meta(
+        "note",
+        &format!(
+            "Median of {} runs{}, each runtime building a fresh runtime per \
+             run, after a warm-up run, on {}.",
+            sizes.runs,
+            if quick { " (quick mode: fewer runs, smaller sizes)" } else { "" },
+            bench_data::machine(started)
+        ),
+    );
     let dir =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("book/generated");
     data.save(&dir, "scheduler").unwrap();
