@@ -328,10 +328,10 @@ pub fn scheduler_table(data: &Data) -> String {
     );
     let mut header = vec!["workload".to_owned()];
     header.extend(runtimes.iter().map(|r| format!("{r}, ns/op")));
-    // The first word names the runtime well enough: `smol ÷ tokio`.
+    // The first word names the runtime well enough: `smol time ÷ tokio's`.
     let first_word = |r: &str| r.split(' ').next().unwrap_or(r).to_owned();
     header.extend(
-        others.iter().map(|r| format!("{} ÷ tokio, time", first_word(r))),
+        others.iter().map(|r| format!("{} time ÷ tokio's", first_word(r))),
     );
     push_header(&mut text, &header);
     for group in scheduler_relative(data) {
