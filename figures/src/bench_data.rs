@@ -462,6 +462,31 @@ pub const FLOOD_COLUMNS: [&str; 9] = [
     "skipped",
 ];
 
+/// The flood benchmark's ratios to tokio: the probe's median and 99th
+/// percentile round trips, each relative to tokio's.
+pub fn flood_relative(data: &Data) -> Vec<Relative> {
+    let measured: Vec<Row<'_>> = data
+        .rows()
+        .filter(|row| {
+            row.get("skipped").is_empty()
+                && row.number("probe_round_trips") > 0.0
+        })
+        .collect();
+    let mut times = Vec::new();
+    for (column, workload) in
+        [("p50_ns", "median round trip"), ("p99_ns", "p99 round trip")]
+    {
+        times.extend(measured.iter().map(|row| {
+            (
+                workload.to_owned(),
+                row.get("server").to_owned(),
+                row.number(column),
+            )
+        }));
+    }
+    relative(times)
+}
+
 /// Nanoseconds as milliseconds, two decimals.
 fn millis(nanos: f64) -> String {
     format!("{:.2}", nanos / 1e6)

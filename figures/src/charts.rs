@@ -31,6 +31,13 @@ pub fn all() -> Vec<Figure> {
                 &bench_data::echo_relative(&load("echo")),
             ),
         ),
+        Figure::new(
+            "bench-echo-flood",
+            ratio_chart(
+                "Under a flood: probe's wait ÷ tokio's",
+                &bench_data::flood_relative(&load("echo_flood")),
+            ),
+        ),
     ]
 }
 
