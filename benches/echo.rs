@@ -14,14 +14,17 @@
 //! cargo bench --bench echo -- --flood-only # only the fairness table
 //! ```
 //!
-//! It prints requests per second, aio's ratios, and how busy the generator was
-//! (if it were near 100%, the generator, not the server, would be the
-//! bottleneck), and writes the table to `book/generated/echo.md`.
+//! It prints requests per second and how busy the generator was (if it were
+//! near 100%, the generator, not the server, would be the bottleneck), and
+//! writes them to `book/generated/echo.tsv`, with the table rendered from
+//! them (each server's time per request relative to tokio's) in
+//! `book/generated/echo.md`; `cargo run -p figures` draws the chart.
 //!
 //! Then it measures fairness: one connection floods each server while a probe
 //! on another times its small round trips. A server that drains a socket
 //! until `WouldBlock` without a budget makes the probe wait for the flood. The
-//! probe's latencies go to `book/generated/echo_flood.md`.
+//! probe's latencies go to `book/generated/echo_flood.tsv` and its table to
+//! `book/generated/echo_flood.md`.
 
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token};
@@ -552,138 +555,155 @@ fn main() {
     }
 }
 
-/// Measures every server's throughput and writes `book/generated/echo.md`.
+#[allow(dead_code)] // the benchmark writes data; the reading half is for figures
+#[path = "../figures/src/bench_data.rs"]
+mod bench_data;
+
+/// Where the data files and their tables go.
+fn generated_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("book/generated")
+}
+
+/// `" (quick mode)"` in quick mode, for a table's note.
+fn mode(quick: bool) -> &'static str {
+    if quick { " (quick mode)" } else { "" }
+}
+
+/// Measures every server's throughput and writes `book/generated/echo.tsv`
+/// and its table, `echo.md`.
 fn throughput_report(
     servers: &[(String, Result<u16, String>)],
     duration: Duration,
     quick: bool,
 ) {
-    let mut results: Vec<(String, Vec<Option<Load>>)> = Vec::new();
+    let started = bench_data::load_average();
+    let mut data = bench_data::Data::new(&bench_data::ECHO_COLUMNS);
+    data.set_meta(
+        "command",
+        if quick {
+            "cargo bench --bench echo -- --quick"
+        } else {
+            "cargo bench --bench echo"
+        },
+    );
     for (name, port) in servers {
-        let loads = match port {
-            Ok(port) => SIZES
-                .iter()
-                .map(|size| Some(generate(*port, *size, duration)))
-                .collect(),
+        let port = match port {
+            Ok(port) => *port,
             Err(reason) => {
                 println!("{name}: skipped: {reason}");
-                SIZES.iter().map(|_| None).collect()
+                let skipped = [name, "", "", "", reason.as_str()];
+                data.push(skipped.map(str::to_owned).to_vec());
+                continue;
             }
         };
-        results.push((name.clone(), loads));
+        for size in SIZES {
+            let load = generate(port, size, duration);
+            println!(
+                "{name}, {size} B: {:.0} requests/s, generator {:.0}% busy",
+                load.requests_per_second,
+                load.busy * 100.0
+            );
+            data.push(vec![
+                name.clone(),
+                size.to_string(),
+                format!("{:.1}", load.requests_per_second),
+                format!("{:.3}", load.busy),
+                String::new(),
+            ]);
+        }
     }
-
-    let aio_rps: Vec<Option<f64>> = results[0]
-        .1
-        .iter()
-        .map(|load| load.as_ref().map(|load| load.requests_per_second))
-        .collect();
-    let mut table = String::from(
-        "| server | 1 KiB req/s | 10 KiB req/s | 100 KiB req/s | aio streams ÷ this (1/10/100 KiB) | generator busy |\n|---|---:|---:|---:|---:|---:|\n",
+    data.set_meta(
+        "note",
+        &format!(
+            "{CONNECTIONS} connections, one request in flight on each, {} s \
+             per measurement{}, on {}.",
+            duration.as_secs(),
+            mode(quick),
+            bench_data::machine(started),
+        ),
     );
-    for (name, loads) in &results {
-        let cell = |load: &Option<Load>| {
-            load.as_ref().map_or("skipped".to_owned(), |load| {
-                format!("{:.0}", load.requests_per_second)
-            })
-        };
-        let ratios: Vec<String> = loads
-            .iter()
-            .zip(&aio_rps)
-            .map(|(load, aio)| match (load, aio) {
-                (Some(load), Some(aio)) => {
-                    format!("{:.2}", aio / load.requests_per_second)
-                }
-                _ => "–".to_owned(),
-            })
-            .collect();
-        let busy = loads.iter().flatten().map(|load| load.busy).fold(
-            None,
-            |most: Option<f64>, busy| {
-                Some(most.map_or(busy, |most| most.max(busy)))
-            },
-        );
-        let row = format!(
-            "| {name} | {} | {} | {} | {} | {} |\n",
-            cell(&loads[0]),
-            cell(&loads[1]),
-            cell(&loads[2]),
-            ratios.join(" / "),
-            busy.map_or("–".to_owned(), |busy| format!(
-                "{:.0}%",
-                busy * 100.0
-            )),
-        );
-        print!("{row}");
-        table.push_str(&row);
-    }
-    let header = format!(
-        "{CONNECTIONS} connections, one request in flight on each, {} s per measurement{}; ratios above 1 mean aio streams is faster. Generated by `cargo bench --bench echo{}`.\n\n",
-        duration.as_secs(),
-        if quick { " (quick mode)" } else { "" },
-        if quick { " -- --quick" } else { "" },
+    data.save(&generated_dir(), "echo").unwrap();
+    print!("\n{}", bench_data::echo_table(&data));
+    println!(
+        "\nwritten to {}/echo.tsv and echo.md; run `cargo run -p figures` to \
+         redraw the chart",
+        generated_dir().display()
     );
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("book/generated/echo.md");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, header + &table).unwrap();
-    println!("\nwritten to {}", path.display());
 }
 
 /// Measures every server's fairness under a flood and writes
-/// `book/generated/echo_flood.md`.
+/// `book/generated/echo_flood.tsv` and its table, `echo_flood.md`.
 fn flood_report(
     servers: &[(String, Result<u16, String>)],
     duration: Duration,
     quick: bool,
 ) {
-    let mut table = String::from(
-        "| server | probe round trips | p50 | p99 | slowest | flood, MiB/s echoed |\n|---|---:|---:|---:|---:|---:|\n",
+    let started = bench_data::load_average();
+    let mut data = bench_data::Data::new(&bench_data::FLOOD_COLUMNS);
+    data.set_meta(
+        "command",
+        if quick {
+            "cargo bench --bench echo -- --quick --flood-only"
+        } else {
+            "cargo bench --bench echo -- --flood-only"
+        },
     );
     for (name, port) in servers {
-        let row = match port {
-            Ok(port) => {
-                let fairness = flood_and_probe(*port, duration);
-                let trips = &fairness.round_trips;
-                let at = |share: f64| {
-                    trips.get(
-                        ((trips.len() as f64 * share) as usize)
-                            .min(trips.len().saturating_sub(1)),
-                    )
-                };
-                let shown = |trip: Option<&Duration>| {
-                    trip.map_or("–".to_owned(), |trip| {
-                        format!("{:.2} ms", trip.as_secs_f64() * 1e3)
-                    })
-                };
-                let slowest = if fairness.starved {
-                    format!("no answer in {} s", PROBE_GIVES_UP.as_secs())
-                } else {
-                    shown(trips.last())
-                };
-                format!(
-                    "| {name} | {} | {} | {} | {slowest} | {:.0} |\n",
-                    trips.len(),
-                    shown(at(0.5)),
-                    shown(at(0.99)),
-                    fairness.flood_bytes_per_second / (1024.0 * 1024.0),
-                )
+        let cells = match port {
+            Ok(port) => flood_cells(name, flood_and_probe(*port, duration)),
+            Err(reason) => {
+                let columns = bench_data::FLOOD_COLUMNS.len();
+                let mut cells = vec![String::new(); columns];
+                cells[0].clone_from(name);
+                cells[columns - 1].clone_from(reason);
+                cells
             }
-            Err(reason) => format!("| {name} | skipped: {reason} | | | | |\n"),
         };
-        print!("{row}");
-        table.push_str(&row);
+        println!("{}", cells.join(" "));
+        data.push(cells);
     }
-    let header = format!(
-        "One connection floods the server with 64 KiB pieces (and reads the echoes back) while a probe on another connection makes a {PROBE_MESSAGE}-byte round trip every {} ms or so, for {} s{}; the last column is the flood's own throughput meanwhile. Generated by `cargo bench --bench echo -- {}`.\n\n",
-        PROBE_PAUSE.as_millis(),
-        duration.as_secs(),
-        if quick { " (quick mode)" } else { "" },
-        if quick { "--quick --flood-only" } else { "--flood-only" },
+    data.set_meta(
+        "note",
+        &format!(
+            "One connection floods the server with 64 KiB pieces (and reads \
+             the echoes back) while a probe on another connection makes a \
+             {PROBE_MESSAGE}-byte round trip every {} ms or so, for {} s{}, \
+             on {}; the last column is the flood's own throughput meanwhile.",
+            PROBE_PAUSE.as_millis(),
+            duration.as_secs(),
+            mode(quick),
+            bench_data::machine(started),
+        ),
     );
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("book/generated/echo_flood.md");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, header + &table).unwrap();
-    println!("\nwritten to {}", path.display());
+    data.save(&generated_dir(), "echo_flood").unwrap();
+    print!("\n{}", bench_data::flood_table(&data));
+    println!(
+        "\nwritten to {}/echo_flood.tsv and echo_flood.md",
+        generated_dir().display()
+    );
+}
+
+/// One server's line of the flood data, in `bench_data::FLOOD_COLUMNS`'
+/// order.
+fn flood_cells(name: &str, fairness: Fairness) -> Vec<String> {
+    let trips = &fairness.round_trips;
+    let nanos = |trip: Option<&Duration>| {
+        trip.map_or(String::new(), |trip| trip.as_nanos().to_string())
+    };
+    let at = |share: f64| {
+        let index = ((trips.len() as f64 * share) as usize)
+            .min(trips.len().saturating_sub(1));
+        nanos(trips.get(index))
+    };
+    vec![
+        name.to_owned(),
+        trips.len().to_string(),
+        at(0.5),
+        at(0.99),
+        nanos(trips.last()),
+        if fairness.starved { "yes" } else { "no" }.to_owned(),
+        PROBE_GIVES_UP.as_nanos().to_string(),
+        format!("{:.0}", fairness.flood_bytes_per_second),
+        String::new(),
+    ]
 }

@@ -1,7 +1,8 @@
 //! Scheduler and timer workloads, side by side: aio, tokio's `current_thread`
-//! runtime, and smol's `LocalExecutor`, in one run. Prints each workload's
-//! median time and aio's ratio to each peer, and writes the table to
-//! `book/generated/scheduler.md`.
+//! runtime, and smol's `LocalExecutor`, in one run. Writes every run's time
+//! to `book/generated/scheduler.tsv` and the table rendered from it (time per
+//! operation, and each runtime's time relative to tokio's) to
+//! `book/generated/scheduler.md`; `cargo run -p figures` draws the chart.
 //!
 //! ```sh
 //! cargo bench --bench scheduler            # the full suite
@@ -440,9 +441,14 @@ mod on_smol {
 
 // ---------------------------------------------------------------- harness
 
-/// Runs `work` `runs` times and returns the median duration.
-fn median(runs: usize, mut work: impl FnMut()) -> Duration {
-    work(); // warm up
+#[allow(dead_code)] // the benchmark writes data; the reading half is for figures
+#[path = "../figures/src/bench_data.rs"]
+mod bench_data;
+
+/// Runs `work` once to warm up, then `runs` times, and returns each run's
+/// time, fastest first.
+fn timed_runs(runs: usize, work: impl Fn()) -> Vec<Duration> {
+    work();
     let mut times: Vec<Duration> = (0..runs)
         .map(|_| {
             let start = Instant::now();
@@ -451,108 +457,144 @@ fn median(runs: usize, mut work: impl FnMut()) -> Duration {
         })
         .collect();
     times.sort();
-    times[times.len() / 2]
+    times
 }
 
-fn format_time(duration: Duration) -> String {
-    let micros = duration.as_secs_f64() * 1e6;
-    if micros >= 10_000.0 {
-        format!("{:.1} ms", micros / 1000.0)
-    } else {
-        format!("{micros:.0} µs")
-    }
+/// A workload, as each runtime runs it.
+struct Workload {
+    /// Its name, with its size in brackets.
+    name: String,
+    /// How many operations (spawns, yields, round trips, ...) one run makes.
+    operations: usize,
+    aio: Box<dyn Fn()>,
+    tokio: Box<dyn Fn()>,
+    smol: Box<dyn Fn()>,
+}
+
+fn workloads(sizes: &Sizes) -> Vec<Workload> {
+    let deadlines = Rc::new(deadlines(sizes.timers, 10));
+    let (d1, d2, d3) = (deadlines.clone(), deadlines.clone(), deadlines);
+    let &Sizes {
+        spawn_small,
+        spawn_large,
+        yield_tasks,
+        yields,
+        round_trips,
+        chain,
+        timers,
+        timeouts,
+        ..
+    } = sizes;
+    vec![
+        Workload {
+            name: format!("spawn_many ({spawn_small})"),
+            operations: spawn_small,
+            aio: Box::new(move || on_aio::spawn_many(spawn_small)),
+            tokio: Box::new(move || on_tokio::spawn_many(spawn_small)),
+            smol: Box::new(move || on_smol::spawn_many(spawn_small)),
+        },
+        Workload {
+            name: format!("spawn_many ({spawn_large})"),
+            operations: spawn_large,
+            aio: Box::new(move || on_aio::spawn_many(spawn_large)),
+            tokio: Box::new(move || on_tokio::spawn_many(spawn_large)),
+            smol: Box::new(move || on_smol::spawn_many(spawn_large)),
+        },
+        Workload {
+            name: format!("yield_many ({yield_tasks} × {yields})"),
+            operations: yield_tasks * yields,
+            aio: Box::new(move || on_aio::yield_many(yield_tasks, yields)),
+            tokio: Box::new(move || on_tokio::yield_many(yield_tasks, yields)),
+            smol: Box::new(move || on_smol::yield_many(yield_tasks, yields)),
+        },
+        Workload {
+            name: format!("ping_pong ({round_trips})"),
+            operations: round_trips,
+            aio: Box::new(move || on_aio::ping_pong(round_trips)),
+            tokio: Box::new(move || on_tokio::ping_pong(round_trips)),
+            smol: Box::new(move || on_smol::ping_pong(round_trips)),
+        },
+        Workload {
+            name: format!("chained_spawn ({chain})"),
+            operations: chain,
+            aio: Box::new(move || on_aio::chained_spawn(chain)),
+            tokio: Box::new(move || on_tokio::chained_spawn(chain)),
+            smol: Box::new(move || on_smol::chained_spawn(chain)),
+        },
+        Workload {
+            name: format!("timers ({timers}, ≤ 10 ms)"),
+            operations: timers,
+            aio: Box::new(move || on_aio::timers(d1.clone())),
+            tokio: Box::new(move || on_tokio::timers(d2.clone())),
+            smol: Box::new(move || on_smol::timers(d3.clone())),
+        },
+        Workload {
+            name: format!("timeout armed and cancelled ({timeouts})"),
+            operations: timeouts,
+            aio: Box::new(move || on_aio::timeouts(timeouts)),
+            tokio: Box::new(move || on_tokio::timeouts(timeouts)),
+            smol: Box::new(move || on_smol::timeouts(timeouts)),
+        },
+        Workload {
+            name: format!("queue request/reply ({round_trips})"),
+            operations: round_trips,
+            aio: Box::new(move || on_aio::queue_round_trips(round_trips)),
+            tokio: Box::new(move || on_tokio::queue_round_trips(round_trips)),
+            smol: Box::new(move || on_smol::queue_round_trips(round_trips)),
+        },
+    ]
 }
 
 fn main() {
     let quick = std::env::args().any(|arg| arg == "--quick");
     let sizes = if quick { QUICK } else { FULL };
-    let runs = sizes.runs;
-    let deadlines = Rc::new(deadlines(sizes.timers, 10));
-    type Workload = (String, Box<dyn Fn()>, Box<dyn Fn()>, Box<dyn Fn()>);
-    let d = deadlines.clone();
-    let (d1, d2, d3) = (d.clone(), d.clone(), d);
-    let workloads: Vec<Workload> = vec![
-        (
-            format!("spawn_many ({})", sizes.spawn_small),
-            Box::new(move || on_aio::spawn_many(sizes.spawn_small)),
-            Box::new(move || on_tokio::spawn_many(sizes.spawn_small)),
-            Box::new(move || on_smol::spawn_many(sizes.spawn_small)),
-        ),
-        (
-            format!("spawn_many ({})", sizes.spawn_large),
-            Box::new(move || on_aio::spawn_many(sizes.spawn_large)),
-            Box::new(move || on_tokio::spawn_many(sizes.spawn_large)),
-            Box::new(move || on_smol::spawn_many(sizes.spawn_large)),
-        ),
-        (
-            format!("yield_many ({} × {})", sizes.yield_tasks, sizes.yields),
-            Box::new(move || {
-                on_aio::yield_many(sizes.yield_tasks, sizes.yields)
-            }),
-            Box::new(move || {
-                on_tokio::yield_many(sizes.yield_tasks, sizes.yields)
-            }),
-            Box::new(move || {
-                on_smol::yield_many(sizes.yield_tasks, sizes.yields)
-            }),
-        ),
-        (
-            format!("ping_pong ({})", sizes.round_trips),
-            Box::new(move || on_aio::ping_pong(sizes.round_trips)),
-            Box::new(move || on_tokio::ping_pong(sizes.round_trips)),
-            Box::new(move || on_smol::ping_pong(sizes.round_trips)),
-        ),
-        (
-            format!("chained_spawn ({})", sizes.chain),
-            Box::new(move || on_aio::chained_spawn(sizes.chain)),
-            Box::new(move || on_tokio::chained_spawn(sizes.chain)),
-            Box::new(move || on_smol::chained_spawn(sizes.chain)),
-        ),
-        (
-            format!("timers ({}, ≤ 10 ms)", sizes.timers),
-            Box::new(move || on_aio::timers(d1.clone())),
-            Box::new(move || on_tokio::timers(d2.clone())),
-            Box::new(move || on_smol::timers(d3.clone())),
-        ),
-        (
-            format!("timeout armed and cancelled ({})", sizes.timeouts),
-            Box::new(move || on_aio::timeouts(sizes.timeouts)),
-            Box::new(move || on_tokio::timeouts(sizes.timeouts)),
-            Box::new(move || on_smol::timeouts(sizes.timeouts)),
-        ),
-        (
-            format!("queue request/reply ({})", sizes.round_trips),
-            Box::new(move || on_aio::queue_round_trips(sizes.round_trips)),
-            Box::new(move || on_tokio::queue_round_trips(sizes.round_trips)),
-            Box::new(move || on_smol::queue_round_trips(sizes.round_trips)),
-        ),
-    ];
-    let mut table = String::from(
-        "| workload | aio | tokio current_thread | smol LocalExecutor | aio / tokio | aio / smol |\n|---|---:|---:|---:|---:|---:|\n",
+    let started = bench_data::load_average();
+    let mut data = bench_data::Data::new(&bench_data::SCHEDULER_COLUMNS);
+    data.set_meta(
+        "command",
+        if quick {
+            "cargo bench --bench scheduler -- --quick"
+        } else {
+            "cargo bench --bench scheduler"
+        },
     );
-    for (name, aio_work, tokio_work, smol_work) in &workloads {
-        let aio_time = median(runs, aio_work);
-        let tokio_time = median(runs, tokio_work);
-        let smol_time = median(runs, smol_work);
-        let row = format!(
-            "| {name} | {} | {} | {} | {:.2} | {:.2} |\n",
-            format_time(aio_time),
-            format_time(tokio_time),
-            format_time(smol_time),
-            aio_time.as_secs_f64() / tokio_time.as_secs_f64(),
-            aio_time.as_secs_f64() / smol_time.as_secs_f64(),
-        );
-        print!("{row}");
-        table.push_str(&row);
+    for workload in workloads(&sizes) {
+        for (runtime, work) in [
+            ("aio", &workload.aio),
+            (bench_data::REFERENCE, &workload.tokio),
+            ("smol LocalExecutor", &workload.smol),
+        ] {
+            let times = timed_runs(sizes.runs, work);
+            let nanos: Vec<String> =
+                times.iter().map(|time| time.as_nanos().to_string()).collect();
+            let median = &nanos[nanos.len() / 2];
+            println!("{} on {runtime}: median {median} ns", workload.name);
+            data.push(vec![
+                workload.name.clone(),
+                workload.operations.to_string(),
+                runtime.to_owned(),
+                median.clone(),
+                nanos.join(","),
+            ]);
+        }
     }
-    let header = format!(
-        "Median of {runs} runs{}; ratios below 1 mean aio is faster. Generated by `cargo bench --bench scheduler{}`.\n\n",
-        if quick { " (quick mode)" } else { "" },
-        if quick { " -- --quick" } else { "" }
+    data.set_meta(
+        "note",
+        &format!(
+            "Median of {} runs{}, each runtime building a fresh runtime per \
+             run, after a warm-up run, on {}.",
+            sizes.runs,
+            if quick { " (quick mode: fewer runs, smaller sizes)" } else { "" },
+            bench_data::machine(started)
+        ),
     );
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("book/generated/scheduler.md");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, header + &table).unwrap();
-    println!("\nwritten to {}", path.display());
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("book/generated");
+    data.save(&dir, "scheduler").unwrap();
+    print!("\n{}", bench_data::scheduler_table(&data));
+    println!(
+        "\nwritten to {0}/scheduler.tsv and scheduler.md; \
+         run `cargo run -p figures` to redraw the chart",
+        dir.display()
+    );
 }

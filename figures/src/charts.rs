@@ -1,8 +1,189 @@
-//! (to be written)
+//! The benchmarks' bar charts, drawn from the data files the benchmark
+//! programs write to `book/generated/` ([`crate::bench_data`]). One bar per
+//! runtime, one group per workload, each bar the runtime's time relative to
+//! tokio's: tokio's bar is 1.0 in every group, a shorter bar is faster.
 
 use crate::Figure;
+use crate::bench_data::{self, Data, REFERENCE, Relative};
+use crate::svg::{Anchor, Svg};
 
-/// Every figure of this kind.
+/// Every chart, from the committed data.
+///
+/// # Panics
+///
+/// If a data file is missing or unreadable: run its benchmark.
 pub fn all() -> Vec<Figure> {
-    Vec::new()
+    let dir = generated_dir();
+    let load =
+        |name| Data::load(&dir, name).unwrap_or_else(|error| panic!("{error}"));
+    vec![
+        Figure::new(
+            "bench-scheduler",
+            ratio_chart(
+                "Scheduler: time per operation ÷ tokio's",
+                &bench_data::scheduler_relative(&load("scheduler")),
+            ),
+        ),
+        Figure::new(
+            "bench-echo",
+            ratio_chart(
+                "TCP echo: time per request ÷ tokio's",
+                &bench_data::echo_relative(&load("echo")),
+            ),
+        ),
+        Figure::new(
+            "bench-echo-flood",
+            ratio_chart(
+                "Under a flood: probe's wait ÷ tokio's",
+                &bench_data::flood_relative(&load("echo_flood")),
+            ),
+        ),
+    ]
+}
+
+/// The directory the benchmarks write their data and tables to.
+pub fn generated_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../book/generated")
+}
+
+/// Narrower than the 480 px a figure may be, so that a phone shrinks it
+/// less: its text stays near its 13 px.
+const WIDTH: f64 = 400.0;
+const MARGIN: f64 = 12.0;
+/// Where the bars start: room for the runtimes' names on their left.
+const BARS_LEFT: f64 = 176.0;
+/// Where the longest bar may end: room for its value on its right.
+const BARS_RIGHT: f64 = WIDTH - 40.0;
+const BAR_HEIGHT: f64 = 14.0;
+const BAR_STEP: f64 = 19.0;
+const GROUP_TITLE: f64 = 22.0;
+const GROUP_GAP: f64 = 10.0;
+const AXIS_TOP: f64 = 66.0;
+
+/// The longest axis: a bar longer than this is cut (and marked so), so
+/// that the bars near tokio's 1 stay long enough to compare.
+const CUT: f64 = 3.0;
+
+/// Where the axis ends: at the smallest whole number at least as large as
+/// every ratio, but at least 2 (so that tokio's 1 sits inside) and at most
+/// [`CUT`].
+fn axis_end(groups: &[Relative]) -> f64 {
+    groups
+        .iter()
+        .flat_map(|group| group.ratios.iter().map(|(_, ratio)| *ratio))
+        .fold(2.0, f64::max)
+        .ceil()
+        .min(CUT)
+}
+
+/// A horizontal bar chart of times relative to tokio's: a group of bars per
+/// workload, a dashed line at 1 (tokio), each bar labelled with its ratio.
+fn ratio_chart(title: &str, groups: &[Relative]) -> String {
+    let end = axis_end(groups);
+    let x = |ratio: f64| BARS_LEFT + (BARS_RIGHT - BARS_LEFT) * ratio / end;
+    let height = groups.iter().fold(AXIS_TOP + 8.0, |height, group| {
+        height + GROUP_TITLE + BAR_STEP * group.ratios.len() as f64 + GROUP_GAP
+    });
+    let mut svg = Svg::new(WIDTH, height);
+    svg.text(MARGIN, 22.0, Anchor::Start, "title", title);
+    svg.text(
+        MARGIN,
+        40.0,
+        Anchor::Start,
+        "",
+        "1 = tokio current_thread; a shorter bar is faster",
+    );
+    let bottom = height - GROUP_GAP;
+    for tick in 0..=end as u32 {
+        let tick = f64::from(tick);
+        let class = if tick == 1.0 { "dashed" } else { "faint" };
+        svg.line(x(tick), AXIS_TOP - 4.0, x(tick), bottom, class);
+        svg.text(
+            x(tick),
+            AXIS_TOP - 8.0,
+            Anchor::Middle,
+            "",
+            &format!("{tick}"),
+        );
+    }
+    let mut y = AXIS_TOP + 8.0;
+    for group in groups {
+        svg.text(MARGIN, y + 15.0, Anchor::Start, "mono", &group.workload);
+        y += GROUP_TITLE;
+        for (runtime, ratio) in &group.ratios {
+            svg.text(BARS_LEFT - 6.0, y + 11.5, Anchor::End, "", runtime);
+            bar(&mut svg, y, x(ratio.min(end)), *ratio > end, runtime);
+            let label = format!("{ratio:.2}");
+            svg.text(
+                x(ratio.min(end)) + 4.0,
+                y + 11.5,
+                Anchor::Start,
+                "",
+                &label,
+            );
+            y += BAR_STEP;
+        }
+        y += GROUP_GAP;
+    }
+    svg.finish(&format!(
+        "{title} (1 = tokio current_thread, shorter is faster)"
+    ))
+}
+
+/// One bar at height `y`, from the axis to `right`; aio's bars are blue,
+/// tokio's yellow, the others grey. A `cut` bar, longer than the axis, has
+/// a gap near its end, as a broken axis has.
+fn bar(svg: &mut Svg, y: f64, right: f64, cut: bool, runtime: &str) {
+    let class = if runtime.starts_with("aio") {
+        "accent"
+    } else if runtime == REFERENCE {
+        "warm"
+    } else {
+        "box"
+    };
+    if cut {
+        svg.rect(BARS_LEFT, y, right - 14.0 - BARS_LEFT, BAR_HEIGHT, class);
+        svg.rect(right - 8.0, y, 8.0, BAR_HEIGHT, class);
+    } else {
+        svg.rect(BARS_LEFT, y, right - BARS_LEFT, BAR_HEIGHT, class);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(ratios: &[f64]) -> Relative {
+        Relative {
+            workload: "w".to_owned(),
+            ratios: ratios
+                .iter()
+                .enumerate()
+                .map(|(n, ratio)| (format!("r{n}"), *ratio))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_axis_holds_tokio_and_cuts_only_the_longest_bars() {
+        assert_eq!(axis_end(&[group(&[0.4, 1.0])]), 2.0);
+        assert_eq!(axis_end(&[group(&[2.49, 1.0])]), 3.0);
+        assert_eq!(axis_end(&[group(&[1.0, 6.2])]), CUT);
+    }
+
+    #[test]
+    fn every_chart_fits_a_phone() {
+        for figure in all() {
+            let width =
+                figure.svg.split(r#"width=""#).nth(1).and_then(|rest| {
+                    rest.split('"').next()?.parse::<f64>().ok()
+                });
+            assert!(width.is_some_and(|w| w <= 480.0), "{}", figure.name);
+            assert!(
+                !figure.svg.contains(r#"class="small""#),
+                "{}",
+                figure.name
+            );
+        }
+    }
 }

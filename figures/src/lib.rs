@@ -6,12 +6,14 @@
 //! - [`timelines`]: what happened, tick by tick, in a real run of an example
 //!   on the virtual clock, recorded by the loop's trace (chapter 1).
 //! - [`charts`]: the benchmarks' bar charts, from the data the benchmark
-//!   programs write next to their tables.
+//!   programs write next to their tables ([`bench_data`], which also renders
+//!   those tables).
 //!
 //! `cargo run -p figures` writes every figure to `book/figures/`; the test
 //! `figures/tests/fresh.rs` fails when a committed figure differs from what
 //! the code draws now.
 
+pub mod bench_data;
 pub mod charts;
 pub mod concepts;
 pub mod svg;

@@ -1,5 +1,6 @@
 //! `cargo run -p figures`: draws every figure and writes it to
-//! `book/figures/`, removing figures that no code draws any more.
+//! `book/figures/`, removing figures that no code draws any more; and
+//! renders the benchmark tables in `book/generated/` again from their data.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -24,6 +25,12 @@ fn main() -> std::io::Result<()> {
             fs::write(&path, &figure.svg)?;
             eprintln!("wrote {}", path.display());
         }
+    }
+    let tables = figures::charts::generated_dir();
+    let changed = figures::bench_data::refresh_tables(&tables)
+        .map_err(std::io::Error::other)?;
+    for name in changed {
+        eprintln!("wrote {}", tables.join(format!("{name}.md")).display());
     }
     Ok(())
 }

@@ -1,0 +1,630 @@
+//! The benchmarks' measurements as data, and the markdown tables the book
+//! shows, rendered from that data.
+//!
+//! Each benchmark program writes two files to `book/generated/`: `NAME.tsv`,
+//! the raw measurements, and `NAME.md`, the table rendered from them here.
+//! The `figures` crate reads the same `.tsv` files to draw the charts
+//! ([`crate::charts`]) and to check that every committed table is what its
+//! data renders to. The benchmarks are targets of the root `aio` package,
+//! which cannot depend on `figures` (`figures` depends on `aio`), so they
+//! include this file with `#[path]`: it uses only `std`.
+//!
+//! One convention for every ratio: a runtime's **time** relative to tokio's
+//! (`current_thread`), so tokio is 1.0, below 1 is faster than tokio and
+//! above 1 slower. For throughput, the time is the time per request.
+
+use std::fmt::Write;
+use std::path::Path;
+
+/// The runtime every ratio is measured against.
+pub const REFERENCE: &str = "tokio current_thread";
+
+/// The convention, in words, for table notes.
+pub const CONVENTION: &str =
+    "1 is tokio, below 1 is faster than tokio, above 1 slower";
+
+/// A data file: a few `# key<TAB>value` lines saying how the numbers were
+/// made, a header line naming the columns, then one line per measurement,
+/// fields separated by tabs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Data {
+    meta: Vec<(String, String)>,
+    columns: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+/// One line of a [`Data`] file, read by column name.
+#[derive(Clone, Copy, Debug)]
+pub struct Row<'a> {
+    columns: &'a [String],
+    cells: &'a [String],
+}
+
+impl<'a> Row<'a> {
+    /// The cell in `column`; empty if the data has no such column.
+    pub fn get(self, column: &str) -> &'a str {
+        self.columns
+            .iter()
+            .position(|name| name == column)
+            .map_or("", |at| self.cells[at].as_str())
+    }
+
+    /// The cell in `column` as a number.
+    ///
+    /// # Panics
+    ///
+    /// If the cell is not a number: the data file was edited by hand or
+    /// written by an older benchmark; run the benchmark again.
+    pub fn number(self, column: &str) -> f64 {
+        let cell = self.get(column);
+        cell.parse().unwrap_or_else(|_| {
+            panic!(
+                "benchmark data: `{column}` is {cell:?}, not a number; \
+                 rerun the benchmark to rewrite its data file"
+            )
+        })
+    }
+}
+
+impl Data {
+    /// An empty data file with these columns.
+    pub fn new(columns: &[&str]) -> Data {
+        Data {
+            meta: Vec::new(),
+            columns: columns.iter().map(|&c| c.to_owned()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Records how the numbers were made, under `key`.
+    pub fn set_meta(&mut self, key: &str, value: &str) {
+        self.meta.push((key.to_owned(), value.to_owned()));
+    }
+
+    /// The value recorded under `key`, or an empty string.
+    pub fn meta(&self, key: &str) -> &str {
+        self.meta
+            .iter()
+            .find(|(name, _)| name == key)
+            .map_or("", |(_, value)| value.as_str())
+    }
+
+    /// Adds one measurement, a cell per column.
+    ///
+    /// # Panics
+    ///
+    /// If the number of cells is not the number of columns, or a cell holds
+    /// a tab or a line break.
+    pub fn push(&mut self, cells: Vec<String>) {
+        assert_eq!(cells.len(), self.columns.len(), "one cell per column");
+        assert!(
+            cells.iter().all(|cell| !cell.contains(['\t', '\n'])),
+            "cells hold no tabs or line breaks: {cells:?}"
+        );
+        self.rows.push(cells);
+    }
+
+    /// The measurements, in the order they were made.
+    pub fn rows(&self) -> impl Iterator<Item = Row<'_>> {
+        self.rows.iter().map(|cells| Row { columns: &self.columns, cells })
+    }
+
+    /// The file's text.
+    pub fn to_tsv(&self) -> String {
+        let mut text = String::new();
+        for (key, value) in &self.meta {
+            let _ = writeln!(text, "# {key}\t{value}");
+        }
+        let _ = writeln!(text, "{}", self.columns.join("\t"));
+        for cells in &self.rows {
+            let _ = writeln!(text, "{}", cells.join("\t"));
+        }
+        text
+    }
+
+    /// Reads a file written by [`Data::to_tsv`].
+    pub fn parse(text: &str) -> Result<Data, String> {
+        let mut lines = text.lines();
+        let mut meta = Vec::new();
+        let header = loop {
+            let line = lines.next().ok_or("the data file has no header")?;
+            match line.strip_prefix("# ") {
+                Some(entry) => {
+                    let (key, value) =
+                        entry.split_once('\t').unwrap_or((entry, ""));
+                    meta.push((key.to_owned(), value.to_owned()));
+                }
+                None => break line,
+            }
+        };
+        let columns: Vec<String> =
+            header.split('\t').map(str::to_owned).collect();
+        let mut rows = Vec::new();
+        for (number, line) in lines.enumerate() {
+            let cells: Vec<String> =
+                line.split('\t').map(str::to_owned).collect();
+            if cells.len() != columns.len() {
+                return Err(format!(
+                    "data line {} has {} fields, the header {}",
+                    number + 1,
+                    cells.len(),
+                    columns.len()
+                ));
+            }
+            rows.push(cells);
+        }
+        Ok(Data { meta, columns, rows })
+    }
+
+    /// Reads `NAME.tsv` from `dir`.
+    pub fn load(dir: &Path, name: &str) -> Result<Data, String> {
+        let path = dir.join(format!("{name}.tsv"));
+        let text = std::fs::read_to_string(&path).map_err(|error| {
+            format!("{}: {error}; run its benchmark", path.display())
+        })?;
+        Data::parse(&text)
+            .map_err(|error| format!("{}: {error}", path.display()))
+    }
+
+    /// Writes `NAME.tsv` and its table, `NAME.md`, to `dir`.
+    ///
+    /// # Errors
+    ///
+    /// If a file cannot be written.
+    pub fn save(&self, dir: &Path, name: &str) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        std::fs::write(dir.join(format!("{name}.tsv")), self.to_tsv())?;
+        std::fs::write(dir.join(format!("{name}.md")), table(name, self))
+    }
+}
+
+/// A function rendering a data file's table.
+pub type Render = fn(&Data) -> String;
+
+/// The benchmark data files, by name, each with the function rendering its
+/// table.
+pub const TABLES: [(&str, Render); 3] = [
+    ("scheduler", scheduler_table),
+    ("echo", echo_table),
+    ("echo_flood", flood_table),
+];
+
+/// The table of the data file `name`.
+///
+/// # Panics
+///
+/// If `name` is not one of [`TABLES`].
+pub fn table(name: &str, data: &Data) -> String {
+    let (_, render) = TABLES
+        .iter()
+        .find(|(table, _)| *table == name)
+        .unwrap_or_else(|| panic!("no table is named {name:?}"));
+    render(data)
+}
+
+/// Renders every table in `dir` again from its data file, and returns the
+/// names of the tables that changed: after a change to how tables look,
+/// `cargo run -p figures` brings them up to date without measuring again.
+///
+/// # Errors
+///
+/// If a data file is missing or unreadable, or a table cannot be written.
+pub fn refresh_tables(dir: &Path) -> Result<Vec<String>, String> {
+    let mut changed = Vec::new();
+    for (name, render) in TABLES {
+        let table = render(&Data::load(dir, name)?);
+        let path = dir.join(format!("{name}.md"));
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(&table) {
+            std::fs::write(&path, table)
+                .map_err(|error| format!("{}: {error}", path.display()))?;
+            changed.push(name.to_owned());
+        }
+    }
+    Ok(changed)
+}
+
+/// The one-minute load average (on Linux): how many programs wanted the
+/// cores, on average, over the last minute.
+pub fn load_average() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    text.split(' ').next()?.parse().ok()
+}
+
+/// The machine the benchmark ran on, for a table's note: its cores, and how
+/// busy it was when the run started (`started`, from [`load_average`]) and
+/// now, as it ends.
+pub fn machine(started: Option<f64>) -> String {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    match (started, load_average()) {
+        (Some(started), Some(ended)) => format!(
+            "a {cores}-core machine{} (load average {started:.2} when the run \
+             started, {ended:.2} when it ended)",
+            if started.max(ended) >= 0.5 {
+                " shared with other work"
+            } else {
+                ""
+            }
+        ),
+        _ => format!("a {cores}-core machine"),
+    }
+}
+
+/// One workload's bars: each runtime's time relative to [`REFERENCE`]'s,
+/// in the order the runtimes were measured (the reference itself is 1.0).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Relative {
+    /// The workload.
+    pub workload: String,
+    /// Each runtime, with its time relative to the reference's.
+    pub ratios: Vec<(String, f64)>,
+}
+
+/// Groups `(workload, runtime, time)` triples by workload, in order of first
+/// appearance, and divides each time by the reference runtime's.
+fn relative(times: Vec<(String, String, f64)>) -> Vec<Relative> {
+    let mut groups: Vec<(String, Vec<(String, f64)>)> = Vec::new();
+    for (workload, runtime, time) in times {
+        match groups.iter_mut().find(|(name, _)| *name == workload) {
+            Some((_, runtimes)) => runtimes.push((runtime, time)),
+            None => groups.push((workload, vec![(runtime, time)])),
+        }
+    }
+    groups
+        .into_iter()
+        .filter_map(|(workload, runtimes)| {
+            let reference =
+                runtimes.iter().find(|(runtime, _)| runtime == REFERENCE)?.1;
+            let ratios = runtimes
+                .into_iter()
+                .map(|(runtime, time)| (runtime, time / reference))
+                .collect();
+            Some(Relative { workload, ratios })
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------- scheduler
+
+/// The scheduler benchmark's columns: one line per workload and runtime,
+/// with the median and every timed run, in nanoseconds.
+pub const SCHEDULER_COLUMNS: [&str; 5] =
+    ["workload", "operations", "runtime", "median_ns", "runs_ns"];
+
+/// A scheduler workload's time per operation, in nanoseconds.
+fn nanos_per_operation(row: Row<'_>) -> f64 {
+    row.number("median_ns") / row.number("operations")
+}
+
+/// The scheduler benchmark's ratios to tokio, workload by workload.
+pub fn scheduler_relative(data: &Data) -> Vec<Relative> {
+    relative(
+        data.rows()
+            .map(|row| {
+                let workload = row.get("workload").to_owned();
+                (
+                    workload,
+                    row.get("runtime").to_owned(),
+                    nanos_per_operation(row),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// The scheduler benchmark's table: nanoseconds per operation for each
+/// runtime, then each other runtime's time relative to tokio's.
+pub fn scheduler_table(data: &Data) -> String {
+    let runtimes = distinct(data.rows().map(|row| row.get("runtime")));
+    let others: Vec<&str> =
+        runtimes.iter().copied().filter(|&r| r != REFERENCE).collect();
+    let mut text = format!(
+        "{} Each time is nanoseconds per operation: the workload's median \
+         time divided by its operations (in brackets). Each ratio is the \
+         time relative to tokio's: {}. \
+         Generated by `{}`, from its data file `book/generated/scheduler.tsv`.\n\n",
+        data.meta("note"),
+        CONVENTION,
+        data.meta("command"),
+    );
+    let mut header = vec!["workload".to_owned()];
+    header.extend(runtimes.iter().map(|r| format!("{r}, ns/op")));
+    // The first word names the runtime well enough: `smol time ÷ tokio's`.
+    let first_word = |r: &str| r.split(' ').next().unwrap_or(r).to_owned();
+    header.extend(
+        others.iter().map(|r| format!("{} time ÷ tokio's", first_word(r))),
+    );
+    push_header(&mut text, &header);
+    for group in scheduler_relative(data) {
+        let mut cells = vec![group.workload.clone()];
+        for runtime in &runtimes {
+            let row = data.rows().find(|row| {
+                row.get("workload") == group.workload
+                    && row.get("runtime") == *runtime
+            });
+            cells.push(row.map_or("–".to_owned(), |row| {
+                format!("{:.0}", nanos_per_operation(row))
+            }));
+        }
+        for runtime in &others {
+            cells.push(ratio_cell(&group, runtime));
+        }
+        push_row(&mut text, &cells);
+    }
+    text
+}
+
+// ---------------------------------------------------------------- echo
+
+/// The echo benchmark's columns: one line per server and message size. A
+/// server that could not start has one line, with the reason in `skipped`.
+pub const ECHO_COLUMNS: [&str; 5] = [
+    "server",
+    "message_bytes",
+    "requests_per_second",
+    "generator_busy",
+    "skipped",
+];
+
+/// `1024` -> `1 KiB`.
+fn kib(bytes: &str) -> String {
+    match bytes.parse::<u64>() {
+        Ok(bytes) if bytes % 1024 == 0 => format!("{} KiB", bytes / 1024),
+        _ => format!("{bytes} B"),
+    }
+}
+
+/// The echo benchmark's ratios to tokio, message size by message size: the
+/// time per request is the inverse of the requests per second.
+pub fn echo_relative(data: &Data) -> Vec<Relative> {
+    relative(
+        data.rows()
+            .filter(|row| row.get("skipped").is_empty())
+            .map(|row| {
+                (
+                    format!("{} messages", kib(row.get("message_bytes"))),
+                    row.get("server").to_owned(),
+                    1.0 / row.number("requests_per_second"),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// The echo benchmark's table: requests per second at each message size,
+/// each server's time per request relative to tokio's, and how busy the
+/// load generator was.
+pub fn echo_table(data: &Data) -> String {
+    let measured = || data.rows().filter(|row| row.get("skipped").is_empty());
+    let sizes = distinct(measured().map(|row| row.get("message_bytes")));
+    let size_names: Vec<String> = sizes.iter().map(|size| kib(size)).collect();
+    let mut text = format!(
+        "{} Each ratio is the time per request relative to tokio's: {}. \
+         Generated by `{}`, \
+         from its data file `book/generated/echo.tsv`.\n\n",
+        data.meta("note"),
+        CONVENTION,
+        data.meta("command"),
+    );
+    let mut header = vec!["server".to_owned()];
+    header.extend(size_names.iter().map(|size| format!("{size}, req/s")));
+    header.push(format!(
+        "time per request ÷ tokio's ({})",
+        size_names.join(" / ")
+    ));
+    header.push("generator busy, %".to_owned());
+    push_header(&mut text, &header);
+    let groups = echo_relative(data);
+    for server in distinct(data.rows().map(|row| row.get("server"))) {
+        let rows: Vec<Row<'_>> =
+            data.rows().filter(|row| row.get("server") == server).collect();
+        let mut cells = vec![server.to_owned()];
+        if let Some(skipped) =
+            rows.iter().find(|row| !row.get("skipped").is_empty())
+        {
+            cells.push(format!("skipped: {}", skipped.get("skipped")));
+            cells.resize(header.len(), String::new());
+            push_row(&mut text, &cells);
+            continue;
+        }
+        for size in &sizes {
+            let row = rows.iter().find(|row| row.get("message_bytes") == *size);
+            cells.push(row.map_or("–".to_owned(), |row| {
+                format!("{:.0}", row.number("requests_per_second"))
+            }));
+        }
+        let ratios: Vec<String> =
+            groups.iter().map(|group| ratio_cell(group, server)).collect();
+        cells.push(ratios.join(" / "));
+        let busiest = rows
+            .iter()
+            .map(|row| row.number("generator_busy"))
+            .fold(0.0, f64::max);
+        cells.push(format!("{:.0}", busiest * 100.0));
+        push_row(&mut text, &cells);
+    }
+    text
+}
+
+// ---------------------------------------------------------------- flood
+
+/// The flood benchmark's columns: one line per server, the probe's round
+/// trips in nanoseconds. `starved` is `yes` if the probe's last round trip
+/// got no answer in time; `skipped` says why a server did not run.
+pub const FLOOD_COLUMNS: [&str; 9] = [
+    "server",
+    "probe_round_trips",
+    "p50_ns",
+    "p99_ns",
+    "slowest_ns",
+    "starved",
+    "gave_up_after_ns",
+    "flood_bytes_per_second",
+    "skipped",
+];
+
+/// The flood benchmark's ratios to tokio: the probe's median and 99th
+/// percentile round trips, each relative to tokio's.
+pub fn flood_relative(data: &Data) -> Vec<Relative> {
+    let measured: Vec<Row<'_>> = data
+        .rows()
+        .filter(|row| {
+            row.get("skipped").is_empty()
+                && row.number("probe_round_trips") > 0.0
+        })
+        .collect();
+    let mut times = Vec::new();
+    for (column, workload) in
+        [("p50_ns", "median round trip"), ("p99_ns", "p99 round trip")]
+    {
+        times.extend(measured.iter().map(|row| {
+            (
+                workload.to_owned(),
+                row.get("server").to_owned(),
+                row.number(column),
+            )
+        }));
+    }
+    relative(times)
+}
+
+/// Nanoseconds as milliseconds, two decimals.
+fn millis(nanos: f64) -> String {
+    format!("{:.2}", nanos / 1e6)
+}
+
+/// The flood benchmark's table: how long the probe waited, while a flood
+/// ran on another connection.
+pub fn flood_table(data: &Data) -> String {
+    let mut text = format!(
+        "{} Generated by `{}`, from its data file \
+         `book/generated/echo_flood.tsv`.\n\n",
+        data.meta("note"),
+        data.meta("command"),
+    );
+    let header = [
+        "server",
+        "probe round trips",
+        "p50, ms",
+        "p99, ms",
+        "slowest, ms",
+        "flood echoed, MiB/s",
+    ]
+    .map(str::to_owned);
+    push_header(&mut text, &header);
+    for row in data.rows() {
+        let mut cells = vec![row.get("server").to_owned()];
+        if !row.get("skipped").is_empty() {
+            cells.push(format!("skipped: {}", row.get("skipped")));
+            cells.resize(header.len(), String::new());
+        } else {
+            let none = row.number("probe_round_trips") == 0.0;
+            let at = |column| {
+                if none { "–".to_owned() } else { millis(row.number(column)) }
+            };
+            let slowest = if row.get("starved") == "yes" {
+                format!(
+                    "over {:.0} (no answer)",
+                    row.number("gave_up_after_ns") / 1e6
+                )
+            } else {
+                at("slowest_ns")
+            };
+            cells.extend([
+                row.get("probe_round_trips").to_owned(),
+                at("p50_ns"),
+                at("p99_ns"),
+                slowest,
+                format!(
+                    "{:.0}",
+                    row.number("flood_bytes_per_second") / (1024.0 * 1024.0)
+                ),
+            ]);
+        }
+        push_row(&mut text, &cells);
+    }
+    text
+}
+
+// ---------------------------------------------------------------- markdown
+
+/// The distinct values, in order of first appearance.
+fn distinct<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut seen: Vec<&str> = Vec::new();
+    for value in values {
+        if !seen.contains(&value) {
+            seen.push(value);
+        }
+    }
+    seen
+}
+
+/// `runtime`'s ratio in `group`, two decimals, or a dash.
+fn ratio_cell(group: &Relative, runtime: &str) -> String {
+    group
+        .ratios
+        .iter()
+        .find(|(name, _)| name == runtime)
+        .map_or("–".to_owned(), |(_, ratio)| format!("{ratio:.2}"))
+}
+
+/// A table's header line and its alignment line: the first column to the
+/// left, numbers to the right.
+fn push_header(text: &mut String, header: &[String]) {
+    push_row(text, header);
+    let mut rule = vec!["---"];
+    rule.resize(header.len(), "---:");
+    let _ = writeln!(text, "|{}|", rule.join("|"));
+}
+
+fn push_row(text: &mut String, cells: &[String]) {
+    let _ = writeln!(text, "| {} |", cells.join(" | "));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Data {
+        let mut data = Data::new(&SCHEDULER_COLUMNS);
+        data.set_meta("command", "cargo bench --bench scheduler");
+        data.set_meta("note", "Median of 3 runs.");
+        for (runtime, median) in [("aio", "500"), (REFERENCE, "1000")] {
+            let cells = ["spawn (10)", "10", runtime, median, "400,500,600"];
+            data.push(cells.map(str::to_owned).to_vec());
+        }
+        data
+    }
+
+    #[test]
+    fn a_data_file_reads_back_as_written() {
+        let data = sample();
+        assert_eq!(Data::parse(&data.to_tsv()), Ok(data));
+    }
+
+    #[test]
+    fn ratios_are_times_relative_to_tokio() {
+        let groups = scheduler_relative(&sample());
+        let ratios = &groups[0].ratios;
+        assert_eq!(ratios[0], ("aio".to_owned(), 0.5));
+        assert_eq!(ratios[1], (REFERENCE.to_owned(), 1.0));
+    }
+
+    #[test]
+    fn a_faster_server_takes_less_time_per_request() {
+        let mut data = Data::new(&ECHO_COLUMNS);
+        for (server, rps) in [("aio", "200"), (REFERENCE, "100")] {
+            let cells = [server, "1024", rps, "0.5", ""];
+            data.push(cells.map(str::to_owned).to_vec());
+        }
+        let groups = echo_relative(&data);
+        assert_eq!(groups[0].workload, "1 KiB messages");
+        assert_eq!(groups[0].ratios[0], ("aio".to_owned(), 0.5));
+    }
+
+    #[test]
+    fn the_scheduler_table_shows_one_unit_per_column() {
+        let table = scheduler_table(&sample());
+        assert!(table.contains("| spawn (10) | 50 | 100 | 0.50 |"), "{table}");
+        assert!(!table.contains("µs") && !table.contains(" ms"), "{table}");
+    }
+}
