@@ -45,9 +45,21 @@ const RUNS: &[Run] = &[
         lanes: &[MAIN, ("closure in main_task", "callback(n)")],
     },
     Run {
+        name: "timeline-call-soon",
+        title: "Timeline of call_soon",
+        program: || example(ch02_scheduling::call_soon::main),
+        lanes: &[MAIN, ("closure in main_task", "callback")],
+    },
+    Run {
         name: "timeline-create-task",
         title: "Timeline of create_task",
         program: || example(ch04_tasks::create_task::main),
+        lanes: &[MAIN, ("Task-2", "task_func")],
+    },
+    Run {
+        name: "timeline-cancel-task",
+        title: "Timeline of cancel_task",
+        program: || example(ch04_tasks::cancel_task::main),
         lanes: &[MAIN, ("Task-2", "task_func")],
     },
     Run {
@@ -58,6 +70,17 @@ const RUNS: &[Run] = &[
             MAIN,
             ("Task-2", "task_func"),
             ("closure in main_task", "task_canceller"),
+        ],
+    },
+    Run {
+        name: "timeline-wait",
+        title: "Timeline of wait",
+        program: || example(ch05_control::wait::main),
+        lanes: &[
+            MAIN,
+            ("Task-2", "phase(0)"),
+            ("Task-3", "phase(1)"),
+            ("Task-4", "phase(2)"),
         ],
     },
     Run {
@@ -95,6 +118,17 @@ const RUNS: &[Run] = &[
         lanes: &[
             MAIN,
             ("closure in main_task", "unlock"),
+            ("Task-2", "coro1"),
+            ("Task-3", "coro2"),
+        ],
+    },
+    Run {
+        name: "timeline-event",
+        title: "Timeline of event",
+        program: || example(ch06_sync::event::main),
+        lanes: &[
+            MAIN,
+            ("closure in main_task", "set_event"),
             ("Task-2", "coro1"),
             ("Task-3", "coro2"),
         ],
