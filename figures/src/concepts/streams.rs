@@ -141,7 +141,7 @@ pub fn readline_path() -> Figure {
         },
         Step {
             title: "tick, step 1: Poller::poll",
-            tag: "chapter 7",
+            tag: "poller, reactor",
             lines: &[
                 "IoState::on_ready: the readable bit is set, and",
                 "the waker stored by the last WouldBlock is woken:",
