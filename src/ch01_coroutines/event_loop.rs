@@ -12,7 +12,7 @@ use crate::ch01_coroutines::error::Error;
 use crate::ch01_coroutines::logging;
 use crate::ch01_coroutines::loom::{Arc, IdCounter, Ordering, TaskArc};
 use crate::ch01_coroutines::poller::{Poller, ReadinessListener, SourceKey};
-use crate::ch01_coroutines::ready_queue::{Callback, CallbackCell, Ready};
+use crate::ch01_coroutines::ready_queue::{Callback, NamedCallback, Ready};
 use crate::ch01_coroutines::remote::{LoopShared, RemoteItem, RemoteLoop};
 use crate::ch01_coroutines::seam::{Runnable, Schedule};
 use crate::ch01_coroutines::task::Task;
@@ -124,7 +124,8 @@ impl Schedule for LoopScheduler {
             if inner.is_open()
                 && let Some(callback) = callback.take()
             {
-                let callback = CallbackCell::new_shared(callback);
+                let callback =
+                    NamedCallback::new_shared("done callback", callback);
                 inner.core.push_ready(Ready::Callback(callback));
             }
         });

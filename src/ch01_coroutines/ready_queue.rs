@@ -34,10 +34,14 @@ pub(crate) struct CallbackCell<F> {
 impl<F: FnOnce() + 'static> CallbackCell<F> {
     /// Wraps `function` as a shareable, cancellable callback.
     pub(crate) fn new_shared(function: F) -> Rc<dyn Callback> {
-        Rc::new(CallbackCell {
+        Rc::new(CallbackCell::new(function))
+    }
+
+    fn new(function: F) -> CallbackCell<F> {
+        CallbackCell {
             cancelled: Cell::new(false),
             function: Cell::new(Some(function)),
-        })
+        }
     }
 }
 
@@ -63,6 +67,42 @@ impl<F: FnOnce()> Callback for CallbackCell<F> {
 
     fn label(&self) -> &'static str {
         std::any::type_name::<F>()
+    }
+}
+
+/// A callback that the runtime boxed on someone's behalf (a task's done
+/// callback, a callback sent from another thread), with the name the loop's
+/// trace shows for it: a box's type says nothing of what is inside.
+pub(crate) struct NamedCallback<F> {
+    callback: CallbackCell<F>,
+    name: &'static str,
+}
+
+impl<F: FnOnce() + 'static> NamedCallback<F> {
+    /// Wraps `function` as a shareable, cancellable callback called `name`.
+    pub(crate) fn new_shared(
+        name: &'static str,
+        function: F,
+    ) -> Rc<dyn Callback> {
+        Rc::new(NamedCallback { callback: CallbackCell::new(function), name })
+    }
+}
+
+impl<F: FnOnce()> Callback for NamedCallback<F> {
+    fn run(&self) {
+        self.callback.run();
+    }
+
+    fn cancel(&self) -> bool {
+        self.callback.cancel()
+    }
+
+    fn cancelled(&self) -> bool {
+        self.callback.cancelled()
+    }
+
+    fn label(&self) -> &'static str {
+        self.name
     }
 }
 

@@ -12,7 +12,7 @@ use crate::ch01_coroutines::logging;
 use crate::ch01_coroutines::loom::Arc;
 use crate::ch01_coroutines::poller::Poller;
 use crate::ch01_coroutines::ready_queue::{
-    Callback, CallbackCell, Ready, ReadyQueue,
+    Callback, NamedCallback, Ready, ReadyQueue,
 };
 use crate::ch01_coroutines::remote::{LoopShared, RemoteItem};
 use crate::ch01_coroutines::timers::TimerQueue;
@@ -187,7 +187,10 @@ impl LoopCore {
                     self.ready.push(Ready::Task(task));
                 }
                 RemoteItem::Callback(callback) => {
-                    let callback = CallbackCell::new_shared(callback);
+                    let callback = NamedCallback::new_shared(
+                        "call_soon_threadsafe callback",
+                        callback,
+                    );
                     self.ready.push(Ready::Callback(callback));
                 }
             }

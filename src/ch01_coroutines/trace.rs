@@ -97,8 +97,8 @@ pub enum Outcome {
 /// Callbacks are named after the function the loop calls: for a closure, the
 /// function it was written in (`closure in main_task`, as Rust names its
 /// type); for a sleep's timer, `sleep`. Callbacks the runtime boxes are named
-/// by what they are: a task's `done callback`, or a `call_soon_threadsafe`
-/// callback from another thread.
+/// where it boxes them, by what they are: a task's `done callback`, or a
+/// `call_soon_threadsafe callback` from another thread.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     /// A task, while it was being polled on the loop.
@@ -324,13 +324,6 @@ fn address(callback: &Rc<dyn Callback>) -> *const () {
 /// `ch02::main_task::{{closure}}` becomes `closure in main_task`, and a
 /// function keeps its own name.
 fn label(type_name: &str) -> String {
-    if type_name.starts_with("alloc::boxed::Box<") {
-        return if type_name.contains("Send") {
-            "call_soon_threadsafe callback".to_owned()
-        } else {
-            "done callback".to_owned()
-        };
-    }
     let path = without_generics(type_name);
     let segments: Vec<&str> = path.split("::").collect();
     let named = segments.iter().rev().find(|s| !s.starts_with("{{"));
@@ -448,7 +441,7 @@ mod tests {
         assert_eq!(label("ch02_scheduling::call_soon::callback"), "callback");
         assert_eq!(
             label("alloc::boxed::Box<dyn core::ops::function::FnOnce()>"),
-            "done callback"
+            "Box"
         );
     }
 }
