@@ -22,6 +22,7 @@ mod ch05_control;
 mod ch06_sync;
 mod ch07_protocols;
 mod ch08_streams;
+mod ch09_tls;
 mod ch13_threads;
 mod ch14_debugging;
 
@@ -70,8 +71,10 @@ pub use ch07_protocols::connect::create_connection;
 pub use ch07_protocols::datagram::{
     DatagramProtocol, DatagramTransport, create_datagram_endpoint,
 };
+pub use ch07_protocols::interface::{
+    DEFAULT_HIGH_WATER, ExtraInfo, Protocol, Transport,
+};
 pub use ch07_protocols::server::{Server, create_server};
-pub use ch07_protocols::transport::{DEFAULT_HIGH_WATER, Protocol, Transport};
 pub use ch07_protocols::unix::{create_unix_connection, create_unix_server};
 
 pub use ch08_streams::open::{
@@ -80,3 +83,15 @@ pub use ch08_streams::open::{
 pub use ch08_streams::reader::{DEFAULT_LIMIT, Lines, StreamReader};
 pub use ch08_streams::stream_error::StreamError;
 pub use ch08_streams::writer::StreamWriter;
+
+pub use ch09_tls::certificate::PeerCertificate;
+pub use ch09_tls::context::{
+    DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT, Ssl, SslContext,
+};
+pub use ch09_tls::open::{
+    create_connection_ssl, create_server_ssl, open_connection_ssl,
+    start_server_ssl, start_tls,
+};
+pub use ch09_tls::tls_error::TlsError;
+/// The TLS engine, for configs beyond what [`SslContext`] builds.
+pub use rustls;

@@ -187,7 +187,7 @@ fn half_close_in_both_directions() {
             let (reader, writer) =
                 aio::open_connection("127.0.0.1", server.port()).await.unwrap();
             writer.write(b"hello").unwrap();
-            writer.write_eof(); // our half-close: we can still read
+            writer.write_eof().unwrap(); // our half-close: we can still read
             let received = reader.read_to_end().await.unwrap();
             writer.close();
             server.close();
@@ -566,7 +566,7 @@ struct HalfClosesFirst {
 impl Protocol for HalfClosesFirst {
     fn connection_made(&mut self, transport: Transport) {
         transport.write(b"hello, and that is all from me").unwrap();
-        transport.write_eof();
+        transport.write_eof().unwrap();
         self.transport = Some(transport);
     }
     fn data_received(&mut self, data: &[u8]) {
@@ -595,7 +595,7 @@ fn the_server_half_closes_first_and_still_hears_the_client() {
                 aio::open_connection("127.0.0.1", server.port()).await.unwrap();
             let received = reader.read_to_end().await.unwrap(); // the server's EOF
             writer.write(b"but I still have something to say").unwrap(); // our side is open
-            writer.write_eof();
+            writer.write_eof().unwrap();
             aio::sleep(Duration::from_millis(50)).await;
             writer.close();
             server.close();
@@ -639,7 +639,7 @@ fn pause_reading_holds_data_received_until_resume_and_abort_drops_unsent_data()
                         |_reader: aio::StreamReader,
                          writer: aio::StreamWriter| async move {
                             writer.write(b"twelve bytes").unwrap();
-                            writer.write_eof();
+                            writer.write_eof().unwrap();
                             aio::sleep(Duration::from_millis(100)).await;
                             writer.close();
                         },
@@ -1270,7 +1270,7 @@ mod write_and_lookup_errors {
                 )
                 .await
                 .unwrap();
-                other.write_eof();
+                other.write_eof().unwrap();
                 let after_eof = other.write(b"more").unwrap_err();
                 other.close();
                 server.close();

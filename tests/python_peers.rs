@@ -123,7 +123,7 @@ impl Protocol for Echo {
         self.0.as_ref().unwrap().write(data).unwrap();
     }
     fn eof_received(&mut self) -> bool {
-        self.0.as_ref().unwrap().write_eof();
+        self.0.as_ref().unwrap().write_eof().unwrap();
         false
     }
 }
@@ -210,7 +210,7 @@ fn an_aio_streams_client_against_a_python_streams_server() {
                         .unwrap(),
                 );
             }
-            writer.write_eof();
+            writer.write_eof().unwrap();
             assert!(
                 reader.read_to_end().await.unwrap().is_empty(),
                 "the server closed after our EOF"
@@ -234,7 +234,7 @@ fn an_aio_protocol_client_against_a_python_protocol_server() {
     impl Protocol for Client {
         fn connection_made(&mut self, transport: Transport) {
             transport.writelines([b"quiet ".as_slice(), b"words"]).unwrap();
-            transport.write_eof();
+            transport.write_eof().unwrap();
         }
         fn data_received(&mut self, data: &[u8]) {
             self.got.borrow_mut().extend_from_slice(data);

@@ -24,7 +24,7 @@ impl Protocol for Echo {
         self.0.as_ref().unwrap().write(data).unwrap();
     }
     fn eof_received(&mut self) -> bool {
-        self.0.as_ref().unwrap().write_eof();
+        self.0.as_ref().unwrap().write_eof().unwrap();
         false
     }
 }
@@ -37,7 +37,7 @@ struct Collect {
 impl Protocol for Collect {
     fn connection_made(&mut self, transport: Transport) {
         transport.write(b"over a unix socket").unwrap();
-        transport.write_eof();
+        transport.write_eof().unwrap();
     }
     fn data_received(&mut self, data: &[u8]) {
         self.got.borrow_mut().extend_from_slice(data);
@@ -110,7 +110,7 @@ fn unix_socket_streams_and_a_clear_error_for_a_missing_socket() {
                     .unwrap();
             let (reader, writer) = aio::open_unix_connection(&p).await.unwrap();
             writer.write(b"first\nsecond\n").unwrap();
-            writer.write_eof();
+            writer.write_eof().unwrap();
             let lines = reader.read_to_end().await.unwrap();
             server.close();
             let missing = aio::open_unix_connection(&p)

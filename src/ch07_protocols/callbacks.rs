@@ -83,6 +83,13 @@ impl<P: ?Sized> ProtocolSlot<P> {
         }
     }
 
+    /// Hands the transport to `protocol` from now on (`set_protocol`). The
+    /// old protocol hears nothing more; a failure already met stays.
+    pub(crate) fn replace(&self, protocol: Rc<RefCell<P>>) {
+        let old = self.protocol.borrow_mut().replace(protocol);
+        drop(old); // outside the borrow: the old protocol may hold transports
+    }
+
     /// Keeps `error` as what ends the transport, unless something already
     /// does. From now on, no method but `connection_lost` is called.
     pub(crate) fn fail(&self, error: io::Error) {

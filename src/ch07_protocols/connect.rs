@@ -5,9 +5,10 @@
 //! connect worked. The first that does becomes a transport; if none does, the
 //! last error comes back, with the address in its message.
 
+use crate::ch07_protocols::interface::{Protocol, Transport};
 use crate::ch07_protocols::reactor::{Direction, IoSource};
 use crate::ch07_protocols::socket::Connection;
-use crate::ch07_protocols::transport::{Protocol, Transport};
+use crate::ch07_protocols::transport::SocketTransport;
 use std::cell::RefCell;
 use std::future::poll_fn;
 use std::io;
@@ -91,7 +92,8 @@ pub async fn create_connection<P: Protocol>(
         match connect_stream(address).await {
             Ok(stream) => {
                 let protocol = Rc::new(RefCell::new(protocol));
-                let transport = Transport::start(stream, protocol.clone())?;
+                let transport =
+                    SocketTransport::start(stream, protocol.clone())?;
                 return Ok((transport, protocol));
             }
             Err(error) => last_error = Some(error),

@@ -2,6 +2,7 @@
 
 pub(crate) mod life;
 pub(crate) mod reactor;
+pub(crate) mod interface;
 pub(crate) mod callbacks;
 pub(crate) mod io_steps;
 pub(crate) mod socket;

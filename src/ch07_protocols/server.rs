@@ -14,9 +14,10 @@ use crate::ch04_tasks::task_ref::TaskRef;
 use crate::ch06_sync::event::Event;
 use crate::ch07_protocols::callbacks::call_protocol;
 use crate::ch07_protocols::connect::resolve;
+use crate::ch07_protocols::interface::Protocol;
 use crate::ch07_protocols::reactor::{Direction, IoSource};
 use crate::ch07_protocols::socket::{Connection, Listener};
-use crate::ch07_protocols::transport::{Protocol, Transport};
+use crate::ch07_protocols::transport::SocketTransport;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::poll_fn;
@@ -133,8 +134,8 @@ fn start_connection<P: Protocol>(stream: Connection, factory: impl Fn() -> P) {
         return; // dropping `stream` closes the connection
     };
     let protocol: Rc<RefCell<dyn Protocol>> = Rc::new(RefCell::new(protocol));
-    if let Err(error) =
-        IoSource::new(stream).and_then(|io| Transport::start(io, protocol))
+    if let Err(error) = IoSource::new(stream)
+        .and_then(|io| SocketTransport::start(io, protocol))
     {
         logging::error!("aio.server", "could not start a connection: {error}");
     }

@@ -17,6 +17,9 @@
 //! asyncio closes a transport whose protocol raised).
 
 use crate::ch07_protocols::callbacks::ProtocolSlot;
+use crate::ch07_protocols::interface::{
+    DEFAULT_HIGH_WATER, ExtraInfo, Protocol, Transport, TransportOps,
+};
 use crate::ch07_protocols::io_steps::{
     Flush, ReadBudget, Receive, Socket, TaskWaker, flush_step, read_step,
 };
@@ -25,7 +28,6 @@ use crate::ch07_protocols::reactor::IoSource;
 use crate::ch07_protocols::socket::Connection;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::fmt;
 use std::future::poll_fn;
 use std::io;
 use std::net::SocketAddr;
@@ -33,43 +35,10 @@ use std::ops::ControlFlow;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-/// The callbacks of a connection (asyncio's `Protocol`). Every method has a
-/// default that does nothing, so a protocol implements only what it needs. A
-/// method that panics is logged and ends its connection: after it, only
-/// `connection_lost` is called, once, with the panic as its error.
-pub trait Protocol: 'static {
-    /// The connection is up; keep `transport` to write to it.
-    fn connection_made(&mut self, transport: Transport) {
-        let _ = transport;
-    }
-    /// Bytes arrived.
-    fn data_received(&mut self, data: &[u8]) {
-        let _ = data;
-    }
-    /// The peer closed its write side. Return `true` to keep our write side
-    /// open (a half-closed connection); `false` closes the transport.
-    fn eof_received(&mut self) -> bool {
-        false
-    }
-    /// The connection is gone: `None` after a normal close, or the error that
-    /// ended it.
-    fn connection_lost(&mut self, error: Option<io::Error>) {
-        let _ = error;
-    }
-    /// The write buffer went over the high water mark: stop writing for now.
-    fn pause_writing(&mut self) {}
-    /// The write buffer drained below the low water mark: writing may go on.
-    fn resume_writing(&mut self) {}
-}
-
-/// The default high water mark of a transport's write buffer (asyncio's 64
-/// KiB).
-pub const DEFAULT_HIGH_WATER: usize = 64 * 1024;
-
-/// A connection's transport: write to it, close it, ask about it. Cloning gives
-/// another handle to the same transport.
+/// A socket's transport, behind the [`Transport`] handle a protocol holds.
+/// Cloning gives another hold on the same transport.
 #[derive(Clone)]
-pub struct Transport {
+pub(crate) struct SocketTransport {
     inner: Rc<TransportInner>,
 }
 
@@ -99,7 +68,7 @@ struct TransportInner {
 }
 // ANCHOR_END: transport_inner
 
-impl Transport {
+impl SocketTransport {
     /// Wraps a connected, registered stream, calls `connection_made`, and
     /// spawns the task that drives the connection.
     pub(crate) fn start(
@@ -112,7 +81,7 @@ impl Transport {
                 (stream.peer_addr(), stream.local_addr())
             })
             .unwrap_or_default();
-        let transport = Transport {
+        let transport = SocketTransport {
             inner: Rc::new(TransportInner {
                 socket: Socket::new(io),
                 protocol: ProtocolSlot::new(protocol),
@@ -129,47 +98,17 @@ impl Transport {
                 ended_by: RefCell::new(None),
             }),
         };
+        let handle = Transport::new(Rc::new(transport.clone()));
         // A panic here aborts the transport: its task ends it at once.
         transport.with_protocol("protocol.connection_made()", |protocol| {
-            protocol.connection_made(transport.clone())
+            protocol.connection_made(handle.clone())
         });
-        let driven = transport.clone();
         crate::ch01_coroutines::spawn::spawn(
-            async move { driven.drive().await },
+            async move { transport.drive().await },
         )
         .map_err(io::Error::other)?;
-        Ok(transport)
+        Ok(handle)
     }
-
-    // ANCHOR: write
-    /// Queues `data` to be sent; sends at once what the socket takes. Fails
-    /// after `write_eof` or `close`, once the connection is lost, and when the
-    /// socket fails, which also ends the connection (`connection_lost` gets
-    /// the error).
-    pub fn write(&self, data: &[u8]) -> io::Result<()> {
-        let inner = &*self.inner;
-        if !inner.life.get().accepts_writes() {
-            return Err(self.write_refused());
-        }
-        let mut sent = 0;
-        if inner.write_buffer.borrow().is_empty() {
-            // Nothing queued: try the socket right away, as asyncio does.
-            match inner.socket.with(|stream| stream.write(data)) {
-                Some(Ok(n)) => sent = n,
-                Some(Err(error))
-                    if error.kind() == io::ErrorKind::WouldBlock => {}
-                Some(Err(error)) => return Err(self.fail(error)),
-                None => {}
-            }
-        }
-        if sent < data.len() {
-            inner.write_buffer.borrow_mut().extend(&data[sent..]);
-            self.wake_driver();
-        }
-        self.check_high_water();
-        Ok(())
-    }
-    // ANCHOR_END: write
 
     // ANCHOR: write_refused
     /// Why `write` takes no more data, in words that say what happened and
@@ -215,44 +154,6 @@ impl Transport {
     }
     // ANCHOR_END: write_refused
 
-    /// Writes several buffers, in order (asyncio's `writelines`).
-    pub fn writelines<B: AsRef<[u8]>>(
-        &self,
-        buffers: impl IntoIterator<Item = B>,
-    ) -> io::Result<()> {
-        let joined: Vec<u8> = buffers
-            .into_iter()
-            .flat_map(|buffer| buffer.as_ref().to_vec())
-            .collect();
-        self.write(&joined)
-    }
-
-    /// Closes the write side once the buffer is flushed; the read side stays
-    /// open.
-    pub fn write_eof(&self) {
-        self.set_life(Life::eof_requested);
-        self.wake_driver();
-    }
-
-    /// Whether `write_eof` is supported (always, for TCP and Unix sockets).
-    pub fn can_write_eof(&self) -> bool {
-        true
-    }
-
-    /// Closes the transport once the buffer is flushed; `connection_lost(None)`
-    /// follows.
-    pub fn close(&self) {
-        self.set_life(Life::closing);
-        self.wake_driver();
-    }
-
-    /// Closes the transport at once, dropping unsent data.
-    pub fn abort(&self) {
-        self.inner.write_buffer.borrow_mut().clear();
-        self.set_life(Life::closing);
-        self.wake_driver();
-    }
-
     /// A write met a socket error: the connection is over, as asyncio's
     /// `_fatal_error` decides. Aborts at once (so the transport is closing
     /// before the writer hears of the error) and leaves the error for the
@@ -263,51 +164,101 @@ impl Transport {
         self.abort();
         copy
     }
+}
+
+/// The handle's methods, for a socket.
+impl TransportOps for SocketTransport {
+    // ANCHOR: write
+    /// Queues `data` to be sent; sends at once what the socket takes. Fails
+    /// after `write_eof` or `close`, once the connection is lost, and when the
+    /// socket fails, which also ends the connection (`connection_lost` gets
+    /// the error).
+    fn write(&self, data: &[u8]) -> io::Result<()> {
+        let inner = &*self.inner;
+        if !inner.life.get().accepts_writes() {
+            return Err(self.write_refused());
+        }
+        let mut sent = 0;
+        if inner.write_buffer.borrow().is_empty() {
+            // Nothing queued: try the socket right away, as asyncio does.
+            match inner.socket.with(|stream| stream.write(data)) {
+                Some(Ok(n)) => sent = n,
+                Some(Err(error))
+                    if error.kind() == io::ErrorKind::WouldBlock => {}
+                Some(Err(error)) => return Err(self.fail(error)),
+                None => {}
+            }
+        }
+        if sent < data.len() {
+            inner.write_buffer.borrow_mut().extend(&data[sent..]);
+            self.wake_driver();
+        }
+        self.check_high_water();
+        Ok(())
+    }
+    // ANCHOR_END: write
+
+    /// Closes the write side once the buffer is flushed; the read side stays
+    /// open.
+    fn write_eof(&self) -> io::Result<()> {
+        self.set_life(Life::eof_requested);
+        self.wake_driver();
+        Ok(())
+    }
+
+    /// Whether `write_eof` is supported (always, for TCP and Unix sockets).
+    fn can_write_eof(&self) -> bool {
+        true
+    }
+
+    /// Closes the transport once the buffer is flushed; `connection_lost(None)`
+    /// follows.
+    fn close(&self) {
+        self.set_life(Life::closing);
+        self.wake_driver();
+    }
+
+    /// Closes the transport at once, dropping unsent data.
+    fn abort(&self) {
+        self.inner.write_buffer.borrow_mut().clear();
+        self.set_life(Life::closing);
+        self.wake_driver();
+    }
 
     /// Whether the transport is closing or closed.
-    pub fn is_closing(&self) -> bool {
+    fn is_closing(&self) -> bool {
         self.inner.life.get().is_closing()
-    }
-
-    /// The peer's address (asyncio's `get_extra_info('peername')`).
-    pub fn peername(&self) -> Option<SocketAddr> {
-        self.inner.peer
-    }
-
-    /// Our own address (asyncio's `get_extra_info('sockname')`).
-    pub fn sockname(&self) -> Option<SocketAddr> {
-        self.inner.local
     }
 
     /// asyncio's `get_extra_info(name)` for the two addresses: `"peername"` or
     /// `"sockname"`; any other name gives `None`.
-    pub fn get_extra_info(&self, name: &str) -> Option<SocketAddr> {
+    fn get_extra_info(&self, name: &str) -> Option<ExtraInfo> {
         match name {
-            "peername" => self.peername(),
-            "sockname" => self.sockname(),
+            "peername" => self.inner.peer.map(ExtraInfo::Address),
+            "sockname" => self.inner.local.map(ExtraInfo::Address),
             _ => None,
         }
     }
 
     /// Stops calling `data_received` until `resume_reading`.
-    pub fn pause_reading(&self) {
+    fn pause_reading(&self) {
         self.inner.reading_paused.set(true);
     }
 
     /// Calls `data_received` again.
-    pub fn resume_reading(&self) {
+    fn resume_reading(&self) {
         self.inner.reading_paused.set(false);
         self.wake_driver();
     }
 
     /// Whether reading is paused.
-    pub fn is_reading(&self) -> bool {
+    fn is_reading(&self) -> bool {
         !self.inner.reading_paused.get() && !self.is_closing()
     }
 
     /// Sets the write buffer's water marks. `low` defaults to a quarter of
     /// `high`.
-    pub fn set_write_buffer_limits(&self, high: usize, low: Option<usize>) {
+    fn set_write_buffer_limits(&self, high: usize, low: Option<usize>) {
         let low = low.unwrap_or(high / 4).min(high);
         self.inner.high_water.set(high);
         self.inner.low_water.set(low);
@@ -315,10 +266,28 @@ impl Transport {
     }
 
     /// How many bytes wait in the write buffer.
-    pub fn get_write_buffer_size(&self) -> usize {
+    fn get_write_buffer_size(&self) -> usize {
         self.inner.write_buffer.borrow().len()
     }
+    fn get_write_buffer_limits(&self) -> (usize, usize) {
+        (self.inner.low_water.get(), self.inner.high_water.get())
+    }
 
+    fn set_protocol(&self, protocol: Rc<RefCell<dyn Protocol>>) {
+        self.inner.protocol.replace(protocol);
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "Transport {{ peer: {:?}, closing: {}, buffered: {} }}",
+            self.inner.peer,
+            self.is_closing(),
+            self.get_write_buffer_size()
+        )
+    }
+}
+
+impl SocketTransport {
     fn wake_driver(&self) {
         self.inner.driver.wake();
     }
@@ -487,7 +456,7 @@ impl Transport {
 
 // ANCHOR: stream_steps
 /// What a read is, for a stream: bytes, or EOF.
-impl Receive<Connection> for Transport {
+impl Receive<Connection> for SocketTransport {
     type Received = usize;
     type End = io::Result<()>;
 
@@ -538,7 +507,7 @@ impl Receive<Connection> for Transport {
 
 /// What a write is, for a stream: as many bytes from the front of the buffer
 /// as the socket takes.
-impl Flush<Connection> for Transport {
+impl Flush<Connection> for SocketTransport {
     type Sent = usize;
     type End = io::Result<()>;
 
@@ -565,7 +534,7 @@ impl Flush<Connection> for Transport {
 // ANCHOR_END: stream_steps
 
 /// Ends the connection when dropped, unless it has already ended.
-struct LoseOnDrop(Transport);
+struct LoseOnDrop(SocketTransport);
 
 impl Drop for LoseOnDrop {
     fn drop(&mut self) {
@@ -575,15 +544,5 @@ impl Drop for LoseOnDrop {
                 "the connection's task was cancelled",
             )));
         }
-    }
-}
-
-impl fmt::Debug for Transport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Transport")
-            .field("peer", &self.inner.peer)
-            .field("closing", &self.is_closing())
-            .field("buffered", &self.get_write_buffer_size())
-            .finish()
     }
 }

@@ -7,10 +7,11 @@
 //! when it is closed, unless another server has replaced it since.
 
 use crate::ch07_protocols::connect::finish_connect;
+use crate::ch07_protocols::interface::{Protocol, Transport};
 use crate::ch07_protocols::reactor::IoSource;
 use crate::ch07_protocols::server::Server;
 use crate::ch07_protocols::socket::{Connection, Listener, SocketFile};
-use crate::ch07_protocols::transport::{Protocol, Transport};
+use crate::ch07_protocols::transport::SocketTransport;
 use std::cell::RefCell;
 use std::io;
 use std::path::Path;
@@ -61,7 +62,7 @@ pub async fn create_unix_connection<P: Protocol>(
     ))?;
     let stream = finish_connect(stream).await.map_err(described)?;
     let protocol = Rc::new(RefCell::new(protocol));
-    let transport = Transport::start(stream, protocol.clone())?;
+    let transport = SocketTransport::start(stream, protocol.clone())?;
     Ok((transport, protocol))
 }
 // ANCHOR_END: unix

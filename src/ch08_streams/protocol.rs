@@ -8,7 +8,7 @@
 
 use crate::ch01_coroutines::logging;
 use crate::ch01_coroutines::spawn::spawn;
-use crate::ch07_protocols::transport::{Protocol, Transport};
+use crate::ch07_protocols::interface::{Protocol, Transport};
 use crate::ch08_streams::reader::{DEFAULT_LIMIT, StreamReader};
 use crate::ch08_streams::writer::{FlowControl, StreamWriter};
 use std::io;
@@ -35,6 +35,15 @@ impl StreamProtocol {
             flow: Rc::new(FlowControl::default()),
             on_connect,
         }
+    }
+
+    /// A protocol that goes on feeding `reader` and `flow`: chapter 9's
+    /// `start_tls` puts it above the TLS layer, so the streams carry on.
+    pub(crate) fn for_streams(
+        reader: StreamReader,
+        flow: Rc<FlowControl>,
+    ) -> StreamProtocol {
+        StreamProtocol { reader, flow, on_connect: None }
     }
 
     /// A client's protocol: `open_connection` asks for the streams once it has

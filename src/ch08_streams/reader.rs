@@ -5,7 +5,7 @@
 //! pauses the transport's reading, and a line longer than the limit is an
 //! error that leaves the connection usable.
 
-use crate::ch07_protocols::transport::Transport;
+use crate::ch07_protocols::interface::Transport;
 use crate::ch08_streams::byte_buffer::ByteBuffer;
 use crate::ch08_streams::stream_error::StreamError;
 use std::cell::{Cell, RefCell};

@@ -3,7 +3,7 @@
 
 use crate::ch02_scheduling::sleep::sleep;
 use crate::ch06_sync::event::Event;
-use crate::ch07_protocols::transport::Transport;
+use crate::ch07_protocols::interface::{ExtraInfo, Transport};
 use crate::ch08_streams::reader::StreamReader;
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -19,24 +19,33 @@ use std::time::Duration;
 /// reported).
 #[derive(Clone)]
 pub struct StreamWriter {
-    transport: Transport,
+    /// The transport underneath, shared by every clone: `start_tls`
+    /// (chapter 9) puts a TLS transport in its place.
+    transport: Rc<CurrentTransport>,
     flow: Rc<FlowControl>,
     reader: StreamReader,
-    _closes_when_dropped: Rc<CloseWhenDropped>,
 }
 
-/// Closes a forgotten writer's connection, as asyncio does when it collects
-/// one.
-struct CloseWhenDropped(Transport);
+/// The writer's transport, which every clone of the writer shares. When the
+/// last clone goes without `close`, it closes the connection, as asyncio does
+/// when it collects a forgotten writer.
+pub(crate) struct CurrentTransport(RefCell<Transport>);
 
-impl Drop for CloseWhenDropped {
+impl CurrentTransport {
+    fn get(&self) -> Transport {
+        self.0.borrow().clone()
+    }
+}
+
+impl Drop for CurrentTransport {
     fn drop(&mut self) {
-        if !self.0.is_closing() {
+        let transport = self.0.get_mut();
+        if !transport.is_closing() {
             crate::ch01_coroutines::logging::warn!(
                 "aio.streams",
                 "a StreamWriter was dropped without close(); closing its connection (call writer.close())"
             );
-            self.0.close();
+            transport.close();
         }
     }
 }
@@ -48,8 +57,19 @@ impl StreamWriter {
         flow: Rc<FlowControl>,
         reader: StreamReader,
     ) -> StreamWriter {
-        let closer = Rc::new(CloseWhenDropped(transport.clone()));
-        StreamWriter { transport, flow, reader, _closes_when_dropped: closer }
+        let transport = Rc::new(CurrentTransport(RefCell::new(transport)));
+        StreamWriter { transport, flow, reader }
+    }
+
+    /// Puts `transport` under the writer, for every clone (chapter 9's
+    /// `start_tls`).
+    pub(crate) fn replace_transport(&self, transport: Transport) {
+        self.transport.0.replace(transport);
+    }
+
+    /// The flow control that `drain` waits on.
+    pub(crate) fn flow(&self) -> &Rc<FlowControl> {
+        &self.flow
     }
 }
 
@@ -92,7 +112,7 @@ impl FlowControl {
 impl StreamWriter {
     /// Queues `data` (sent at once when the socket takes it).
     pub fn write(&self, data: &[u8]) -> io::Result<()> {
-        self.transport.write(data)
+        self.transport.get().write(data)
     }
 
     /// Queues several buffers, in order.
@@ -100,7 +120,7 @@ impl StreamWriter {
         &self,
         buffers: impl IntoIterator<Item = B>,
     ) -> io::Result<()> {
-        self.transport.writelines(buffers)
+        self.transport.get().writelines(buffers)
     }
 
     /// Waits while the transport's buffer is above its high water mark. Fails
@@ -110,7 +130,7 @@ impl StreamWriter {
         if let Some(error) = self.reader.exception() {
             return Err(error);
         }
-        if self.transport.is_closing() {
+        if self.is_closing() {
             // Let the connection's task run first, so that a connection on its
             // way out (a failed write aborts it) is lost when we look, as
             // asyncio's `drain` does with `sleep(0)`.
@@ -142,24 +162,25 @@ impl StreamWriter {
         .await
     }
 
-    /// Closes the write side once the buffer is flushed.
-    pub fn write_eof(&self) {
-        self.transport.write_eof();
+    /// Closes the write side once the buffer is flushed. Over TLS, which has
+    /// no half-close, it fails with `Unsupported` (check `can_write_eof`).
+    pub fn write_eof(&self) -> io::Result<()> {
+        self.transport.get().write_eof()
     }
 
     /// Whether `write_eof` is supported.
     pub fn can_write_eof(&self) -> bool {
-        self.transport.can_write_eof()
+        self.transport.get().can_write_eof()
     }
 
     /// Closes the connection once the buffer is flushed.
     pub fn close(&self) {
-        self.transport.close();
+        self.transport.get().close();
     }
 
     /// Whether the connection is closing or closed.
     pub fn is_closing(&self) -> bool {
-        self.transport.is_closing()
+        self.transport.get().is_closing()
     }
 
     /// Waits until the connection is closed.
@@ -167,14 +188,20 @@ impl StreamWriter {
         self.flow.closed.wait().await;
     }
 
-    /// asyncio's `get_extra_info` for `"peername"` and `"sockname"`.
-    pub fn get_extra_info(&self, name: &str) -> Option<SocketAddr> {
-        self.transport.get_extra_info(name)
+    /// asyncio's `get_extra_info`: `"peername"` and `"sockname"`, and for
+    /// TLS `"peercert"`, `"cipher"` and `"version"`.
+    pub fn get_extra_info(&self, name: &str) -> Option<ExtraInfo> {
+        self.transport.get().get_extra_info(name)
     }
 
-    /// The transport underneath.
-    pub fn transport(&self) -> &Transport {
-        &self.transport
+    /// The peer's address.
+    pub fn peername(&self) -> Option<SocketAddr> {
+        self.transport.get().peername()
+    }
+
+    /// The transport underneath (after `start_tls`, the TLS one).
+    pub fn transport(&self) -> Transport {
+        self.transport.get()
     }
 
     /// The reader of the same connection.
@@ -187,7 +214,7 @@ impl StreamWriter {
 impl fmt::Debug for StreamWriter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StreamWriter")
-            .field("transport", &self.transport)
+            .field("transport", &self.transport.get())
             .finish()
     }
 }

@@ -1,7 +1,7 @@
 //! `asyncio_echo_client_protocol.py`: an echo client built from a protocol.
 
 use crate::bytes_repr;
-use aio::{Promise, Protocol, Transport};
+use aio::{ExtraInfo, Promise, Protocol, Transport};
 use std::io;
 
 /// The message, in three parts.
@@ -18,7 +18,9 @@ pub struct EchoClient {
 
 impl Protocol for EchoClient {
     fn connection_made(&mut self, transport: Transport) {
-        if let Some(peer) = transport.get_extra_info("peername") {
+        if let Some(ExtraInfo::Address(peer)) =
+            transport.get_extra_info("peername")
+        {
             println!(
                 "EchoClient: connecting to {} port {}",
                 peer.ip(),
@@ -34,8 +36,7 @@ impl Protocol for EchoClient {
         if transport.writelines(MESSAGES).is_err() {
             println!("EchoClient: could not send");
         }
-        if transport.can_write_eof() {
-            transport.write_eof();
+        if transport.can_write_eof() && transport.write_eof().is_ok() {
             println!("EchoClient: sending EOF");
         }
         self.transport = Some(transport);

@@ -1,7 +1,7 @@
 //! `asyncio_echo_server_protocol.py`: an echo server built from a protocol.
 
 use crate::bytes_repr;
-use aio::{Protocol, Server, Transport};
+use aio::{ExtraInfo, Protocol, Server, Transport};
 use std::io;
 
 // ANCHOR: protocol
@@ -16,7 +16,9 @@ pub struct EchoServer {
 impl Protocol for EchoServer {
     fn connection_made(&mut self, transport: Transport) {
         // Python names the logger after the peer: EchoServer_<host>_<port>.
-        if let Some(peer) = transport.get_extra_info("peername") {
+        if let Some(ExtraInfo::Address(peer)) =
+            transport.get_extra_info("peername")
+        {
             self.log = format!("EchoServer_{}_{}", peer.ip(), peer.port());
         }
         println!("{}: connection accepted", self.log);
@@ -36,8 +38,9 @@ impl Protocol for EchoServer {
         println!("{}: received EOF", self.log);
         if let Some(transport) = &self.transport
             && transport.can_write_eof()
+            && transport.write_eof().is_err()
         {
-            transport.write_eof();
+            println!("{}: could not send EOF", self.log);
         }
         false // then the transport closes
     }

@@ -22,7 +22,7 @@ pub async fn echo_client(
     // run.
     writer.writelines(MESSAGES)?;
     if writer.can_write_eof() {
-        writer.write_eof();
+        writer.write_eof()?;
     }
     writer.drain().await?;
 

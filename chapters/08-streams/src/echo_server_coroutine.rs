@@ -1,7 +1,7 @@
 //! `asyncio_echo_server_coroutine.py`: an echo server built from streams.
 
 use crate::bytes_repr;
-use aio::{Server, StreamReader, StreamWriter};
+use aio::{ExtraInfo, Server, StreamReader, StreamWriter};
 use std::io;
 
 // ANCHOR: echo
@@ -9,8 +9,10 @@ use std::io;
 /// EOF.
 async fn echo(reader: StreamReader, writer: StreamWriter) {
     let log = match writer.get_extra_info("peername") {
-        Some(peer) => format!("echo_{}_{}", peer.ip(), peer.port()),
-        None => "echo".to_owned(),
+        Some(ExtraInfo::Address(peer)) => {
+            format!("echo_{}_{}", peer.ip(), peer.port())
+        }
+        _ => "echo".to_owned(),
     };
     println!("{log}: connection accepted");
     loop {
