@@ -188,7 +188,8 @@ impl TlsError {
         match error {
             rustls::Error::InvalidCertificate(certificate) => {
                 match certificate {
-                    Cert::UnknownIssuer => {
+                    // A CA of the same name, but another key, signed it.
+                    Cert::UnknownIssuer | Cert::BadSignature => {
                         TlsError::UnknownCa { server_name: name }
                     }
                     Cert::NotValidForName => TlsError::WrongHost {
@@ -196,7 +197,10 @@ impl TlsError {
                         presented: Vec::new(),
                     },
                     Cert::NotValidForNameContext { presented, .. } => {
-                        TlsError::WrongHost { expected: name, presented }
+                        TlsError::WrongHost {
+                            expected: name,
+                            presented: presented.iter().map(bare).collect(),
+                        }
                     }
                     certificate @ (Cert::Expired
                     | Cert::ExpiredContext { .. }
@@ -241,6 +245,14 @@ impl TlsError {
             | TlsError::InvalidServerName(_) => io::ErrorKind::InvalidInput,
             _ => io::ErrorKind::InvalidData,
         }
+    }
+}
+
+/// A presented name as rustls spells it (`DnsName("localhost")`), bare.
+fn bare(presented: &String) -> String {
+    match presented.split('"').nth(1) {
+        Some(inner) => inner.to_owned(),
+        None => presented.clone(),
     }
 }
 

@@ -24,6 +24,15 @@ pub fn expired(names: &[&str]) -> Issued {
 fn issue(names: &[&str], from_days: i64, to_days: i64) -> Issued {
     let names: Vec<String> = names.iter().map(|name| name.to_string()).collect();
     let mut params = rcgen::CertificateParams::new(names).expect("names");
+    // A name of its own, as a real CA has, so that another certificate's
+    // issuer never matches it by accident.
+    static ISSUED: std::sync::atomic::AtomicUsize =
+        std::sync::atomic::AtomicUsize::new(0);
+    let serial = ISSUED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    params.distinguished_name.push(
+        rcgen::DnType::CommonName,
+        format!("aio test CA {} {serial}", std::process::id()),
+    );
     let now = std::time::SystemTime::now();
     let day = std::time::Duration::from_secs(86_400);
     let at = |days: i64| {
