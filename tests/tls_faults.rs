@@ -7,8 +7,8 @@ mod common;
 
 use aio::rustls;
 use aio::{
-    ExtraInfo, Protocol, Ssl, SslContext, StreamReader, StreamWriter,
-    TlsError, Transport,
+    ExtraInfo, Protocol, Ssl, SslContext, StreamReader, StreamWriter, TlsError,
+    Transport,
 };
 use common::{CapturedLog, real_loop};
 use std::cell::RefCell;
@@ -132,9 +132,10 @@ fn an_expired_certificate_says_so() {
     let expired = certificates::expired(&["localhost"]);
     let (expired_server, trusts_expired) = certificates::contexts(&expired);
     let error = aio::run(async move {
-        let server = aio::start_server_ssl(echo, "127.0.0.1", 0, expired_server)
-            .await
-            .unwrap();
+        let server =
+            aio::start_server_ssl(echo, "127.0.0.1", 0, expired_server)
+                .await
+                .unwrap();
         let ssl = Ssl::new(trusts_expired).server_hostname("localhost");
         let error = aio::open_connection_ssl("127.0.0.1", server.port(), ssl)
             .await
@@ -143,10 +144,7 @@ fn an_expired_certificate_says_so() {
         error
     })
     .unwrap();
-    assert!(
-        matches!(tls_error(&error), TlsError::Expired { .. }),
-        "{error}"
-    );
+    assert!(matches!(tls_error(&error), TlsError::Expired { .. }), "{error}");
     assert!(error.to_string().contains("renew it"), "{error}");
 }
 
@@ -302,8 +300,7 @@ fn record_a_connection(
             on_a_thread(move || client(port, ca)).await;
             // A hang guard: the connection's end is reported long before.
             for _ in 0..3000 {
-                if seen.borrow().iter().any(|event| event.starts_with("lost"))
-                {
+                if seen.borrow().iter().any(|event| event.starts_with("lost")) {
                     break;
                 }
                 aio::sleep(Duration::from_millis(10)).await;
@@ -473,7 +470,8 @@ fn flow_control_crosses_the_layer_and_a_peer_that_never_reads_is_bounded() {
                     loop {
                         writer.write(&chunk).unwrap();
                         sent += chunk.len();
-                        let buffered = writer.transport().get_write_buffer_size();
+                        let buffered =
+                            writer.transport().get_write_buffer_size();
                         largest = largest.max(buffered);
                         let drained = aio::wait_for(
                             writer.drain(),
@@ -493,10 +491,9 @@ fn flow_control_crosses_the_layer_and_a_peer_that_never_reads_is_bounded() {
                     writer.transport().abort();
                 }
             };
-            let server =
-                aio::start_server_ssl(handler, "127.0.0.1", 0, server)
-                    .await
-                    .unwrap();
+            let server = aio::start_server_ssl(handler, "127.0.0.1", 0, server)
+                .await
+                .unwrap();
             let port = server.port();
             std::thread::spawn(move || {
                 let (socket, _tls) = blocking_tls_client(port, &ca);
@@ -575,9 +572,8 @@ fn the_wrong_kind_of_context_is_a_clear_error() {
             "{error}"
         );
         assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
-        let error = aio::open_connection_ssl("127.0.0.1", 9, server)
-            .await
-            .unwrap_err();
+        let error =
+            aio::open_connection_ssl("127.0.0.1", 9, server).await.unwrap_err();
         assert!(error.to_string().contains("a client context"), "{error}");
         let error = aio::open_connection_ssl(
             "127.0.0.1",
@@ -637,9 +633,7 @@ fn start_tls_upgrades_an_open_stream_connection() {
         writer.write(b"STARTTLS\n")?;
         assert_eq!(reader.readline().await.map_err(io::Error::other)?, b"OK\n");
         assert!(writer.can_write_eof(), "plain TCP, before the upgrade");
-        writer
-            .start_tls(Ssl::new(client).server_hostname("localhost"))
-            .await?;
+        writer.start_tls(Ssl::new(client).server_hostname("localhost")).await?;
         assert!(!writer.can_write_eof(), "TLS now");
         writer.write(b"a secret\n")?;
         let echoed = reader.readline().await.map_err(io::Error::other)?;
@@ -650,4 +644,90 @@ fn start_tls_upgrades_an_open_stream_connection() {
     .unwrap()
     .unwrap();
     assert_eq!(outcome, b"a secret\n");
+}
+
+/// Pauses reading as soon as it has its transport, and counts what comes.
+struct PausedReader {
+    received: Rc<RefCell<usize>>,
+    transport: Rc<RefCell<Option<Transport>>>,
+}
+
+impl Protocol for PausedReader {
+    fn connection_made(&mut self, transport: Transport) {
+        transport.pause_reading();
+        self.transport.replace(Some(transport));
+    }
+
+    fn data_received(&mut self, data: &[u8]) {
+        *self.received.borrow_mut() += data.len();
+    }
+
+    fn eof_received(&mut self) -> bool {
+        false
+    }
+}
+
+#[test]
+fn pause_reading_reaches_through_tls_to_the_sender() {
+    const FLOOD: usize = 16 * 1024 * 1024;
+    let issued = certificates::self_signed(&["localhost"]);
+    let (server, _) = certificates::contexts(&issued);
+    let ca = issued.cert_pem.clone();
+    let received: Rc<RefCell<usize>> = Rc::default();
+    let transport: Rc<RefCell<Option<Transport>>> = Rc::default();
+    let (counted, held) = (received.clone(), transport.clone());
+    let event_loop = real_loop();
+    let (while_paused, sender_done_while_paused, at_the_end) = event_loop
+        .run_until_complete(async move {
+            let server = aio::create_server_ssl(
+                move || PausedReader {
+                    received: counted.clone(),
+                    transport: held.clone(),
+                },
+                "127.0.0.1",
+                0,
+                server,
+            )
+            .await
+            .unwrap();
+            let port = server.port();
+            let (done_tx, done_rx) = aio::oneshot::channel();
+            let sender_done =
+                std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let flag = sender_done.clone();
+            std::thread::spawn(move || {
+                let (mut socket, mut tls) = blocking_tls_client(port, &ca);
+                let chunk = vec![b'f'; 64 * 1024];
+                for _ in 0..FLOOD / chunk.len() {
+                    tls.writer().write_all(&chunk).unwrap();
+                    while tls.wants_write() {
+                        tls.write_tls(&mut socket).unwrap();
+                    }
+                }
+                flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                tls.send_close_notify();
+                while tls.wants_write() {
+                    tls.write_tls(&mut socket).unwrap();
+                }
+                let _ = socket.read_to_end(&mut Vec::new());
+                let _ = done_tx.send(());
+            });
+            aio::sleep(Duration::from_millis(500)).await;
+            let while_paused = *received.borrow();
+            let sender_done =
+                sender_done.load(std::sync::atomic::Ordering::SeqCst);
+            let transport = transport.borrow().clone().expect("connected");
+            transport.resume_reading();
+            let _ = aio::wait_for(done_rx, Duration::from_secs(60)).await;
+            server.close();
+            (while_paused, sender_done, *received.borrow())
+        })
+        .unwrap();
+    event_loop.close().unwrap();
+    assert_eq!(while_paused, 0, "nothing was delivered while paused");
+    assert!(
+        !sender_done_while_paused,
+        "the sender was held back: the pause reached its socket"
+    );
+    assert_eq!(at_the_end, FLOOD, "everything came after the resume");
 }

@@ -22,19 +22,16 @@ impl PeerCertificate {
     /// Reads a DER-encoded certificate.
     pub fn parse(der: &[u8]) -> Result<PeerCertificate, TlsError> {
         let certificate = CertificateDer::from(der);
-        let parsed = webpki::EndEntityCert::try_from(&certificate).map_err(
-            |error| TlsError::File {
-                path: "(peer certificate)".into(),
-                problem: format!("not a certificate: {error}"),
-            },
-        )?;
-        let dns_names =
-            parsed.valid_dns_names().map(str::to_owned).collect();
-        let serial_number = parsed
-            .serial()
-            .iter()
-            .map(|byte| format!("{byte:02X}"))
-            .collect();
+        let parsed =
+            webpki::EndEntityCert::try_from(&certificate).map_err(|error| {
+                TlsError::File {
+                    path: "(peer certificate)".into(),
+                    problem: format!("not a certificate: {error}"),
+                }
+            })?;
+        let dns_names = parsed.valid_dns_names().map(str::to_owned).collect();
+        let serial_number =
+            parsed.serial().iter().map(|byte| format!("{byte:02X}")).collect();
         Ok(PeerCertificate { dns_names, serial_number, der: der.to_vec() })
     }
 }

@@ -56,7 +56,8 @@ impl SslContext {
     pub fn client_with_ca_pem(pem: &[u8]) -> Result<SslContext, TlsError> {
         let mut roots = rustls::RootCertStore::empty();
         for certificate in CertificateDer::pem_slice_iter(pem) {
-            let certificate = certificate.map_err(|error| pem_problem(&error))?;
+            let certificate =
+                certificate.map_err(|error| pem_problem(&error))?;
             roots.add(certificate).map_err(TlsError::Protocol)?;
         }
         if roots.is_empty() {
@@ -83,11 +84,9 @@ impl SslContext {
             })
         };
         let (certfile, keyfile) = (certfile.as_ref(), keyfile.as_ref());
-        let chain = certificates(&read(certfile, "certificate")?)
-            .map_err(|problem| TlsError::File {
-                path: certfile.to_owned(),
-                problem,
-            })?;
+        let chain = certificates(&read(certfile, "certificate")?).map_err(
+            |problem| TlsError::File { path: certfile.to_owned(), problem },
+        )?;
         let key = private_key(&read(keyfile, "key")?).map_err(|problem| {
             TlsError::File { path: keyfile.to_owned(), problem }
         })?;

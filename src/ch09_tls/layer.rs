@@ -205,12 +205,14 @@ impl TlsLayer {
             {
                 self.handshake_finished();
             }
-            if self.stage.get() != Stage::Handshaking {
-                self.deliver_plaintext();
-            }
+            let delivered = if self.stage.get() == Stage::Handshaking {
+                0
+            } else {
+                self.deliver_plaintext()
+            };
             // rustls may have stopped taking ciphertext until its plaintext
             // was read: now that it has been, feed it the rest.
-            let more = taken > 0 && self.wants_to_feed();
+            let more = (taken > 0 || delivered > 0) && self.wants_to_feed();
             if !self.again.get() && !more {
                 break;
             }
@@ -267,16 +269,21 @@ impl TlsLayer {
 
     // ANCHOR: deliver
     /// Hands the plaintext rustls has decrypted to the application, until
-    /// there is no more or the application pauses reading.
-    fn deliver_plaintext(&self) {
+    /// there is no more or the application pauses reading. Gives how many
+    /// bytes it took out of rustls.
+    fn deliver_plaintext(&self) -> usize {
         let mut chunk = [0u8; 16 * 1024];
+        let mut delivered = 0;
         while !self.reading_paused.get() && self.stage.get() != Stage::Closed {
             let read = self.tls.borrow_mut().reader().read(&mut chunk);
+            if let Ok(n) = read {
+                delivered += n;
+            }
             match read {
                 Ok(0) => {
                     // The peer's close_notify: a clean end of its data.
                     self.peer_close_notify();
-                    return;
+                    break;
                 }
                 // After our close_notify, what still comes is dropped.
                 Ok(_) if self.stage.get() == Stage::ShuttingDown => {}
@@ -288,20 +295,21 @@ impl TlsLayer {
                     );
                 }
                 Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
-                    return;
+                    break;
                 }
                 Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => {
                     // The socket ended with no close_notify: don't pass it
                     // off as a clean EOF.
                     self.fail(TlsError::NoCloseNotify.into());
-                    return;
+                    break;
                 }
                 Err(error) => {
                     self.fail(error);
-                    return;
+                    break;
                 }
             }
         }
+        delivered
     }
     // ANCHOR_END: deliver
 
@@ -493,9 +501,9 @@ impl TlsLayer {
     fn tls_info(&self, name: &str) -> Option<ExtraInfo> {
         let tls = self.tls.borrow();
         match name {
-            "version" => Some(ExtraInfo::Version(version_name(
-                tls.protocol_version()?,
-            ))),
+            "version" => {
+                Some(ExtraInfo::Version(version_name(tls.protocol_version()?)))
+            }
             "cipher" => {
                 let suite = tls.negotiated_cipher_suite()?;
                 let name = suite.suite().as_str()?.to_owned();

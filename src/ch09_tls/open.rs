@@ -7,6 +7,7 @@
 //! handshake is done, or with the reason it failed; a server's handshakes
 //! fail one connection at a time, each logged, and the server carries on.
 
+use crate::ch01_coroutines::logging;
 use crate::ch07_protocols::connect::create_connection;
 use crate::ch07_protocols::interface::{Protocol, Transport};
 use crate::ch07_protocols::server::{Server, create_server};
@@ -14,7 +15,6 @@ use crate::ch08_streams::protocol::{StreamProtocol, server_factory};
 use crate::ch08_streams::reader::StreamReader;
 use crate::ch08_streams::writer::StreamWriter;
 use crate::ch09_tls::context::Ssl;
-use crate::ch01_coroutines::logging;
 use crate::ch09_tls::layer::{TlsLayer, TlsLower};
 use std::cell::RefCell;
 use std::io;
@@ -197,8 +197,8 @@ impl StreamWriter {
         let reader = self.reader().clone();
         let protocol =
             StreamProtocol::for_streams(reader.clone(), self.flow().clone());
-        let tls = start_tls(&socket, Rc::new(RefCell::new(protocol)), ssl)
-            .await?;
+        let tls =
+            start_tls(&socket, Rc::new(RefCell::new(protocol)), ssl).await?;
         reader.set_transport(Some(tls.clone()));
         self.replace_transport(tls);
         Ok(())

@@ -218,11 +218,9 @@ impl TlsError {
             }
             error @ (rustls::Error::InvalidMessage(_)
             | rustls::Error::InappropriateMessage { .. }
-            | rustls::Error::InappropriateHandshakeMessage { .. })
-                if handshaking =>
-            {
-                TlsError::NotTls { detail: error.to_string() }
-            }
+            | rustls::Error::InappropriateHandshakeMessage {
+                ..
+            }) if handshaking => TlsError::NotTls { detail: error.to_string() },
             other => TlsError::Protocol(other),
         }
     }

@@ -22,7 +22,8 @@ pub fn expired(names: &[&str]) -> Issued {
 }
 
 fn issue(names: &[&str], from_days: i64, to_days: i64) -> Issued {
-    let names: Vec<String> = names.iter().map(|name| name.to_string()).collect();
+    let names: Vec<String> =
+        names.iter().map(|name| name.to_string()).collect();
     let mut params = rcgen::CertificateParams::new(names).expect("names");
     // A name of its own, as a real CA has, so that another certificate's
     // issuer never matches it by accident.
@@ -56,7 +57,8 @@ pub fn contexts(issued: &Issued) -> (aio::SslContext, aio::SslContext) {
         issued.key_pem.as_bytes(),
     )
     .expect("a server context");
-    let client = aio::SslContext::client_with_ca_pem(issued.cert_pem.as_bytes())
-        .expect("a client context");
+    let client =
+        aio::SslContext::client_with_ca_pem(issued.cert_pem.as_bytes())
+            .expect("a client context");
     (server, client)
 }
