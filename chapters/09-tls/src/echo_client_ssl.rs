@@ -16,6 +16,8 @@ pub async fn echo_client(
     context: SslContext,
 ) -> Result<(), Box<dyn Error>> {
     println!("echo_client: connecting to {host} port {port}");
+    // The name to check is the host by default, as in asyncio; said here
+    // to show where it goes.
     let ssl = aio::Ssl::new(context).server_hostname(host);
     let (reader, writer) = aio::open_connection_ssl(host, port, ssl).await?;
     print_session(&writer)?;

@@ -39,15 +39,15 @@ async fn echo(reader: StreamReader, writer: StreamWriter) {
             }
             println!("{log}: sent {}", bytes_repr(data));
         }
-        if terminated {
-            println!("{log}: message terminated, closing connection");
-        } else if data.is_empty() {
-            println!("{log}: closing");
-        } else {
-            continue;
+        if terminated || data.is_empty() {
+            if terminated {
+                println!("{log}: message terminated, closing connection");
+            } else {
+                println!("{log}: closing");
+            }
+            writer.close();
+            return;
         }
-        writer.close();
-        return;
     }
 }
 
@@ -124,7 +124,7 @@ pub fn main() -> Result<(), Box<dyn Error>> {
         start(&host, port, context).await
     })??;
     if let Some(path) = written {
-        println!("main: clients trust the certificate in {}", path.display());
+        println!("main: certificate for clients in {}", path.display());
     }
     // Serve until the process is stopped (Python: run_forever until Ctrl-C).
     let serving = server.clone();

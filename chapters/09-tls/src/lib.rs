@@ -7,6 +7,12 @@
 //! certificate (never the key) where the client looks for it by default.
 //! `cargo run -p ch09-tls` runs both in one process, on a free port.
 //!
+//! The command lines: `echo_server_ssl [HOST] [PORT] [--certfile FILE
+//! --keyfile FILE] [--write-cert PATH]` and `echo_client_ssl [HOST] [PORT]
+//! [SECONDS] [--cafile PATH]`, where the certificate's path defaults to
+//! [`certificate::default_path`] for both, and the client checks the
+//! server's certificate against HOST.
+//!
 //! [`first_cut`] is TLS without the loop: rustls over a blocking socket, one
 //! thread per side.
 
