@@ -1,4 +1,4 @@
-//! What chapters 7 and 8 test the same way (each includes this file with
+//! What chapters 7 to 9 test the same way (each includes this file with
 //! `#[path]`): an echo server and client run as separate processes on a free
 //! port, against each other and against CPython's asyncio.
 
@@ -56,9 +56,22 @@ fn redact_word(word: &str) -> String {
 /// returns their redacted outputs (server, client). The server's output ends at
 /// its last word for the connection, `<name>: closing`.
 pub fn converse(server: &str, client: &str) -> (String, String) {
+    converse_with(server, &[], client, &[], ": closing")
+}
+
+/// [`converse`], with more arguments for each side (chapter 9's certificate
+/// files, after the host and port), and the end of the server's last line.
+pub fn converse_with(
+    server: &str,
+    server_args: &[&str],
+    client: &str,
+    client_args: &[&str],
+    server_ends_with: &str,
+) -> (String, String) {
     let mut server = Running(
         Command::new(server)
             .args(["localhost", "0"])
+            .args(server_args)
             .stdout(Stdio::piped())
             .spawn()
             .expect("server starts"),
@@ -78,6 +91,7 @@ pub fn converse(server: &str, client: &str) -> (String, String) {
     let port = first.rsplit(' ').next().expect("a port").to_owned();
     let client = Command::new(client)
         .args(["localhost", &port])
+        .args(client_args)
         .output()
         .expect("client runs");
     assert!(
@@ -86,7 +100,8 @@ pub fn converse(server: &str, client: &str) -> (String, String) {
         String::from_utf8_lossy(&client.stderr)
     );
     let mut server_lines = vec![first];
-    while !server_lines.last().is_some_and(|line| line.ends_with(": closing")) {
+    let done = |line: &String| line.ends_with(server_ends_with);
+    while !server_lines.last().is_some_and(done) {
         let line = lines_rx
             .recv_timeout(Duration::from_secs(30))
             .expect("the server finishes the conversation");
@@ -133,6 +148,12 @@ pub fn bad_port_is_a_clear_error(client: &str) {
 /// the time given as its third argument, with an error that says what
 /// happened and what to do.
 pub fn a_silent_server_is_a_clear_timeout(client: &str) {
+    a_silent_server_is_a_clear_timeout_with(client, &[]);
+}
+
+/// [`a_silent_server_is_a_clear_timeout`], with more arguments for the
+/// client after its patience (chapter 9's `--cafile`).
+pub fn a_silent_server_is_a_clear_timeout_with(client: &str, args: &[&str]) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("an address").port().to_string();
     // Accepts, then holds the connection without a word until the test ends.
@@ -145,6 +166,7 @@ pub fn a_silent_server_is_a_clear_timeout(client: &str) {
     let mut running = Running(
         Command::new(client)
             .args(["127.0.0.1", &port, "0.5"])
+            .args(args)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

@@ -25,19 +25,27 @@ pub const DEFAULT_PATIENCE: Duration = Duration::from_secs(10);
 pub fn address_from_args() -> Result<(String, u16), String> {
     let mut args = std::env::args().skip(1);
     let host = args.next().unwrap_or_else(|| "localhost".to_owned());
-    let port = match args.next() {
-        Some(port) => port.parse().map_err(|_| {
-            format!("the port must be a number from 0 to 65535, not {port:?}")
-        })?,
-        None => 10000,
-    };
-    Ok((host, port))
+    Ok((host, port_from(args.next())?))
+}
+
+/// A port given as text, or PyMOTW's 10000 if none was given.
+pub fn port_from(port: Option<String>) -> Result<u16, String> {
+    let Some(port) = port else { return Ok(10000) };
+    port.parse().map_err(|_| {
+        format!("the port must be a number from 0 to 65535, not {port:?}")
+    })
 }
 
 /// How long a client waits for the echo: the third argument, in seconds
 /// (`localhost 10000 30`), or [`DEFAULT_PATIENCE`].
 pub fn patience_from_args() -> Result<Duration, String> {
-    let Some(seconds) = std::env::args().nth(3) else {
+    patience_from(std::env::args().nth(3))
+}
+
+/// A client's patience given as text, in seconds, or [`DEFAULT_PATIENCE`]
+/// if none was given.
+pub fn patience_from(seconds: Option<String>) -> Result<Duration, String> {
+    let Some(seconds) = seconds else {
         return Ok(DEFAULT_PATIENCE);
     };
     seconds

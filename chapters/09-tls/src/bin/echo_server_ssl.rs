@@ -1,0 +1,11 @@
+//! `cargo run -p ch09-tls --bin echo_server_ssl`
+
+fn main() -> std::process::ExitCode {
+    match ch09_tls::echo_server_ssl::main() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("echo_server_ssl failed: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
