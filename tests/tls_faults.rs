@@ -222,6 +222,8 @@ struct Recorder {
     events: Rc<RefCell<Vec<String>>>,
     transport: Option<Transport>,
     greeting: Vec<u8>,
+    /// What `eof_received` answers.
+    keep_open: bool,
 }
 
 impl Protocol for Recorder {
@@ -240,7 +242,7 @@ impl Protocol for Recorder {
 
     fn eof_received(&mut self) -> bool {
         self.events.borrow_mut().push("eof".to_owned());
-        false
+        self.keep_open
     }
 
     fn connection_lost(&mut self, error: Option<io::Error>) {
@@ -272,6 +274,7 @@ impl Protocol for Recorder {
 fn record_a_connection(
     ssl: impl FnOnce(SslContext) -> Ssl,
     greeting: Vec<u8>,
+    keep_open: bool,
     client: impl FnOnce(u16, String) + Send + 'static,
 ) -> Vec<String> {
     let issued = certificates::self_signed(&["localhost"]);
@@ -289,6 +292,7 @@ fn record_a_connection(
                     events: factory_events.clone(),
                     transport: None,
                     greeting: greeting.clone(),
+                    keep_open,
                 },
                 "127.0.0.1",
                 0,
@@ -314,31 +318,51 @@ fn record_a_connection(
 
 #[test]
 fn a_peer_that_closes_without_close_notify_is_reported_not_a_clean_eof() {
-    let events = record_a_connection(Ssl::new, Vec::new(), |port, ca| {
-        let (mut socket, mut tls) = blocking_tls_client(port, &ca);
-        tls.writer().write_all(b"hello").unwrap();
-        while tls.wants_write() {
-            tls.write_tls(&mut socket).unwrap();
-        }
-        // No close_notify: the TCP connection just ends.
-        socket.shutdown(std::net::Shutdown::Write).unwrap();
-        let _ = socket.read_to_end(&mut Vec::new());
-    });
+    let events =
+        record_a_connection(Ssl::new, Vec::new(), false, |port, ca| {
+            let (mut socket, mut tls) = blocking_tls_client(port, &ca);
+            tls.writer().write_all(b"hello").unwrap();
+            while tls.wants_write() {
+                tls.write_tls(&mut socket).unwrap();
+            }
+            // No close_notify: the TCP connection just ends.
+            socket.shutdown(std::net::Shutdown::Write).unwrap();
+            let _ = socket.read_to_end(&mut Vec::new());
+        });
     assert_eq!(events, ["made", "data hello", "lost: no close_notify"]);
 }
 
 #[test]
 fn a_clean_close_notify_is_an_eof_and_a_clean_end() {
-    let events = record_a_connection(Ssl::new, Vec::new(), |port, ca| {
+    let events =
+        record_a_connection(Ssl::new, Vec::new(), false, |port, ca| {
+            let (mut socket, mut tls) = blocking_tls_client(port, &ca);
+            tls.writer().write_all(b"bye").unwrap();
+            tls.send_close_notify();
+            while tls.wants_write() {
+                tls.write_tls(&mut socket).unwrap();
+            }
+            let _ = socket.read_to_end(&mut Vec::new());
+        });
+    assert_eq!(events, ["made", "data bye", "eof", "lost cleanly"]);
+}
+
+#[test]
+fn keeping_a_tls_connection_open_after_the_peers_close_notify_is_warned() {
+    let log = CapturedLog::start();
+    let events = record_a_connection(Ssl::new, Vec::new(), true, |port, ca| {
         let (mut socket, mut tls) = blocking_tls_client(port, &ca);
-        tls.writer().write_all(b"bye").unwrap();
         tls.send_close_notify();
         while tls.wants_write() {
             tls.write_tls(&mut socket).unwrap();
         }
         let _ = socket.read_to_end(&mut Vec::new());
     });
-    assert_eq!(events, ["made", "data bye", "eof", "lost cleanly"]);
+    assert_eq!(events, ["made", "eof", "lost cleanly"], "it closed anyway");
+    let warned = log.records().into_iter().any(|(_, line)| {
+        line.contains("has no effect over TLS: TLS has no half-close")
+    });
+    assert!(warned, "{:?}", log.records());
 }
 
 #[test]
@@ -346,7 +370,7 @@ fn a_reset_in_the_middle_of_a_record_reaches_connection_lost() {
     // The greeting waits unread in the client's socket, so its close is a
     // reset.
     let greeting = vec![b'x'; 256 * 1024];
-    let events = record_a_connection(Ssl::new, greeting, |port, ca| {
+    let events = record_a_connection(Ssl::new, greeting, false, |port, ca| {
         let (mut socket, mut tls) = blocking_tls_client(port, &ca);
         tls.writer().write_all(&[b'y'; 10_000]).unwrap();
         let mut records = Vec::new();
@@ -525,30 +549,31 @@ fn pause_writing_and_resume_writing_reach_the_application_through_tls() {
     let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
     // More than the kernel's socket buffers take, so some waits in ours.
     let greeting = vec![b'g'; 32 * 1024 * 1024];
-    let events = record_a_connection(Ssl::new, greeting, move |port, ca| {
-        let (mut socket, mut tls) = blocking_tls_client(port, &ca);
-        let _ = go_rx.recv_timeout(Duration::from_millis(300));
-        // Now read all of it, and the close_notify after.
-        let mut got = 0usize;
-        let mut buffer = [0u8; 65536];
-        while got < 32 * 1024 * 1024 {
-            if tls.read_tls(&mut socket).unwrap() == 0 {
-                break;
-            }
-            tls.process_new_packets().unwrap();
-            while let Ok(n) = tls.reader().read(&mut buffer) {
-                if n == 0 {
+    let events =
+        record_a_connection(Ssl::new, greeting, false, move |port, ca| {
+            let (mut socket, mut tls) = blocking_tls_client(port, &ca);
+            let _ = go_rx.recv_timeout(Duration::from_millis(300));
+            // Now read all of it, and the close_notify after.
+            let mut got = 0usize;
+            let mut buffer = [0u8; 65536];
+            while got < 32 * 1024 * 1024 {
+                if tls.read_tls(&mut socket).unwrap() == 0 {
                     break;
                 }
-                got += n;
+                tls.process_new_packets().unwrap();
+                while let Ok(n) = tls.reader().read(&mut buffer) {
+                    if n == 0 {
+                        break;
+                    }
+                    got += n;
+                }
             }
-        }
-        tls.send_close_notify();
-        while tls.wants_write() {
-            tls.write_tls(&mut socket).unwrap();
-        }
-        let _ = socket.read_to_end(&mut Vec::new());
-    });
+            tls.send_close_notify();
+            while tls.wants_write() {
+                tls.write_tls(&mut socket).unwrap();
+            }
+            let _ = socket.read_to_end(&mut Vec::new());
+        });
     drop(go_tx);
     let flow: Vec<&str> = events
         .iter()

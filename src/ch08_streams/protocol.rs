@@ -22,6 +22,9 @@ pub(crate) struct StreamProtocol {
     flow: Rc<FlowControl>,
     /// For servers: the coroutine to start with each new connection.
     on_connect: Option<Rc<dyn Fn(StreamReader, StreamWriter)>>,
+    /// The transport has no half-close (TLS, chapter 9): the peer's EOF ends
+    /// the connection, and saying otherwise would only be warned about.
+    no_half_close: bool,
 }
 
 impl StreamProtocol {
@@ -34,6 +37,7 @@ impl StreamProtocol {
             reader: StreamReader::new(DEFAULT_LIMIT),
             flow: Rc::new(FlowControl::default()),
             on_connect,
+            no_half_close: false,
         }
     }
 
@@ -43,7 +47,7 @@ impl StreamProtocol {
         reader: StreamReader,
         flow: Rc<FlowControl>,
     ) -> StreamProtocol {
-        StreamProtocol { reader, flow, on_connect: None }
+        StreamProtocol { reader, flow, on_connect: None, no_half_close: true }
     }
 
     /// A client's protocol: `open_connection` asks for the streams once it has
@@ -68,6 +72,7 @@ impl StreamProtocol {
 
 impl Protocol for StreamProtocol {
     fn connection_made(&mut self, transport: Transport) {
+        self.no_half_close = !transport.can_write_eof();
         self.reader.set_transport(Some(transport.clone()));
         if let Some(on_connect) = &self.on_connect {
             let (reader, writer) = self.streams(transport);
@@ -81,7 +86,10 @@ impl Protocol for StreamProtocol {
 
     fn eof_received(&mut self) -> bool {
         self.reader.feed_eof();
-        true // keep the write side open: the coroutine decides when to close
+        // Keep the write side open, so the coroutine decides when to close;
+        // a transport with no half-close closes anyway (asyncio's
+        // `_over_ssl`).
+        !self.no_half_close
     }
 
     fn connection_lost(&mut self, error: Option<io::Error>) {

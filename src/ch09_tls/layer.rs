@@ -212,7 +212,8 @@ impl TlsLayer {
             };
             // rustls may have stopped taking ciphertext until its plaintext
             // was read: now that it has been, feed it the rest.
-            let more = (taken > 0 || delivered > 0) && self.wants_to_feed();
+            let more =
+                taken > 0 && delivered < usize::MAX && self.wants_to_feed();
             if !self.again.get() && !more {
                 break;
             }
@@ -314,26 +315,29 @@ impl TlsLayer {
     // ANCHOR_END: deliver
 
     /// The peer sent `close_notify`. While open, that is the application's
-    /// EOF (TLS has no half-close, so unless the application keeps the
-    /// connection open to write a last word, we close too). While shutting
-    /// down, it is the answer we waited for.
+    /// EOF, and, since TLS has no half-close, the end: we answer with our
+    /// own and close, as asyncio does. While shutting down, it is the answer
+    /// we waited for.
     fn peer_close_notify(&self) {
         if self.peer_closed.replace(true) {
             return;
         }
         match self.stage.get() {
             Stage::Open => {
-                let keep_open = self
-                    .app
-                    .call(
-                        "protocol.eof_received()",
-                        |app| app.eof_received(),
-                        || self.abort(),
-                    )
-                    .unwrap_or(false);
-                if !keep_open {
-                    self.close();
+                let keep_open = self.app.call(
+                    "protocol.eof_received()",
+                    |app| app.eof_received(),
+                    || self.abort(),
+                );
+                if keep_open == Some(true) {
+                    logging::warn!(
+                        "aio.tls",
+                        "eof_received() returned true, which has no effect \
+                         over TLS: TLS has no half-close, so the connection \
+                         closes (return false to keep this quiet)"
+                    );
                 }
+                self.close();
             }
             Stage::ShuttingDown => self.close_lower(),
             Stage::Handshaking | Stage::Closed => {}
@@ -722,3 +726,224 @@ impl TransportOps for TlsTransport {
     }
 }
 // ANCHOR_END: tls_transport
+
+#[cfg(test)]
+mod tests {
+    //! The layer alone, on a pretend socket: rustls on the other side runs
+    //! in memory, and the ciphertext goes across in pieces of any size, with
+    //! the application pausing and resuming as it likes.
+
+    use super::*;
+    use crate::ch01_coroutines::event_loop::EventLoop;
+    use crate::ch02_scheduling::sleep::sleep;
+    use crate::ch09_tls::context::SslContext;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    /// A socket's transport that keeps what is written to it.
+    #[derive(Default)]
+    struct PretendSocket {
+        sent: RefCell<Vec<u8>>,
+        reading_paused: Cell<bool>,
+        closed: Cell<bool>,
+    }
+
+    impl TransportOps for PretendSocket {
+        fn write(&self, data: &[u8]) -> io::Result<()> {
+            self.sent.borrow_mut().extend_from_slice(data);
+            Ok(())
+        }
+        fn write_eof(&self) -> io::Result<()> {
+            Ok(())
+        }
+        fn can_write_eof(&self) -> bool {
+            true
+        }
+        fn close(&self) {
+            self.closed.set(true);
+        }
+        fn abort(&self) {
+            self.closed.set(true);
+        }
+        fn is_closing(&self) -> bool {
+            self.closed.get()
+        }
+        fn get_extra_info(&self, _: &str) -> Option<ExtraInfo> {
+            None
+        }
+        fn pause_reading(&self) {
+            self.reading_paused.set(true);
+        }
+        fn resume_reading(&self) {
+            self.reading_paused.set(false);
+        }
+        fn is_reading(&self) -> bool {
+            !self.reading_paused.get()
+        }
+        fn set_write_buffer_limits(&self, _: usize, _: Option<usize>) {}
+        fn get_write_buffer_limits(&self) -> (usize, usize) {
+            (0, 0)
+        }
+        fn get_write_buffer_size(&self) -> usize {
+            0
+        }
+        fn set_protocol(&self, _: Rc<RefCell<dyn Protocol>>) {}
+        fn describe(&self) -> String {
+            "PretendSocket".to_owned()
+        }
+    }
+
+    /// The application: keeps what arrives, and its transport, and pauses
+    /// reading from inside `data_received` every `pause_every` calls.
+    #[derive(Default)]
+    struct Collector {
+        received: Rc<RefCell<Vec<u8>>>,
+        transport: Rc<RefCell<Option<Transport>>>,
+        pause_every: usize,
+        calls: usize,
+    }
+
+    impl Protocol for Collector {
+        fn connection_made(&mut self, transport: Transport) {
+            self.transport.replace(Some(transport));
+        }
+        fn data_received(&mut self, data: &[u8]) {
+            self.received.borrow_mut().extend_from_slice(data);
+            self.calls += 1;
+            if self.calls % self.pause_every == 0
+                && let Some(transport) = self.transport.borrow().as_ref()
+            {
+                transport.pause_reading();
+            }
+        }
+    }
+
+    /// One certificate for every case: (server config, client config).
+    fn configs() -> &'static (SslContext, SslContext) {
+        static CONFIGS: OnceLock<(SslContext, SslContext)> = OnceLock::new();
+        CONFIGS.get_or_init(|| {
+            let issued =
+                rcgen::generate_simple_self_signed(vec!["localhost".into()])
+                    .unwrap();
+            let cert = issued.cert.pem();
+            let key = issued.signing_key.serialize_pem();
+            let server =
+                SslContext::server_from_pem(cert.as_bytes(), key.as_bytes())
+                    .unwrap();
+            let client =
+                SslContext::client_with_ca_pem(cert.as_bytes()).unwrap();
+            (server, client)
+        })
+    }
+
+    /// Feeds `bytes` to the layer in pieces of `sizes` (cycled), as a
+    /// socket's transport would: while the layer has paused it, it reads
+    /// nothing, so the application is resumed (a turn later, as the
+    /// application's own code would) before the next piece.
+    async fn feed_in_pieces(
+        lower: &mut TlsLower,
+        socket: &PretendSocket,
+        app: &Rc<RefCell<Option<Transport>>>,
+        bytes: &[u8],
+        sizes: &[usize],
+        largest_held: &mut usize,
+    ) {
+        let mut at = 0;
+        let mut piece = 0;
+        while at < bytes.len() {
+            while socket.reading_paused.get() {
+                // Only the application's pause may stop the socket: a pause
+                // of the layer's own would never be lifted.
+                assert!(lower.0.reading_paused.get(), "the layer stalled");
+                let transport = app.borrow().clone();
+                transport.expect("paused by the application").resume_reading();
+                sleep(Duration::ZERO).await; // the resume runs soon
+            }
+            let size = sizes[piece % sizes.len()].min(bytes.len() - at);
+            lower.data_received(&bytes[at..at + size]);
+            at += size;
+            piece += 1;
+            *largest_held =
+                (*largest_held).max(lower.0.incoming.borrow().len());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 48, failure_persistence: None, ..ProptestConfig::default()
+        })]
+
+        /// However the ciphertext is cut, and however the application
+        /// pauses, what it receives is what was sent, in order, and the
+        /// layer holds at most one piece of unread ciphertext.
+        #[test]
+        fn any_cutting_and_pausing_delivers_the_plaintext_in_order(
+            message in proptest::collection::vec(any::<u8>(), 1..100_000),
+            sizes in proptest::collection::vec(1usize..=65_536, 1..8),
+            pause_every in 1usize..6,
+        ) {
+            let (server, client) = configs();
+            let event_loop =
+                EventLoop::builder().virtual_clock().build().unwrap();
+            let piece = *sizes.iter().max().unwrap();
+            let (received, largest, message) = event_loop.run_until_complete(async move {
+                let ssl = Ssl::new(server.clone());
+                let tls = ssl.server_connection().unwrap();
+                let app = Collector { pause_every, ..Collector::default() };
+                let (received, transport) =
+                    (app.received.clone(), app.transport.clone());
+                let layer = TlsLayer::new(
+                    tls, None, Rc::new(RefCell::new(app)), &ssl, true,
+                );
+                let socket = Rc::new(PretendSocket::default());
+                let mut lower = layer.lower_protocol();
+                lower.connection_made(Transport::new(socket.clone()));
+                let (mut peer, _) =
+                    Ssl::new(client.clone()).client_connection("localhost").unwrap();
+                let mut largest = 0;
+                // The handshake, then the message, each way as it comes.
+                for _ in 0..4 {
+                    let mut flight = Vec::new();
+                    while peer.wants_write() {
+                        peer.write_tls(&mut flight).unwrap();
+                    }
+                    feed_in_pieces(&mut lower, &socket, &transport, &flight,
+                        &sizes, &mut largest).await;
+                    let answer = socket.sent.take();
+                    let mut answer = answer.as_slice();
+                    while !answer.is_empty() {
+                        peer.read_tls(&mut answer).unwrap();
+                        peer.process_new_packets().unwrap();
+                    }
+                    if !peer.is_handshaking() && transport.borrow().is_some() {
+                        break;
+                    }
+                }
+                peer.writer().write_all(&message).unwrap();
+                let mut records = Vec::new();
+                while peer.wants_write() {
+                    peer.write_tls(&mut records).unwrap();
+                }
+                feed_in_pieces(&mut lower, &socket, &transport, &records,
+                    &sizes, &mut largest).await;
+                // What the layer still holds comes up as the application
+                // keeps resuming.
+                let transport = transport.borrow().clone().unwrap();
+                for _ in 0..100_000 {
+                    // Once the application reads, all must come, with no
+                    // more ciphertext to push it along.
+                    if !layer.reading_paused.get() {
+                        break;
+                    }
+                    transport.resume_reading();
+                    sleep(Duration::ZERO).await;
+                }
+                (received.take(), largest, message)
+            }).unwrap();
+            event_loop.close().unwrap();
+            prop_assert_eq!(received.len(), message.len());
+            prop_assert!(received == message, "the plaintext changed");
+            prop_assert!(largest <= piece, "held {} > {}", largest, piece);
+        }
+    }
+}

@@ -40,10 +40,13 @@ pub enum TlsError {
         /// The alert, as rustls names it (`UnknownCA`, `BadCertificate`).
         alert: String,
     },
-    /// What came in is not TLS: a plain-TCP peer on a TLS port.
+    /// What came in is not TLS: a plain-TCP peer on a TLS port, or a
+    /// plain-TCP server at the address a TLS client dialled.
     NotTls {
         /// What rustls said.
         detail: String,
+        /// Whether the peer is the server (we are the client).
+        peer_is_server: bool,
     },
     /// The handshake did not finish in time.
     HandshakeTimeout(Duration),
@@ -104,10 +107,15 @@ impl fmt::Display for TlsError {
                  {}",
                 alert_advice(alert)
             ),
-            TlsError::NotTls { detail } => write!(
+            TlsError::NotTls { detail, peer_is_server: false } => write!(
                 f,
                 "the peer did not speak TLS ({detail}); is it a plain-TCP \
                  client on a TLS port?"
+            ),
+            TlsError::NotTls { detail, peer_is_server: true } => write!(
+                f,
+                "the server did not speak TLS ({detail}); is it a plain-TCP \
+                 server? Check the port, or connect without ssl"
             ),
             TlsError::HandshakeTimeout(limit) => write!(
                 f,
@@ -220,7 +228,10 @@ impl TlsError {
             | rustls::Error::InappropriateMessage { .. }
             | rustls::Error::InappropriateHandshakeMessage {
                 ..
-            }) if handshaking => TlsError::NotTls { detail: error.to_string() },
+            }) if handshaking => TlsError::NotTls {
+                detail: error.to_string(),
+                peer_is_server: server_name.is_some(),
+            },
             other => TlsError::Protocol(other),
         }
     }
