@@ -8,10 +8,17 @@
 //!   missing; skipped with a message if that fails);
 //! - a bare hand-written mio loop with no runtime: the floor.
 //!
+//! Then the same over TLS 1.3: aio streams and protocols, tokio with
+//! tokio-rustls, Python asyncio streams and protocols and uvloop with `ssl`,
+//! all with one certificate made for the run and one cipher suite,
+//! `TLS13_AES_128_GCM_SHA256` (the generator does TLS with rustls, and
+//! offers only that suite). Its table is `book/generated/echo_tls.md`.
+//!
 //! ```sh
 //! cargo bench --bench echo            # 3 s per measurement
 //! cargo bench --bench echo -- --quick # 1 s per measurement
 //! cargo bench --bench echo -- --flood-only # only the fairness table
+//! cargo bench --bench echo -- --tls-only   # only the TLS table
 //! ```
 //!
 //! It prints requests per second and how busy the generator was (if it were
@@ -26,12 +33,14 @@
 //! probe's latencies go to `book/generated/echo_flood.tsv` and its table to
 //! `book/generated/echo_flood.md`.
 
+use aio::rustls::{self, ClientConfig, ServerConfig};
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token};
 use std::io::{ErrorKind, Read, Write};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 const CONNECTIONS: usize = 10;
@@ -48,27 +57,34 @@ fn on_thread(serve: impl FnOnce(mpsc::Sender<u16>) + Send + 'static) -> u16 {
     rx.recv_timeout(Duration::from_secs(30)).expect("the server starts")
 }
 
-fn aio_streams() -> u16 {
+/// aio's streams echo: read what came, write it back, wait for the drain.
+async fn echo_streams(reader: aio::StreamReader, writer: aio::StreamWriter) {
+    loop {
+        match reader.read(64 * 1024).await {
+            Ok(data) if !data.is_empty() => {
+                if writer.write(&data).is_err() || writer.drain().await.is_err()
+                {
+                    break;
+                }
+            }
+            _ => break,
+        }
+    }
+    writer.close();
+}
+
+/// aio's streams server, with TLS if given a config.
+fn aio_streams(tls: Option<Arc<ServerConfig>>) -> u16 {
     on_thread(|port| {
         aio::run(async move {
-            let server = aio::start_server(
-                |reader: aio::StreamReader, writer: aio::StreamWriter| async move {
-                    loop {
-                        match reader.read(64 * 1024).await {
-                            Ok(data) if !data.is_empty() => {
-                                if writer.write(&data).is_err() || writer.drain().await.is_err() {
-                                    break;
-                                }
-                            }
-                            _ => break,
-                        }
-                    }
-                    writer.close();
-                },
-                "127.0.0.1",
-                0,
-            )
-            .await
+            let server = match tls {
+                None => aio::start_server(echo_streams, "127.0.0.1", 0).await,
+                Some(config) => {
+                    let ssl = aio::Ssl::new(aio::SslContext::Server(config));
+                    aio::start_server_ssl(echo_streams, "127.0.0.1", 0, ssl)
+                        .await
+                }
+            }
             .unwrap();
             port.send(server.port()).unwrap();
             server.serve_forever().await;
@@ -97,12 +113,19 @@ impl aio::Protocol for AioEcho {
     }
 }
 
-fn aio_protocol() -> u16 {
+/// aio's protocol server, with TLS if given a config.
+fn aio_protocol(tls: Option<Arc<ServerConfig>>) -> u16 {
     on_thread(|port| {
         aio::run(async move {
-            let server = aio::create_server(|| AioEcho(None), "127.0.0.1", 0)
-                .await
-                .unwrap();
+            let echo = || AioEcho(None);
+            let server = match tls {
+                None => aio::create_server(echo, "127.0.0.1", 0).await,
+                Some(config) => {
+                    let ssl = aio::Ssl::new(aio::SslContext::Server(config));
+                    aio::create_server_ssl(echo, "127.0.0.1", 0, ssl).await
+                }
+            }
+            .unwrap();
             port.send(server.port()).unwrap();
             server.serve_forever().await;
         })
@@ -110,8 +133,36 @@ fn aio_protocol() -> u16 {
     })
 }
 
-fn tokio_server() -> u16 {
-    on_thread(|port| {
+/// tokio's echo, over a plain socket or a TLS stream.
+async fn tokio_echo<S>(mut socket: S)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        match socket.read(&mut buffer).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                // The flush sends a TLS stream's last records; a socket's is
+                // a no-op.
+                if socket.write_all(&buffer[..n]).await.is_err()
+                    || socket.flush().await.is_err()
+                {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// A tokio `current_thread` server that runs `serve` on every connection.
+fn tokio_on_thread<F, Fut>(serve: F) -> u16
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    on_thread(move |port| {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -121,25 +172,28 @@ fn tokio_server() -> u16 {
                 tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             port.send(listener.local_addr().unwrap().port()).unwrap();
             loop {
-                let (mut socket, _) = listener.accept().await.unwrap();
+                let (socket, _) = listener.accept().await.unwrap();
                 socket.set_nodelay(true).unwrap();
-                tokio::spawn(async move {
-                    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-                    let mut buffer = vec![0u8; 64 * 1024];
-                    loop {
-                        match socket.read(&mut buffer).await {
-                            Ok(0) | Err(_) => break,
-                            Ok(n) => {
-                                if socket.write_all(&buffer[..n]).await.is_err()
-                                {
-                                    break;
-                                }
-                            }
-                        }
-                    }
-                });
+                tokio::spawn(serve(socket));
             }
         });
+    })
+}
+
+fn tokio_server() -> u16 {
+    tokio_on_thread(tokio_echo)
+}
+
+/// tokio with tokio-rustls: the handshake, then the same echo.
+fn tokio_rustls_server(config: Arc<ServerConfig>) -> u16 {
+    let acceptor = tokio_rustls::TlsAcceptor::from(config);
+    tokio_on_thread(move |socket| {
+        let handshake = acceptor.accept(socket);
+        async move {
+            if let Ok(stream) = handshake.await {
+                tokio_echo(stream).await;
+            }
+        }
     })
 }
 
@@ -257,11 +311,18 @@ fn bare_mio() -> u16 {
 // ---------------------------------------------------------------- Python
 // servers
 
+/// A Python echo server: `python3 -c PYTHON_SERVER STYLE [CERTFILE KEYFILE]`
+/// serves with TLS if given a certificate and its key.
 const PYTHON_SERVER: &str = r#"
-import asyncio, sys
+import asyncio, ssl, sys
 style = sys.argv[1]
 if style == 'uvloop':
     import uvloop
+tls = None
+if len(sys.argv) > 3:
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.minimum_version = ssl.TLSVersion.TLSv1_3
+    tls.load_cert_chain(sys.argv[2], sys.argv[3])
 class Echo(asyncio.Protocol):
     def connection_made(self, transport):
         self.transport = transport
@@ -282,9 +343,9 @@ async def handle(reader, writer):
 async def main():
     loop = asyncio.get_running_loop()
     if style == 'streams':
-        server = await asyncio.start_server(handle, '127.0.0.1', 0)
+        server = await asyncio.start_server(handle, '127.0.0.1', 0, ssl=tls)
     else:
-        server = await loop.create_server(Echo, '127.0.0.1', 0)
+        server = await loop.create_server(Echo, '127.0.0.1', 0, ssl=tls)
     print(server.sockets[0].getsockname()[1], flush=True)
     await asyncio.sleep(3600)
 if style == 'uvloop':
@@ -293,10 +354,18 @@ else:
     asyncio.run(main())
 "#;
 
-/// Starts a Python server; returns it with its port, or why it could not start.
-fn python_server(style: &str) -> Result<(Child, u16), String> {
-    let mut child = Command::new("python3")
-        .args(["-c", PYTHON_SERVER, style])
+/// Starts a Python server (with TLS if given the certificate's files);
+/// returns it with its port, or why it could not start.
+fn python_server(
+    style: &str,
+    tls: Option<&CertificateFiles>,
+) -> Result<(Child, u16), String> {
+    let mut command = Command::new("python3");
+    command.args(["-c", PYTHON_SERVER, style]);
+    if let Some(files) = tls {
+        command.arg(&files.cert).arg(&files.key);
+    }
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -343,6 +412,98 @@ fn ensure_uvloop() -> Result<(), String> {
     }
 }
 
+// ---------------------------------------------------------------- TLS: one
+// certificate and one cipher suite for every server
+
+/// The suite every connection uses. Python 3.11's `ssl` cannot pin a TLS 1.3
+/// suite on its side, but the client offers the suites and the server picks
+/// one of them: the generator offers only this, and checks it was chosen.
+const SUITE: rustls::CipherSuite =
+    rustls::CipherSuite::TLS13_AES_128_GCM_SHA256;
+
+/// ring's provider (aio's, and tokio-rustls's here) with only [`SUITE`].
+fn pinned_provider() -> Arc<rustls::crypto::CryptoProvider> {
+    use rustls::crypto::ring;
+    Arc::new(rustls::crypto::CryptoProvider {
+        cipher_suites: vec![ring::cipher_suite::TLS13_AES_128_GCM_SHA256],
+        ..ring::default_provider()
+    })
+}
+
+/// The run's certificate for `localhost`, made once, and the files the
+/// Python servers read it from (removed at the end of the run).
+struct Certificate {
+    cert_pem: String,
+    key_pem: String,
+    files: CertificateFiles,
+}
+
+struct CertificateFiles {
+    dir: PathBuf,
+    cert: PathBuf,
+    key: PathBuf,
+}
+
+impl Drop for CertificateFiles {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn certificate() -> Certificate {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["localhost".to_owned()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let (cert_pem, key_pem) = (cert.pem(), key.serialize_pem());
+    let dir = std::env::temp_dir()
+        .join(format!("aio-echo-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let files = CertificateFiles {
+        cert: dir.join("cert.pem"),
+        key: dir.join("key.pem"),
+        dir,
+    };
+    std::fs::write(&files.cert, &cert_pem).unwrap();
+    std::fs::write(&files.key, &key_pem).unwrap();
+    Certificate { cert_pem, key_pem, files }
+}
+
+/// TLS 1.3 only, [`SUITE`] only, the run's certificate.
+fn server_config(certificate: &Certificate) -> Arc<ServerConfig> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let chain = CertificateDer::pem_slice_iter(certificate.cert_pem.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key =
+        PrivateKeyDer::from_pem_slice(certificate.key_pem.as_bytes()).unwrap();
+    let config = ServerConfig::builder_with_provider(pinned_provider())
+        .with_protocol_versions(&[&rustls::version::TLS13])
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .unwrap();
+    Arc::new(config)
+}
+
+/// The generator's side: trusts the run's certificate, offers only
+/// [`SUITE`], TLS 1.3 only.
+fn client_config(certificate: &Certificate) -> Arc<ClientConfig> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    let cert = CertificateDer::from_pem_slice(certificate.cert_pem.as_bytes());
+    roots.add(cert.unwrap()).unwrap();
+    let config = ClientConfig::builder_with_provider(pinned_provider())
+        .with_protocol_versions(&[&rustls::version::TLS13])
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Arc::new(config)
+}
+
 // ---------------------------------------------------------------- the load
 // generator
 
@@ -351,31 +512,147 @@ struct Load {
     busy: f64,
 }
 
+/// One of the generator's connections: a plain socket, or TLS over one.
+/// Either reads and writes like a non-blocking socket.
+enum Wire {
+    Plain(TcpStream),
+    Tls(Box<TlsWire>),
+}
+
+struct TlsWire {
+    socket: TcpStream,
+    tls: rustls::ClientConnection,
+}
+
+impl Wire {
+    /// Connects to `address` (and does the TLS handshake, before the clock
+    /// starts), then makes the socket non-blocking.
+    fn connect(address: SocketAddr, tls: Option<&Arc<ClientConfig>>) -> Wire {
+        let mut socket = std::net::TcpStream::connect(address).unwrap();
+        socket.set_nodelay(true).unwrap();
+        let tls = tls.map(|config| {
+            let name = "localhost".try_into().unwrap();
+            let mut tls =
+                rustls::ClientConnection::new(config.clone(), name).unwrap();
+            while tls.is_handshaking() {
+                tls.complete_io(&mut socket).expect("the TLS handshake");
+            }
+            let suite = tls.negotiated_cipher_suite().map(|s| s.suite());
+            assert_eq!(suite, Some(SUITE), "the server chose another suite");
+            tls
+        });
+        socket.set_nonblocking(true).unwrap();
+        let socket = TcpStream::from_std(socket);
+        match tls {
+            None => Wire::Plain(socket),
+            Some(tls) => Wire::Tls(Box::new(TlsWire { socket, tls })),
+        }
+    }
+
+    fn socket(&mut self) -> &mut TcpStream {
+        match self {
+            Wire::Plain(socket) => socket,
+            Wire::Tls(wire) => &mut wire.socket,
+        }
+    }
+
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Wire::Plain(socket) => socket.write(data),
+            Wire::Tls(wire) => wire.write(data),
+        }
+    }
+
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Wire::Plain(socket) => socket.read(buffer),
+            Wire::Tls(wire) => wire.read(buffer),
+        }
+    }
+
+    /// Says goodbye properly, so that no server logs a truncated stream.
+    fn close(&mut self) {
+        if let Wire::Tls(wire) = self {
+            wire.tls.send_close_notify();
+            let _ = wire.flush();
+        }
+    }
+}
+
+impl TlsWire {
+    /// Sends the records rustls has ready, until the socket would block.
+    fn flush(&mut self) -> std::io::Result<()> {
+        while self.tls.wants_write() {
+            self.tls.write_tls(&mut self.socket)?;
+        }
+        Ok(())
+    }
+
+    /// Encrypts what it can of `data`: `WouldBlock` while earlier records
+    /// still wait for the socket.
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.flush()?;
+        let n = self.tls.writer().write(data)?;
+        if n == 0 {
+            return Err(ErrorKind::WouldBlock.into());
+        }
+        ignore_would_block(self.flush())?;
+        Ok(n)
+    }
+
+    /// Decrypted bytes, reading records from the socket until some come
+    /// (or it would block); `Ok(0)` when the server closed.
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        // Records left over from a write that would have blocked go first.
+        ignore_would_block(self.flush())?;
+        loop {
+            match self.tls.reader().read(buffer) {
+                Err(error) if error.kind() == ErrorKind::WouldBlock => {}
+                done => return done,
+            }
+            if self.tls.read_tls(&mut self.socket)? == 0 {
+                return Ok(0);
+            }
+            self.tls.process_new_packets().map_err(std::io::Error::other)?;
+        }
+    }
+}
+
+fn ignore_would_block(result: std::io::Result<()>) -> std::io::Result<()> {
+    match result {
+        Err(error) if error.kind() == ErrorKind::WouldBlock => Ok(()),
+        other => other,
+    }
+}
+
 /// Drives `CONNECTIONS` connections to `port` for `duration`, each with one
-/// message of `size` bytes in flight, and counts the round trips.
-fn generate(port: u16, size: usize, duration: Duration) -> Load {
+/// message of `size` bytes in flight, and counts the round trips; over TLS
+/// if given a client config.
+fn generate(
+    port: u16,
+    size: usize,
+    duration: Duration,
+    tls: Option<&Arc<ClientConfig>>,
+) -> Load {
     let address: SocketAddr = ([127, 0, 0, 1], port).into();
     let mut poll = Poll::new().unwrap();
     let message = vec![b'x'; size];
     struct Client {
-        stream: TcpStream,
+        wire: Wire,
         sent: usize,
         received: usize,
     }
     let mut clients: Vec<Client> = (0..CONNECTIONS)
         .map(|n| {
-            let std_stream = std::net::TcpStream::connect(address).unwrap();
-            std_stream.set_nodelay(true).unwrap();
-            std_stream.set_nonblocking(true).unwrap();
-            let mut stream = TcpStream::from_std(std_stream);
+            let mut wire = Wire::connect(address, tls);
             poll.registry()
                 .register(
-                    &mut stream,
+                    wire.socket(),
                     Token(n),
                     Interest::READABLE | Interest::WRITABLE,
                 )
                 .unwrap();
-            Client { stream, sent: 0, received: 0 }
+            Client { wire, sent: 0, received: 0 }
         })
         .collect();
     let mut events = Events::with_capacity(64);
@@ -392,7 +669,7 @@ fn generate(port: u16, size: usize, duration: Duration) -> Load {
             loop {
                 let mut progressed = false;
                 while client.sent < size {
-                    match client.stream.write(&message[client.sent..]) {
+                    match client.wire.write(&message[client.sent..]) {
                         Ok(n) => {
                             client.sent += n;
                             progressed = true;
@@ -403,7 +680,7 @@ fn generate(port: u16, size: usize, duration: Duration) -> Load {
                         Err(error) => panic!("the server failed: {error}"),
                     }
                 }
-                match client.stream.read(&mut buffer) {
+                match client.wire.read(&mut buffer) {
                     Ok(0) => panic!("the server closed the connection"),
                     Ok(n) => {
                         client.received += n;
@@ -424,6 +701,9 @@ fn generate(port: u16, size: usize, duration: Duration) -> Load {
         }
     }
     let elapsed = start.elapsed();
+    for client in &mut clients {
+        client.wire.close();
+    }
     Load {
         requests_per_second: completed as f64 / elapsed.as_secs_f64(),
         busy: 1.0 - waiting.as_secs_f64() / elapsed.as_secs_f64(),
@@ -455,7 +735,6 @@ struct Fairness {
 /// its own connection makes one small round trip every millisecond or so for
 /// `duration`, each timed.
 fn flood_and_probe(port: u16, duration: Duration) -> Fairness {
-    use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     let stop = Arc::new(AtomicBool::new(false));
     let echoed = Arc::new(AtomicU64::new(0));
@@ -512,46 +791,96 @@ fn flood_and_probe(port: u16, duration: Duration) -> Fairness {
 
 // ---------------------------------------------------------------- report
 
+/// The servers of one table, each with its port or why it did not start,
+/// and the Python processes among them, ended with the table.
+struct Servers {
+    list: Vec<(String, Result<u16, String>)>,
+    children: Vec<Child>,
+}
+
+impl Servers {
+    fn new(in_process: Vec<(&str, u16)>) -> Servers {
+        let list = in_process
+            .into_iter()
+            .map(|(name, port)| (name.to_owned(), Ok(port)))
+            .collect();
+        Servers { list, children: Vec::new() }
+    }
+
+    /// Adds a Python server of `style` (`uvloop` installs uvloop first).
+    fn python(
+        &mut self,
+        name: &str,
+        style: &str,
+        tls: Option<&CertificateFiles>,
+    ) {
+        let ready = if style == "uvloop" { ensure_uvloop() } else { Ok(()) };
+        let started = ready.and_then(|()| python_server(style, tls));
+        let port = started.map(|(child, port)| {
+            self.children.push(child);
+            port
+        });
+        self.list.push((name.to_owned(), port));
+    }
+}
+
+impl Drop for Servers {
+    fn drop(&mut self) {
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// The plain TCP servers.
+fn plain_servers() -> Servers {
+    let mut servers = Servers::new(vec![
+        ("aio streams", aio_streams(None)),
+        ("aio protocol", aio_protocol(None)),
+        (bench_data::REFERENCE, tokio_server()),
+        ("smol LocalExecutor", smol_server()),
+        ("bare mio loop (floor)", bare_mio()),
+    ]);
+    servers.python("Python asyncio streams", "streams", None);
+    servers.python("Python asyncio protocol", "protocol", None);
+    servers.python("uvloop protocol", "uvloop", None);
+    servers
+}
+
+/// The TLS servers, all with the run's certificate.
+fn tls_servers(certificate: &Certificate) -> Servers {
+    let config = server_config(certificate);
+    let mut servers = Servers::new(vec![
+        ("aio streams", aio_streams(Some(config.clone()))),
+        ("aio protocol", aio_protocol(Some(config.clone()))),
+        (bench_data::TLS_REFERENCE, tokio_rustls_server(config)),
+    ]);
+    let files = Some(&certificate.files);
+    servers.python("Python asyncio streams", "streams", files);
+    servers.python("Python asyncio protocol", "protocol", files);
+    servers.python("uvloop protocol", "uvloop", files);
+    servers
+}
+
 fn main() {
-    let quick = std::env::args().any(|arg| arg == "--quick");
-    let flood_only = std::env::args().any(|arg| arg == "--flood-only");
+    let flag = |name: &str| std::env::args().any(|arg| arg == name);
+    let (quick, flood_only, tls_only) =
+        (flag("--quick"), flag("--flood-only"), flag("--tls-only"));
     let duration =
         if quick { Duration::from_secs(1) } else { Duration::from_secs(3) };
-    let mut children = Vec::new();
-    let mut servers: Vec<(String, Result<u16, String>)> = vec![
-        ("aio streams".into(), Ok(aio_streams())),
-        ("aio protocol".into(), Ok(aio_protocol())),
-        ("tokio current_thread".into(), Ok(tokio_server())),
-        ("smol LocalExecutor".into(), Ok(smol_server())),
-        ("bare mio loop (floor)".into(), Ok(bare_mio())),
-    ];
-    for (name, style) in [
-        ("Python asyncio streams", "streams"),
-        ("Python asyncio protocol", "protocol"),
-    ] {
-        servers.push((
-            name.into(),
-            python_server(style).map(|(child, port)| {
-                children.push(child);
-                port
-            }),
-        ));
+    if !tls_only {
+        let servers = plain_servers();
+        if !flood_only {
+            throughput_report(&servers.list, None, duration, quick);
+        }
+        flood_report(&servers.list, duration, quick);
     }
-    let uvloop = ensure_uvloop().and_then(|()| python_server("uvloop"));
-    servers.push((
-        "uvloop protocol".into(),
-        uvloop.map(|(child, port)| {
-            children.push(child);
-            port
-        }),
-    ));
-
     if !flood_only {
-        throughput_report(&servers, duration, quick);
-    }
-    flood_report(&servers, duration, quick);
-    for child in &mut children {
-        let _ = child.kill();
+        let certificate = certificate();
+        let servers = tls_servers(&certificate);
+        let client = client_config(&certificate);
+        throughput_report(&servers.list, Some(&client), duration, quick);
     }
 }
 
@@ -570,41 +899,52 @@ fn mode(quick: bool) -> &'static str {
 }
 
 /// Measures every server's throughput and writes `book/generated/echo.tsv`
-/// and its table, `echo.md`.
+/// and its table, `echo.md`; over TLS, with `tls` as the generator's side,
+/// `echo_tls.tsv` and `echo_tls.md`.
 fn throughput_report(
     servers: &[(String, Result<u16, String>)],
+    tls: Option<&Arc<ClientConfig>>,
     duration: Duration,
     quick: bool,
 ) {
     let started = bench_data::load_average();
     let mut data = bench_data::Data::new(&bench_data::ECHO_COLUMNS);
-    data.set_meta(
-        "command",
-        if quick {
-            "cargo bench --bench echo -- --quick"
-        } else {
-            "cargo bench --bench echo"
-        },
-    );
-    for (name, port) in servers {
+    let (name, flag, over) = match tls {
+        None => ("echo", "", String::new()),
+        Some(_) => (
+            "echo_tls",
+            " --tls-only",
+            format!(" over TLS 1.3 with {SUITE:?} only"),
+        ),
+    };
+    let command = match (quick, flag) {
+        (false, "") => "cargo bench --bench echo".to_owned(),
+        (quick, flag) => format!(
+            "cargo bench --bench echo --{}{flag}",
+            if quick { " --quick" } else { "" }
+        ),
+    };
+    data.set_meta("command", &command);
+    for (server, port) in servers {
         let port = match port {
             Ok(port) => *port,
             Err(reason) => {
-                println!("{name}: skipped: {reason}");
-                let skipped = [name, "", "", "", reason.as_str()];
+                println!("{server}: skipped: {reason}");
+                let skipped = [server, "", "", "", reason.as_str()];
                 data.push(skipped.map(str::to_owned).to_vec());
                 continue;
             }
         };
         for size in SIZES {
-            let load = generate(port, size, duration);
+            let load = generate(port, size, duration, tls);
             println!(
-                "{name}, {size} B: {:.0} requests/s, generator {:.0}% busy",
+                "{server}{over}, {size} B: {:.0} requests/s, generator {:.0}% \
+                 busy",
                 load.requests_per_second,
                 load.busy * 100.0
             );
             data.push(vec![
-                name.clone(),
+                server.clone(),
                 size.to_string(),
                 format!("{:.1}", load.requests_per_second),
                 format!("{:.3}", load.busy),
@@ -615,18 +955,18 @@ fn throughput_report(
     data.set_meta(
         "note",
         &format!(
-            "{CONNECTIONS} connections, one request in flight on each, {} s \
-             per measurement{}, on {}.",
+            "{CONNECTIONS} connections{over}, one request in flight on each, \
+             {} s per measurement{}, on {}.",
             duration.as_secs(),
             mode(quick),
             bench_data::machine(started),
         ),
     );
-    data.save(&generated_dir(), "echo").unwrap();
-    print!("\n{}", bench_data::echo_table(&data));
+    data.save(&generated_dir(), name).unwrap();
+    print!("\n{}", bench_data::table(name, &data));
     println!(
-        "\nwritten to {}/echo.tsv and echo.md; run `cargo run -p figures` to \
-         redraw the chart",
+        "\nwritten to {}/{name}.tsv and {name}.md; run `cargo run -p figures` \
+         to redraw the chart",
         generated_dir().display()
     );
 }

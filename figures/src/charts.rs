@@ -4,7 +4,7 @@
 //! tokio's: tokio's bar is 1.0 in every group, a shorter bar is faster.
 
 use crate::Figure;
-use crate::bench_data::{self, Data, REFERENCE, Relative};
+use crate::bench_data::{self, Data, REFERENCE, Relative, TLS_REFERENCE};
 use crate::svg::{Anchor, Svg};
 
 /// Every chart, from the committed data.
@@ -21,6 +21,7 @@ pub fn all() -> Vec<Figure> {
             "bench-scheduler",
             ratio_chart(
                 "Scheduler: time per operation ÷ tokio's",
+                REFERENCE,
                 &bench_data::scheduler_relative(&load("scheduler")),
             ),
         ),
@@ -28,13 +29,23 @@ pub fn all() -> Vec<Figure> {
             "bench-echo",
             ratio_chart(
                 "TCP echo: time per request ÷ tokio's",
+                REFERENCE,
                 &bench_data::echo_relative(&load("echo")),
+            ),
+        ),
+        Figure::new(
+            "bench-echo-tls",
+            ratio_chart(
+                "TLS echo: time per request ÷ tokio-rustls's",
+                TLS_REFERENCE,
+                &bench_data::echo_tls_relative(&load("echo_tls")),
             ),
         ),
         Figure::new(
             "bench-echo-flood",
             ratio_chart(
                 "Under a flood: probe's wait ÷ tokio's",
+                REFERENCE,
                 &bench_data::flood_relative(&load("echo_flood")),
             ),
         ),
@@ -76,9 +87,10 @@ fn axis_end(groups: &[Relative]) -> f64 {
         .min(CUT)
 }
 
-/// A horizontal bar chart of times relative to tokio's: a group of bars per
-/// workload, a dashed line at 1 (tokio), each bar labelled with its ratio.
-fn ratio_chart(title: &str, groups: &[Relative]) -> String {
+/// A horizontal bar chart of times relative to `reference`'s: a group of
+/// bars per workload, a dashed line at 1 (the reference), each bar labelled
+/// with its ratio.
+fn ratio_chart(title: &str, reference: &str, groups: &[Relative]) -> String {
     let end = axis_end(groups);
     let x = |ratio: f64| BARS_LEFT + (BARS_RIGHT - BARS_LEFT) * ratio / end;
     let height = groups.iter().fold(AXIS_TOP + 8.0, |height, group| {
@@ -91,7 +103,7 @@ fn ratio_chart(title: &str, groups: &[Relative]) -> String {
         40.0,
         Anchor::Start,
         "",
-        "1 = tokio current_thread; a shorter bar is faster",
+        &format!("1 = {reference}; a shorter bar is faster"),
     );
     let bottom = height - GROUP_GAP;
     for tick in 0..=end as u32 {
@@ -112,7 +124,8 @@ fn ratio_chart(title: &str, groups: &[Relative]) -> String {
         y += GROUP_TITLE;
         for (runtime, ratio) in &group.ratios {
             svg.text(BARS_LEFT - 6.0, y + 11.5, Anchor::End, "", runtime);
-            bar(&mut svg, y, x(ratio.min(end)), *ratio > end, runtime);
+            let class = bar_class(runtime, reference);
+            bar(&mut svg, y, x(ratio.min(end)), *ratio > end, class);
             let label = format!("{ratio:.2}");
             svg.text(
                 x(ratio.min(end)) + 4.0,
@@ -125,22 +138,24 @@ fn ratio_chart(title: &str, groups: &[Relative]) -> String {
         }
         y += GROUP_GAP;
     }
-    svg.finish(&format!(
-        "{title} (1 = tokio current_thread, shorter is faster)"
-    ))
+    svg.finish(&format!("{title} (1 = {reference}, shorter is faster)"))
 }
 
-/// One bar at height `y`, from the axis to `right`; aio's bars are blue,
-/// tokio's yellow, the others grey. A `cut` bar, longer than the axis, has
-/// a gap near its end, as a broken axis has.
-fn bar(svg: &mut Svg, y: f64, right: f64, cut: bool, runtime: &str) {
-    let class = if runtime.starts_with("aio") {
+/// aio's bars are blue, the reference's yellow, the others grey.
+fn bar_class(runtime: &str, reference: &str) -> &'static str {
+    if runtime.starts_with("aio") {
         "accent"
-    } else if runtime == REFERENCE {
+    } else if runtime == reference {
         "warm"
     } else {
         "box"
-    };
+    }
+}
+
+/// One bar at height `y`, from the axis to `right`, drawn in `class`. A
+/// `cut` bar, longer than the axis, has a gap near its end, as a broken
+/// axis has.
+fn bar(svg: &mut Svg, y: f64, right: f64, cut: bool, class: &str) {
     if cut {
         svg.rect(BARS_LEFT, y, right - 14.0 - BARS_LEFT, BAR_HEIGHT, class);
         svg.rect(right - 8.0, y, 8.0, BAR_HEIGHT, class);
