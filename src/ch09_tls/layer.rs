@@ -212,8 +212,7 @@ impl TlsLayer {
             };
             // rustls may have stopped taking ciphertext until its plaintext
             // was read: now that it has been, feed it the rest.
-            let more =
-                taken > 0 && delivered < usize::MAX && self.wants_to_feed();
+            let more = (taken > 0 || delivered > 0) && self.wants_to_feed();
             if !self.again.get() && !more {
                 break;
             }
