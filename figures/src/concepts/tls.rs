@@ -9,7 +9,6 @@ use crate::Figure;
 use crate::svg::{Anchor, LINE_HEIGHT, Svg};
 
 /// A box `h` high naming rustls's calls (in mono) and what they move.
-#[allow(clippy::too_many_arguments)]
 fn call_box(
     svg: &mut Svg,
     x: f64,
@@ -126,21 +125,21 @@ pub fn layers() -> Figure {
         "bold",
         "rustls::Connection: no I/O of its own",
     );
-    let (upper, lower) = ((calls_y, upper_h), (lower_calls_y, lower_h));
-    let boxes: [(f64, (f64, f64), &[&str], &str); 4] = [
-        (left, upper, &["reader()"], "plaintext up"),
-        (right, upper, &["writer()"], "plaintext down"),
-        (
-            left,
-            lower,
-            &["read_tls()", "process_new_packets()"],
-            "ciphertext in, decrypted",
-        ),
-        (right, lower, &["write_tls()"], "records out"),
-    ];
-    for (x, (y, h), calls, what) in boxes {
-        call_box(&mut svg, x, y, w, h, calls, what);
-    }
+    let (top, bottom) = (calls_y, lower_calls_y);
+    call_box(&mut svg, left, top, w, upper_h, &["reader()"], "plaintext up");
+    call_box(&mut svg, right, top, w, upper_h, &["writer()"], "plaintext down");
+    let reading = ["read_tls()", "process_new_packets()"];
+    let decrypted = "ciphertext in, decrypted";
+    call_box(&mut svg, left, bottom, w, lower_h, &reading, decrypted);
+    call_box(
+        &mut svg,
+        right,
+        bottom,
+        w,
+        lower_h,
+        &["write_tls()"],
+        "records out",
+    );
     svg.arrow(mid_l, lower_calls_y, mid_l, calls_y + upper_h + 2.0);
     svg.arrow(mid_r, calls_y + upper_h, mid_r, lower_calls_y - 2.0);
     svg.arrow(mid_l, calls_y, mid_l, protocol_y + h2 + 2.0);
