@@ -3,13 +3,14 @@
 //!
 //! Each example runs here, in this process, inside `aio::trace::record` and
 //! `aio::with_clock(ClockKind::Virtual, ..)`, exactly as its binary runs it
-//! (it prints its output as it goes). [`draw`] turns the trace into a
+//! (it prints its output as it goes); the TLS echo runs on the real clock
+//! (see [`tls_echo`]). [`draw`] turns the trace into a
 //! picture: one lane per task or callback, one column per tick, each poll or
 //! callback a bar in its tick's column (in the order the tick ran them),
 //! wakes as arrows from the waker to the poll they caused.
 
 use crate::Figure;
-use crate::svg::{Anchor, Svg};
+use crate::svg::{Anchor, LINE_HEIGHT, Svg};
 use aio::ClockKind;
 use aio::trace::{Event, Outcome, Source, Trace};
 use std::collections::BTreeMap;
@@ -26,6 +27,13 @@ struct Run {
     /// What to call the lanes: the trace's name (`Task-2`, a callback's
     /// label) and the example's name for it.
     lanes: &'static [(&'static str, &'static str)],
+    /// The clock it runs on: virtual, unless a timer must never be jumped
+    /// to (see [`tls_echo`]). On the real clock the figure shows no times.
+    clock: ClockKind,
+    /// What came in at each tick with I/O, in order: the task it woke
+    /// first (as traced), and what it was. Drawn numbered under the
+    /// legend; empty for most runs.
+    io_notes: &'static [(&'static str, &'static str)],
 }
 
 /// Runs an example's `main`: the trace is the point, but a failure is not.
@@ -43,24 +51,32 @@ const RUNS: &[Run] = &[
         title: "Timeline of call_later",
         program: || example(ch02_scheduling::call_later::main),
         lanes: &[MAIN, ("closure in main_task", "callback(n)")],
+        clock: ClockKind::Virtual,
+        io_notes: &[],
     },
     Run {
         name: "timeline-call-soon",
         title: "Timeline of call_soon",
         program: || example(ch02_scheduling::call_soon::main),
         lanes: &[MAIN, ("closure in main_task", "callback")],
+        clock: ClockKind::Virtual,
+        io_notes: &[],
     },
     Run {
         name: "timeline-create-task",
         title: "Timeline of create_task",
         program: || example(ch04_tasks::create_task::main),
         lanes: &[MAIN, ("Task-2", "task_func")],
+        clock: ClockKind::Virtual,
+        io_notes: &[],
     },
     Run {
         name: "timeline-cancel-task",
         title: "Timeline of cancel_task",
         program: || example(ch04_tasks::cancel_task::main),
         lanes: &[MAIN, ("Task-2", "task_func")],
+        clock: ClockKind::Virtual,
+        io_notes: &[],
     },
     Run {
         name: "timeline-cancel-task2",
@@ -71,6 +87,8 @@ const RUNS: &[Run] = &[
             ("Task-2", "task_func"),
             ("closure in main_task", "task_canceller"),
         ],
+        clock: ClockKind::Virtual,
+        io_notes: &[],
     },
     Run {
         name: "timeline-wait",
@@ -82,6 +100,8 @@ const RUNS: &[Run] = &[
             ("Task-3", "phase(1)"),
             ("Task-4", "phase(2)"),
         ],
+        clock: ClockKind::Virtual,
+        io_notes: &[],
     },
     Run {
         name: "timeline-wait-timeout",
@@ -93,12 +113,16 @@ const RUNS: &[Run] = &[
             ("Task-3", "phase(1)"),
             ("Task-4", "phase(2)"),
         ],
+        clock: ClockKind::Virtual,
+        io_notes: &[],
     },
     Run {
         name: "timeline-gather",
         title: "Timeline of gather",
         program: || example(ch05_control::gather::main),
         lanes: &[MAIN, ("Task-2", "phase1"), ("Task-3", "phase2")],
+        clock: ClockKind::Virtual,
+        io_notes: &[],
     },
     Run {
         name: "timeline-as-completed",
@@ -110,6 +134,8 @@ const RUNS: &[Run] = &[
             ("Task-3", "phase(1)"),
             ("Task-4", "phase(2)"),
         ],
+        clock: ClockKind::Virtual,
+        io_notes: &[],
     },
     Run {
         name: "timeline-lock",
@@ -121,6 +147,8 @@ const RUNS: &[Run] = &[
             ("Task-2", "coro1"),
             ("Task-3", "coro2"),
         ],
+        clock: ClockKind::Virtual,
+        io_notes: &[],
     },
     Run {
         name: "timeline-event",
@@ -132,6 +160,8 @@ const RUNS: &[Run] = &[
             ("Task-2", "coro1"),
             ("Task-3", "coro2"),
         ],
+        clock: ClockKind::Virtual,
+        io_notes: &[],
     },
     Run {
         name: "timeline-condition",
@@ -146,6 +176,8 @@ const RUNS: &[Run] = &[
             ("Task-6", "consumer 3"),
             ("Task-7", "consumer 4"),
         ],
+        clock: ClockKind::Virtual,
+        io_notes: &[],
     },
     Run {
         name: "timeline-queue",
@@ -157,6 +189,8 @@ const RUNS: &[Run] = &[
             ("Task-3", "consumer 1"),
             ("Task-4", "producer"),
         ],
+        clock: ClockKind::Virtual,
+        io_notes: &[],
     },
     Run {
         name: "timeline-echo",
@@ -168,6 +202,28 @@ const RUNS: &[Run] = &[
             ("Task-3", "echo"),
             ("Task-4", "server's transport"),
             ("Task-5", "client's transport"),
+        ],
+        clock: ClockKind::Virtual,
+        io_notes: &[],
+    },
+    Run {
+        name: "timeline-tls-handshake",
+        title: "Timeline of a TLS echo: the handshake, then the first data",
+        program: tls_echo,
+        lanes: &[
+            ("Task-1", "main (client)"),
+            ("Task-2", "accept loop"),
+            ("Task-3", "server's transport"),
+            ("Task-4", "client's transport"),
+            ("Task-5", "echo"),
+        ],
+        clock: ClockKind::Real,
+        io_notes: &[
+            ("Task-2", "connected; main sends the ClientHello"),
+            ("Task-3", "the ClientHello reaches the server"),
+            ("Task-4", "the server's flight, ServerHello to Finished"),
+            ("Task-3", "the client's Finished and main's first data"),
+            ("Task-4", "tickets, the echo and the server's close_notify"),
         ],
     },
 ];
@@ -196,6 +252,61 @@ fn echo_conversation() {
     }
 }
 
+/// Chapter 9's TLS echo, in one process: a server with a certificate made
+/// for the run, a client that trusts it, one message there and back.
+///
+/// It runs on the real clock. Each side arms a 60 s handshake timer, and
+/// the virtual clock jumps to the next timer whenever nothing is ready and
+/// the poller has nothing: if the kernel were ever slow to hand a flight
+/// over, the handshake would time out at once. On the real clock the tick
+/// waits for the bytes instead; the figure leaves its times out, as they
+/// vary run to run. The figure holds no byte counts either: the key shares
+/// and the tickets are random.
+fn tls_echo() {
+    let outcome = aio::run(async {
+        let (server_context, client_context) = tls_contexts()?;
+        async fn echo(reader: aio::StreamReader, writer: aio::StreamWriter) {
+            if let Ok(data) = reader.read(100).await {
+                let _ = writer.write(&data);
+            }
+            writer.close();
+        }
+        let server =
+            aio::start_server_ssl(echo, "127.0.0.1", 0, server_context).await?;
+        let ssl = aio::Ssl::new(client_context).server_hostname("localhost");
+        let (reader, writer) =
+            aio::open_connection_ssl("127.0.0.1", server.port(), ssl).await?;
+        writer.write(b"hello over TLS")?;
+        let echoed = reader.read(100).await?;
+        writer.close();
+        writer.wait_closed().await;
+        server.close();
+        if echoed != b"hello over TLS" {
+            return Err(format!("echoed {echoed:?}").into());
+        }
+        Ok::<_, Box<dyn std::error::Error>>(())
+    });
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => panic!("the TLS echo failed: {error}"),
+        Err(error) => panic!("the TLS echo failed: {error}"),
+    }
+}
+
+/// A server context with a certificate for `localhost` made now, and a
+/// client context that trusts it.
+fn tls_contexts()
+-> Result<(aio::SslContext, aio::SslContext), Box<dyn std::error::Error>> {
+    let issued =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_owned()])?;
+    let cert = issued.cert.pem();
+    let key = issued.signing_key.serialize_pem();
+    let server =
+        aio::SslContext::server_from_pem(cert.as_bytes(), key.as_bytes())?;
+    let client = aio::SslContext::client_with_ca_pem(cert.as_bytes())?;
+    Ok((server, client))
+}
+
 // ANCHOR: trace_of
 /// The trace of one run of `program` on the virtual clock.
 fn trace_of(program: fn()) -> Trace {
@@ -203,25 +314,47 @@ fn trace_of(program: fn()) -> Trace {
 }
 // ANCHOR_END: trace_of
 
+/// The trace of one run, on its clock.
+fn trace(run: &Run) -> Trace {
+    match run.clock {
+        ClockKind::Virtual => trace_of(run.program),
+        ClockKind::Real => {
+            aio::with_clock(ClockKind::Real, || aio::trace::record(run.program))
+                .1
+        }
+    }
+}
+
+/// The figure of one run, run now.
+fn figure(run: &Run) -> Figure {
+    let svg = draw(&trace(run), run);
+    Figure::new(run.name, svg.finish(run.title))
+}
+
 /// Every timeline in the book.
 pub fn all() -> Vec<Figure> {
-    RUNS.iter()
-        .map(|run| {
-            let trace = trace_of(run.program);
-            Figure::new(run.name, draw(&trace, run.lanes).finish(run.title))
-        })
-        .collect()
+    RUNS.iter().map(figure).collect()
 }
 
 /// The traces, for looking at while drawing.
 pub fn traces() -> Vec<(&'static str, Trace)> {
-    RUNS.iter().map(|run| (run.name, trace_of(run.program))).collect()
+    RUNS.iter().map(|run| (run.name, trace(run))).collect()
+}
+
+fn run_named(name: &str) -> &'static Run {
+    let run = RUNS.iter().find(|run| run.name == name);
+    run.unwrap_or_else(|| panic!("no timeline named {name}"))
 }
 
 /// The trace of the run named `name`, run now.
 pub fn trace_named(name: &str) -> Trace {
-    let run = RUNS.iter().find(|run| run.name == name);
-    trace_of(run.unwrap_or_else(|| panic!("no timeline named {name}")).program)
+    trace(run_named(name))
+}
+
+/// The figure of the run named `name`, run now: on the real clock, where
+/// the trace's times vary, this is what must not.
+pub fn figure_named(name: &str) -> Figure {
+    figure(run_named(name))
 }
 
 // ---------------------------------------------------------------- layout
@@ -432,9 +565,11 @@ fn first(markers: &mut Vec<usize>) -> Option<usize> {
     (!markers.is_empty()).then(|| markers.remove(0))
 }
 
-/// Draws `trace` as a timeline, naming lanes as `names` says.
-pub(crate) fn draw(trace: &Trace, names: &[(&str, &str)]) -> Svg {
+/// Draws the trace of `run` as a timeline, naming lanes as its `lanes` say.
+fn draw(trace: &Trace, run: &Run) -> Svg {
+    let names = run.lanes;
     let layout = Layout::of(trace);
+    let io_ticks = io_ticks(&layout, run);
     let slots: usize =
         layout.ticks.iter().map(|(bars, _)| (*bars).max(1)).sum();
     let slot_width = (PLOT_RIGHT - PLOT_LEFT) / slots.max(1) as f64;
@@ -460,7 +595,12 @@ pub(crate) fn draw(trace: &Trace, names: &[(&str, &str)]) -> Svg {
         (column_left[marker.tick] + 4.0, lane_y(marker.lane) + LANE / 2.0)
     };
     let lanes_bottom = lane_y(layout.lanes.len());
-    let height = lanes_bottom + 26.0 + 48.0;
+    let notes_height = if io_ticks.is_empty() {
+        0.0
+    } else {
+        8.0 + io_ticks.len() as f64 * LINE_HEIGHT
+    };
+    let height = lanes_bottom + 26.0 + 48.0 + notes_height;
     let mut svg = Svg::new(WIDTH, height);
 
     // Lanes: a faint rule under each, its name on the left.
@@ -492,7 +632,7 @@ pub(crate) fn draw(trace: &Trace, names: &[(&str, &str)]) -> Svg {
                 &(tick + 1).to_string(),
             );
         }
-        if last_time != Some(*time) {
+        if run.clock == ClockKind::Virtual && last_time != Some(*time) {
             last_time = Some(*time);
             let label = millis(*time);
             let width = label.len() as f64 * 7.0;
@@ -505,6 +645,10 @@ pub(crate) fn draw(trace: &Trace, names: &[(&str, &str)]) -> Svg {
     }
     svg.line(PLOT_RIGHT, HEADER - 4.0, PLOT_RIGHT, lanes_bottom, "faint");
     svg.text(LABELS_RIGHT, HEADER - 24.0, Anchor::End, "", "loop time");
+    if run.clock == ClockKind::Real {
+        let note = "real clock: varies run to run";
+        svg.text(PLOT_LEFT + 2.0, HEADER - 24.0, Anchor::Start, "", note);
+    }
     svg.text(LABELS_RIGHT, lanes_bottom + 17.0, Anchor::End, "", "tick");
 
     for bar in &layout.bars {
@@ -543,7 +687,56 @@ pub(crate) fn draw(trace: &Trace, names: &[(&str, &str)]) -> Svg {
         svg.line(from_x, from_y, x + 1.0, to_y, class);
     }
     legend(&mut svg, lanes_bottom + 34.0);
+    // The I/O notes: a number by each I/O marker, and what came in below.
+    let mut y = lanes_bottom + 34.0 + 26.0 + 8.0;
+    for (number, (marker, tick, note)) in io_ticks.iter().enumerate() {
+        let (x, my) = marker_point(&layout.markers[*marker]);
+        let number = (number + 1).to_string();
+        svg.text(x + 4.0, my - 2.0, Anchor::Start, "bold", &number);
+        y += LINE_HEIGHT;
+        svg.text(8.0, y, Anchor::Start, "bold", &number);
+        let line = format!("tick {}: {note}", tick + 1);
+        svg.text(22.0, y, Anchor::Start, "", &line);
+    }
     svg
+}
+
+/// The I/O markers of `layout` with `run`'s notes: (marker, tick, note)
+/// each. Each marker must have woken the task its note names first: if the
+/// run's I/O changed, its notes would lie, so drawing stops.
+fn io_ticks(layout: &Layout, run: &Run) -> Vec<(usize, usize, &'static str)> {
+    if run.io_notes.is_empty() {
+        return Vec::new();
+    }
+    let io = layout.lanes.iter().position(|lane| lane == IO);
+    let markers: Vec<usize> = (0..layout.markers.len())
+        .filter(|&marker| Some(layout.markers[marker].lane) == io)
+        .collect();
+    let woke = |marker: usize| {
+        layout.arrows.iter().find_map(|arrow| match arrow.from {
+            Start::Marker(m) if m == marker => {
+                Some(layout.lanes[arrow.to_lane].as_str())
+            }
+            _ => None,
+        })
+    };
+    let found: Vec<Option<&str>> =
+        markers.iter().map(|&marker| woke(marker)).collect();
+    let expected: Vec<Option<&str>> =
+        run.io_notes.iter().map(|(task, _)| Some(*task)).collect();
+    assert_eq!(
+        found, expected,
+        "{}: the I/O events woke other tasks than its io_notes say; read \
+         its trace (`cargo run -p figures --example traces`) and fix them",
+        run.name
+    );
+    markers
+        .iter()
+        .zip(run.io_notes)
+        .map(|(&marker, (_, note))| {
+            (marker, layout.markers[marker].tick, *note)
+        })
+        .collect()
 }
 
 /// How many of the lanes are the timers, I/O and threads lanes.

@@ -1,7 +1,6 @@
-//! The echo conversation runs over real sockets, so its timeline could in
-//! principle change from run to run (how the kernel batches readiness). It
-//! must not, or its figure would be stale at random: run it a few times and
-//! compare.
+//! The conversations over real sockets could in principle trace differently
+//! from run to run (how the kernel batches readiness). They must not, or
+//! their figures would be stale at random: run each a few times and compare.
 
 #[test]
 fn the_echo_conversation_traces_the_same_every_time() {
@@ -10,5 +9,22 @@ fn the_echo_conversation_traces_the_same_every_time() {
         let again =
             figures::timelines::trace_named("timeline-echo").to_string();
         assert_eq!(again, first, "run {run} differs from the first");
+    }
+}
+
+/// The TLS echo runs on the real clock (its handshake timer must never be
+/// jumped to), so its trace's times vary; its figure, which leaves them
+/// out, must not. Nor may TLS's random key shares and tickets change it.
+#[test]
+fn the_tls_echo_draws_the_same_every_time() {
+    let name = "timeline-tls-handshake";
+    let first = figures::timelines::figure_named(name).svg;
+    for run in 2..=10 {
+        let again = figures::timelines::figure_named(name).svg;
+        assert_eq!(
+            again, first,
+            "run {run} differs from the first: see the traces with `cargo \
+             run -p figures --example traces -- {name} 20`"
+        );
     }
 }

@@ -17,6 +17,7 @@ mod streams;
 mod task_in_memory;
 mod task_states;
 mod tick;
+mod tls;
 mod water_marks;
 
 use crate::Figure;
@@ -49,6 +50,7 @@ pub fn all() -> Vec<Figure> {
         water_marks::write_path(),
         streams::layers(),
         streams::readline_path(),
+        tls::layers(),
     ];
     figures.extend(cancel_race::figure());
     figures.extend(control::all());
