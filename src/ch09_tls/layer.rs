@@ -809,7 +809,7 @@ mod tests {
         fn data_received(&mut self, data: &[u8]) {
             self.received.borrow_mut().extend_from_slice(data);
             self.calls += 1;
-            if self.calls % self.pause_every == 0
+            if self.calls.is_multiple_of(self.pause_every)
                 && let Some(transport) = self.transport.borrow().as_ref()
             {
                 transport.pause_reading();

@@ -207,7 +207,10 @@ impl TlsError {
                     Cert::NotValidForNameContext { presented, .. } => {
                         TlsError::WrongHost {
                             expected: name,
-                            presented: presented.iter().map(bare).collect(),
+                            presented: presented
+                                .iter()
+                                .map(|name| bare(name))
+                                .collect(),
                         }
                     }
                     certificate @ (Cert::Expired
@@ -258,10 +261,10 @@ impl TlsError {
 }
 
 /// A presented name as rustls spells it (`DnsName("localhost")`), bare.
-fn bare(presented: &String) -> String {
+fn bare(presented: &str) -> String {
     match presented.split('"').nth(1) {
         Some(inner) => inner.to_owned(),
-        None => presented.clone(),
+        None => presented.to_owned(),
     }
 }
 
