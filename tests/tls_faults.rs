@@ -217,11 +217,16 @@ fn blocking_tls_client(
 }
 
 /// A protocol that writes down what happens to it.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Recorder {
     events: Rc<RefCell<Vec<String>>>,
     transport: Option<Transport>,
+    /// Written as soon as the connection is made.
     greeting: Vec<u8>,
+    /// Written in answer to the first data.
+    reply: Vec<u8>,
+    /// Pauses reading at once, and resumes after this long.
+    resume_after: Option<Duration>,
     /// What `eof_received` answers.
     keep_open: bool,
 }
@@ -232,12 +237,26 @@ impl Protocol for Recorder {
         if !self.greeting.is_empty() {
             transport.write(&self.greeting).unwrap();
         }
+        if let Some(delay) = self.resume_after {
+            transport.pause_reading();
+            let resumed = transport.clone();
+            aio::get_running_loop()
+                .unwrap()
+                .call_later(delay, move || resumed.resume_reading())
+                .unwrap();
+        }
         self.transport = Some(transport);
     }
 
     fn data_received(&mut self, data: &[u8]) {
         let text = String::from_utf8_lossy(data).into_owned();
         self.events.borrow_mut().push(format!("data {text}"));
+        let reply = std::mem::take(&mut self.reply);
+        if let Some(transport) = &self.transport
+            && !reply.is_empty()
+        {
+            transport.write(&reply).unwrap();
+        }
     }
 
     fn eof_received(&mut self) -> bool {
@@ -268,13 +287,12 @@ impl Protocol for Recorder {
     }
 }
 
-/// Serves `Recorder`s with `greeting` over TLS, runs `client` (given the
-/// port and the CA's PEM) on a thread, and waits until a connection has
-/// been lost. Gives the events of every connection, in order.
+/// Serves copies of `recorder` over TLS, runs `client` (given the port and
+/// the CA's PEM) on a thread, and waits until a connection has been lost.
+/// Gives the events of every connection, in order.
 fn record_a_connection(
     ssl: impl FnOnce(SslContext) -> Ssl,
-    greeting: Vec<u8>,
-    keep_open: bool,
+    recorder: Recorder,
     client: impl FnOnce(u16, String) + Send + 'static,
 ) -> Vec<String> {
     let issued = certificates::self_signed(&["localhost"]);
@@ -290,9 +308,7 @@ fn record_a_connection(
             let server = aio::create_server_ssl(
                 move || Recorder {
                     events: factory_events.clone(),
-                    transport: None,
-                    greeting: greeting.clone(),
-                    keep_open,
+                    ..recorder.clone()
                 },
                 "127.0.0.1",
                 0,
@@ -319,7 +335,7 @@ fn record_a_connection(
 #[test]
 fn a_peer_that_closes_without_close_notify_is_reported_not_a_clean_eof() {
     let events =
-        record_a_connection(Ssl::new, Vec::new(), false, |port, ca| {
+        record_a_connection(Ssl::new, Recorder::default(), |port, ca| {
             let (mut socket, mut tls) = blocking_tls_client(port, &ca);
             tls.writer().write_all(b"hello").unwrap();
             while tls.wants_write() {
@@ -335,7 +351,7 @@ fn a_peer_that_closes_without_close_notify_is_reported_not_a_clean_eof() {
 #[test]
 fn a_clean_close_notify_is_an_eof_and_a_clean_end() {
     let events =
-        record_a_connection(Ssl::new, Vec::new(), false, |port, ca| {
+        record_a_connection(Ssl::new, Recorder::default(), |port, ca| {
             let (mut socket, mut tls) = blocking_tls_client(port, &ca);
             tls.writer().write_all(b"bye").unwrap();
             tls.send_close_notify();
@@ -350,7 +366,8 @@ fn a_clean_close_notify_is_an_eof_and_a_clean_end() {
 #[test]
 fn keeping_a_tls_connection_open_after_the_peers_close_notify_is_warned() {
     let log = CapturedLog::start();
-    let events = record_a_connection(Ssl::new, Vec::new(), true, |port, ca| {
+    let keeps_open = Recorder { keep_open: true, ..Recorder::default() };
+    let events = record_a_connection(Ssl::new, keeps_open, |port, ca| {
         let (mut socket, mut tls) = blocking_tls_client(port, &ca);
         tls.send_close_notify();
         while tls.wants_write() {
@@ -369,8 +386,9 @@ fn keeping_a_tls_connection_open_after_the_peers_close_notify_is_warned() {
 fn a_reset_in_the_middle_of_a_record_reaches_connection_lost() {
     // The greeting waits unread in the client's socket, so its close is a
     // reset.
-    let greeting = vec![b'x'; 256 * 1024];
-    let events = record_a_connection(Ssl::new, greeting, false, |port, ca| {
+    let greeting =
+        Recorder { greeting: vec![b'x'; 256 * 1024], ..Recorder::default() };
+    let events = record_a_connection(Ssl::new, greeting, |port, ca| {
         let (mut socket, mut tls) = blocking_tls_client(port, &ca);
         tls.writer().write_all(&[b'y'; 10_000]).unwrap();
         let mut records = Vec::new();
@@ -548,32 +566,34 @@ fn flow_control_crosses_the_layer_and_a_peer_that_never_reads_is_bounded() {
 fn pause_writing_and_resume_writing_reach_the_application_through_tls() {
     let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
     // More than the kernel's socket buffers take, so some waits in ours.
-    let greeting = vec![b'g'; 32 * 1024 * 1024];
-    let events =
-        record_a_connection(Ssl::new, greeting, false, move |port, ca| {
-            let (mut socket, mut tls) = blocking_tls_client(port, &ca);
-            let _ = go_rx.recv_timeout(Duration::from_millis(300));
-            // Now read all of it, and the close_notify after.
-            let mut got = 0usize;
-            let mut buffer = [0u8; 65536];
-            while got < 32 * 1024 * 1024 {
-                if tls.read_tls(&mut socket).unwrap() == 0 {
+    let greeting = Recorder {
+        greeting: vec![b'g'; 32 * 1024 * 1024],
+        ..Recorder::default()
+    };
+    let events = record_a_connection(Ssl::new, greeting, move |port, ca| {
+        let (mut socket, mut tls) = blocking_tls_client(port, &ca);
+        let _ = go_rx.recv_timeout(Duration::from_millis(300));
+        // Now read all of it, and the close_notify after.
+        let mut got = 0usize;
+        let mut buffer = [0u8; 65536];
+        while got < 32 * 1024 * 1024 {
+            if tls.read_tls(&mut socket).unwrap() == 0 {
+                break;
+            }
+            tls.process_new_packets().unwrap();
+            while let Ok(n) = tls.reader().read(&mut buffer) {
+                if n == 0 {
                     break;
                 }
-                tls.process_new_packets().unwrap();
-                while let Ok(n) = tls.reader().read(&mut buffer) {
-                    if n == 0 {
-                        break;
-                    }
-                    got += n;
-                }
+                got += n;
             }
-            tls.send_close_notify();
-            while tls.wants_write() {
-                tls.write_tls(&mut socket).unwrap();
-            }
-            let _ = socket.read_to_end(&mut Vec::new());
-        });
+        }
+        tls.send_close_notify();
+        while tls.wants_write() {
+            tls.write_tls(&mut socket).unwrap();
+        }
+        let _ = socket.read_to_end(&mut Vec::new());
+    });
     drop(go_tx);
     let flow: Vec<&str> = events
         .iter()
@@ -582,6 +602,53 @@ fn pause_writing_and_resume_writing_reach_the_application_through_tls() {
         .collect();
     assert_eq!(flow, ["pause_writing", "resume_writing"], "{events:?}");
     assert_eq!(events.last().map(String::as_str), Some("lost cleanly"));
+}
+
+#[test]
+fn pause_writing_reaches_an_application_that_writes_after_resuming_reading() {
+    // The reply is written from a data_received that the resume delivers
+    // on a later turn, not from inside the socket's own call: the pause
+    // must still reach the application, which is busy writing.
+    let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+    let replies = Recorder {
+        reply: vec![b'r'; 32 * 1024 * 1024],
+        resume_after: Some(Duration::from_millis(100)),
+        ..Recorder::default()
+    };
+    let events = record_a_connection(Ssl::new, replies, move |port, ca| {
+        let (mut socket, mut tls) = blocking_tls_client(port, &ca);
+        tls.writer().write_all(b"go").unwrap();
+        while tls.wants_write() {
+            tls.write_tls(&mut socket).unwrap();
+        }
+        let _ = go_rx.recv_timeout(Duration::from_millis(500));
+        let mut got = 0usize;
+        let mut buffer = [0u8; 65536];
+        while got < 32 * 1024 * 1024 {
+            if tls.read_tls(&mut socket).unwrap() == 0 {
+                break;
+            }
+            tls.process_new_packets().unwrap();
+            while let Ok(n) = tls.reader().read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                got += n;
+            }
+        }
+        tls.send_close_notify();
+        while tls.wants_write() {
+            tls.write_tls(&mut socket).unwrap();
+        }
+        let _ = socket.read_to_end(&mut Vec::new());
+    });
+    drop(go_tx);
+    let flow: Vec<&str> = events
+        .iter()
+        .map(String::as_str)
+        .filter(|event| event.ends_with("_writing"))
+        .collect();
+    assert_eq!(flow, ["pause_writing", "resume_writing"], "{events:?}");
 }
 
 #[test]

@@ -10,7 +10,7 @@
 
 use crate::ch01_coroutines::error::panic_message;
 use crate::ch01_coroutines::logging;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
@@ -124,3 +124,48 @@ impl<P: ?Sized> ProtocolSlot<P> {
     }
 }
 // ANCHOR_END: protocol_slot
+
+// ANCHOR: flow_news
+/// A `pause_writing` (`true`) or `resume_writing` (`false`) that a protocol
+/// has yet to hear, because it was busy in a method of its own when the
+/// news came: it wrote from `data_received`, say. Whoever called that
+/// method delivers the news once it returns. Used by every transport that
+/// tells a protocol about its buffer: the socket's (chapter 7) and the TLS
+/// layer's (chapter 9).
+#[derive(Debug, Default)]
+pub(crate) struct FlowNews(Cell<Option<bool>>);
+
+impl FlowNews {
+    /// Tells the protocol through `call` (which gives `None` when it can't be
+    /// told now), or keeps the news for later. Gives whether it was kept.
+    pub(crate) fn tell(
+        &self,
+        paused: bool,
+        call: impl FnOnce(bool) -> Option<()>,
+    ) -> bool {
+        if self.0.get() == Some(!paused) {
+            // The opposite news was never delivered: the two cancel out, and
+            // the protocol stays as it was, in step with the transport.
+            self.0.set(None);
+            return false;
+        }
+        if call(paused).is_some() {
+            return false;
+        }
+        self.0.set(Some(paused));
+        true
+    }
+
+    /// Delivers the news that waits, if any, through `call`.
+    pub(crate) fn deliver(&self, call: impl FnOnce(bool) -> Option<()>) {
+        if let Some(paused) = self.0.take() {
+            call(paused);
+        }
+    }
+
+    /// Whether news waits.
+    pub(crate) fn is_waiting(&self) -> bool {
+        self.0.get().is_some()
+    }
+}
+// ANCHOR_END: flow_news

@@ -16,7 +16,7 @@
 //! panic is logged, the transport aborts, and `connection_lost` hears of it (as
 //! asyncio closes a transport whose protocol raised).
 
-use crate::ch07_protocols::callbacks::ProtocolSlot;
+use crate::ch07_protocols::callbacks::{FlowNews, ProtocolSlot};
 use crate::ch07_protocols::interface::{
     DEFAULT_HIGH_WATER, ExtraInfo, Protocol, Transport, TransportOps,
 };
@@ -59,7 +59,7 @@ struct TransportInner {
     /// drained to the low one (the transport's choice, in any state).
     writing_paused: Cell<bool>,
     /// A pause or resume the protocol has yet to hear about.
-    flow_news: Cell<Option<bool>>,
+    flow_news: FlowNews,
     high_water: Cell<usize>,
     low_water: Cell<usize>,
     driver: TaskWaker,
@@ -91,7 +91,7 @@ impl SocketTransport {
                 life: Cell::new(Life::OPEN),
                 reading_paused: Cell::new(false),
                 writing_paused: Cell::new(false),
-                flow_news: Cell::new(None),
+                flow_news: FlowNews::default(),
                 high_water: Cell::new(DEFAULT_HIGH_WATER),
                 low_water: Cell::new(DEFAULT_HIGH_WATER / 4),
                 driver: TaskWaker::default(),
@@ -317,14 +317,7 @@ impl SocketTransport {
     /// `data_received`); then the connection's task tells it as soon as that
     /// method returns.
     fn tell_protocol_flow(&self, paused: bool) {
-        if self.inner.flow_news.get() == Some(!paused) {
-            // The opposite news was never delivered: the two cancel out, and
-            // the protocol stays as it was, in step with the transport.
-            self.inner.flow_news.set(None);
-            return;
-        }
-        if self.call_flow(paused).is_none() {
-            self.inner.flow_news.set(Some(paused));
+        if self.inner.flow_news.tell(paused, |paused| self.call_flow(paused)) {
             self.wake_driver();
         }
     }
@@ -357,7 +350,7 @@ impl SocketTransport {
                 };
                 // Go round again after progress (a protocol told to resume
                 // may have written more) or news, unless the budget is spent.
-                let more = wrote || self.inner.flow_news.get().is_some();
+                let more = wrote || self.inner.flow_news.is_waiting();
                 if budget.is_spent() || !more {
                     return budget.end_poll(cx);
                 }
@@ -403,9 +396,7 @@ impl SocketTransport {
 
     /// Delivers a pending `pause_writing` / `resume_writing` to the protocol.
     fn tell_flow_news(&self) {
-        if let Some(paused) = self.inner.flow_news.take() {
-            self.call_flow(paused);
-        }
+        self.inner.flow_news.deliver(|paused| self.call_flow(paused));
     }
 
     /// Calls `pause_writing` or `resume_writing`; `None` if the protocol could
@@ -466,7 +457,7 @@ impl Receive<Connection> for SocketTransport {
         // may pause reading too, before it is handed more to echo.
         !inner.reading_paused.get()
             && inner.life.get().reads()
-            && inner.flow_news.get().is_none()
+            && !inner.flow_news.is_waiting()
     }
 
     fn receive(

@@ -18,7 +18,7 @@ use crate::ch01_coroutines::event_loop::get_running_loop;
 use crate::ch01_coroutines::logging;
 use crate::ch02_scheduling::handle::TimerHandle;
 use crate::ch06_sync::event::Event;
-use crate::ch07_protocols::callbacks::ProtocolSlot;
+use crate::ch07_protocols::callbacks::{FlowNews, ProtocolSlot};
 use crate::ch07_protocols::interface::{
     ExtraInfo, Protocol, Transport, TransportOps,
 };
@@ -70,6 +70,9 @@ pub(crate) struct TlsLayer {
     peer_eof: Cell<bool>,
     /// The peer's `close_notify` has come.
     peer_closed: Cell<bool>,
+    /// A pause or resume of writing that the application, busy in a method
+    /// of its own, has yet to hear: `process` delivers it on its way out.
+    app_flow_news: FlowNews,
     /// `process` is running: a nested call only asks it to go round again.
     processing: Cell<bool>,
     again: Cell<bool>,
@@ -85,6 +88,14 @@ pub(crate) struct TlsLayer {
 struct Handshake {
     outcome: RefCell<Option<io::Result<()>>>,
     done: Event,
+}
+
+impl Handshake {
+    /// The handshake is over, with `outcome`: wake whoever waits.
+    fn settle(&self, outcome: io::Result<()>) {
+        self.outcome.replace(Some(outcome));
+        self.done.set();
+    }
 }
 
 impl TlsLayer {
@@ -109,6 +120,7 @@ impl TlsLayer {
             reading_paused: Cell::new(false),
             peer_eof: Cell::new(false),
             peer_closed: Cell::new(false),
+            app_flow_news: FlowNews::default(),
             processing: Cell::new(false),
             again: Cell::new(false),
             handshake: Handshake::default(),
@@ -219,6 +231,7 @@ impl TlsLayer {
         }
         self.processing.set(false);
         self.after_peer_eof();
+        self.app_flow_news.deliver(|paused| self.call_app_flow(paused));
     }
 
     /// Whether ciphertext waits, and may go in.
@@ -405,8 +418,7 @@ impl TlsLayer {
     fn handshake_finished(&self) {
         self.stage.set(Stage::Open);
         self.replace_timer(None);
-        self.handshake.outcome.replace(Some(Ok(())));
-        self.handshake.done.set();
+        self.handshake.settle(Ok(()));
         let Some(this) = self.this.upgrade() else { return };
         if self.call_connection_made {
             self.app_has_transport.set(true);
@@ -429,7 +441,7 @@ impl TlsLayer {
             return;
         }
         if self.stage.get() == Stage::Handshaking {
-            if self.server_name.is_none() {
+            if self.is_server() {
                 let peer = self.peername();
                 logging::warn!(
                     "aio.tls",
@@ -437,14 +449,11 @@ impl TlsLayer {
                      carries on"
                 );
             }
-            self.handshake.outcome.replace(Some(Err(error)));
-            self.handshake.done.set();
+            self.handshake.settle(Err(error));
         } else {
             self.app.fail(error);
         }
         // The alert, if any, is queued on the socket: close sends it first.
-        self.stage.set(Stage::Closed);
-        self.replace_timer(None);
         self.close_lower();
     }
     // ANCHOR_END: fail
@@ -457,12 +466,54 @@ impl TlsLayer {
         }
     }
 
+    /// Whether this is the server's side of the connection.
+    fn is_server(&self) -> bool {
+        matches!(*self.tls.borrow(), rustls::Connection::Server(_))
+    }
+
+    /// TLS is done: the socket's transport closes once it has flushed (the
+    /// last alert, or our `close_notify`).
     fn close_lower(&self) {
+        self.end_lower(Transport::close);
+    }
+
+    /// Ends the connection at once: no `close_notify`, no waiting.
+    fn abort(&self) {
+        self.end_lower(Transport::abort);
+    }
+
+    fn end_lower(&self, end: fn(&Transport)) {
         self.stage.set(Stage::Closed);
         self.replace_timer(None);
         let lower = self.lower.borrow().clone();
         if let Some(lower) = lower {
-            lower.close();
+            end(&lower);
+        }
+    }
+
+    /// Tells the application to pause (`true`) or resume writing: at once,
+    /// or, if it is busy in a method of its own (it wrote from
+    /// `data_received`), as soon as `process` has finished calling it.
+    fn tell_app_flow(&self, paused: bool) {
+        self.app_flow_news.tell(paused, |paused| self.call_app_flow(paused));
+    }
+
+    /// Calls `pause_writing` or `resume_writing`; `None` if the application
+    /// could not be told now.
+    fn call_app_flow(&self, paused: bool) -> Option<()> {
+        let abort = || self.abort();
+        if paused {
+            self.app.call(
+                "protocol.pause_writing()",
+                |app| app.pause_writing(),
+                abort,
+            )
+        } else {
+            self.app.call(
+                "protocol.resume_writing()",
+                |app| app.resume_writing(),
+                abort,
+            )
         }
     }
 
@@ -489,16 +540,6 @@ impl TlsLayer {
         });
     }
     // ANCHOR_END: close
-
-    /// Closes at once: no `close_notify`, no waiting.
-    fn abort(&self) {
-        self.stage.set(Stage::Closed);
-        self.replace_timer(None);
-        let lower = self.lower.borrow().clone();
-        if let Some(lower) = lower {
-            lower.abort();
-        }
-    }
 
     /// What rustls has negotiated, by asyncio's names.
     fn tls_info(&self, name: &str) -> Option<ExtraInfo> {
@@ -577,8 +618,7 @@ impl Protocol for TlsLower {
             let error = error.unwrap_or_else(|| {
                 io::Error::from(TlsError::ClosedDuringHandshake)
             });
-            layer.handshake.outcome.replace(Some(Err(error)));
-            layer.handshake.done.set();
+            layer.handshake.settle(Err(error));
             layer.app.end(None, |_, _| {}); // it never had a transport
             return;
         }
@@ -592,19 +632,11 @@ impl Protocol for TlsLower {
     // The socket's buffer is the TLS transport's buffer: its pauses are the
     // application's.
     fn pause_writing(&mut self) {
-        self.0.app.call(
-            "protocol.pause_writing()",
-            |app| app.pause_writing(),
-            || self.0.abort(),
-        );
+        self.0.tell_app_flow(true);
     }
 
     fn resume_writing(&mut self) {
-        self.0.app.call(
-            "protocol.resume_writing()",
-            |app| app.resume_writing(),
-            || self.0.abort(),
-        );
+        self.0.tell_app_flow(false);
     }
 }
 // ANCHOR_END: tls_lower
