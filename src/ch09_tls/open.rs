@@ -174,11 +174,12 @@ pub async fn start_tls(
         (tls, Some(name))
     };
     let layer = TlsLayer::new(tls, server_name, protocol, &ssl, false);
-    // Nothing is read between the two protocols: what arrives from now on
-    // is the peer's first TLS record.
-    transport.pause_reading();
+    // No await between these lines, so the socket's task reads nothing
+    // until the layer is in place: what it reads next goes to the layer.
     transport.set_protocol(Rc::new(RefCell::new(layer.lower_protocol())));
     layer.attach(transport.clone());
+    // The handshake must read, even if the old protocol had paused reading
+    // (a full stream buffer), as asyncio's `start_tls` resumes it too.
     transport.resume_reading();
     if let Err(error) = layer.handshake_done().await {
         transport.abort();

@@ -68,27 +68,11 @@ pub fn converse_with(
     client_args: &[&str],
     server_ends_with: &str,
 ) -> (String, String) {
-    let mut server = Running(
-        Command::new(server)
-            .args(["localhost", "0"])
-            .args(server_args)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("server starts"),
-    );
-    let (lines_tx, lines_rx) = mpsc::channel();
-    let stdout = server.0.stdout.take().expect("piped");
-    thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if lines_tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let first = lines_rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the server says where it listens");
-    let port = first.rsplit(' ').next().expect("a port").to_owned();
+    let mut args = vec!["localhost", "0"];
+    args.extend_from_slice(server_args);
+    let server = Lines::start(server, &args);
+    let first = server.next();
+    let port = port_of(&first);
     let client = Command::new(client)
         .args(["localhost", &port])
         .args(client_args)
@@ -100,18 +84,60 @@ pub fn converse_with(
         String::from_utf8_lossy(&client.stderr)
     );
     let mut server_lines = vec![first];
-    let done = |line: &String| line.ends_with(server_ends_with);
-    while !server_lines.last().is_some_and(done) {
-        let line = lines_rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the server finishes the conversation");
-        server_lines.push(line);
-    }
+    server_lines.extend(server.until(server_ends_with));
     drop(server);
     (
         redact(&(server_lines.join("\n") + "\n")),
         redact(&String::from_utf8(client.stdout).expect("UTF-8")),
     )
+}
+
+/// A process whose standard output arrives line by line.
+pub struct Lines {
+    pub process: Running,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Lines {
+    /// Starts `binary` with `args`.
+    pub fn start(binary: &str, args: &[&str]) -> Lines {
+        let mut child = Command::new(binary)
+            .args(args)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("starts");
+        let stdout = child.stdout.take().expect("piped");
+        let (sender, lines) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Lines { process: Running(child), lines }
+    }
+
+    /// The next line (a hang guard only: it comes long before the limit).
+    pub fn next(&self) -> String {
+        self.lines
+            .recv_timeout(Duration::from_secs(60))
+            .expect("another line of output")
+    }
+
+    /// The lines up to the first that ends with `last`, that one included.
+    pub fn until(&self, last: &str) -> Vec<String> {
+        let mut lines = vec![self.next()];
+        while !lines.last().is_some_and(|line| line.ends_with(last)) {
+            lines.push(self.next());
+        }
+        lines
+    }
+}
+
+/// The port at the end of a server's first line.
+pub fn port_of(first_line: &str) -> String {
+    first_line.rsplit(' ').next().expect("a port").to_owned()
 }
 
 /// Runs a chapter's default binary (both sides in one process) and checks its
@@ -279,11 +305,7 @@ pub fn python_client_against(server: &str) {
             .spawn()
             .expect("server"),
     );
-    let port = first_line(&mut server.0)
-        .rsplit(' ')
-        .next()
-        .expect("a port")
-        .to_owned();
+    let port = port_of(&first_line(&mut server.0));
     let output = Command::new("python3")
         .args(["-c", PYTHON_CLIENT, &port])
         .output()

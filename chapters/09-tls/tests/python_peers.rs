@@ -7,7 +7,8 @@ mod harness;
 
 mod common;
 
-use common::{Lines, Scratch, port_of};
+use common::Scratch;
+use harness::{Lines, port_of};
 use std::process::Command;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_echo_server_ssl");

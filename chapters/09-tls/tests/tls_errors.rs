@@ -10,7 +10,8 @@ mod harness;
 
 mod common;
 
-use common::{Lines, Scratch, port_of};
+use common::Scratch;
+use harness::{Lines, port_of};
 use std::io::{Read, Write};
 use std::process::Command;
 

@@ -1,15 +1,10 @@
 //! What the chapter's tests share: a scratch directory for certificate
-//! files, made for the test and removed after it, and a server's output
-//! read line by line as it comes.
+//! files, made for the test and removed after it. (A server's output read
+//! line by line, `Lines`, is the shared harness's.)
 
 #![allow(dead_code)] // each test binary uses a different part
 
-use crate::harness::Running;
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
 
 /// A directory of its own for one test.
 pub struct Scratch(PathBuf);
@@ -45,52 +40,4 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-/// A process whose standard output arrives line by line.
-pub struct Lines {
-    pub process: Running,
-    lines: mpsc::Receiver<String>,
-}
-
-impl Lines {
-    /// Starts `binary` with `args`.
-    pub fn start(binary: &str, args: &[&str]) -> Lines {
-        let mut child = Command::new(binary)
-            .args(args)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("starts");
-        let stdout = child.stdout.take().expect("piped");
-        let (sender, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Lines { process: Running(child), lines }
-    }
-
-    /// The next line (a hang guard only: it comes long before the limit).
-    pub fn next(&self) -> String {
-        self.lines
-            .recv_timeout(Duration::from_secs(60))
-            .expect("another line of output")
-    }
-
-    /// The lines up to the first that ends with `last`, that one included.
-    pub fn until(&self, last: &str) -> Vec<String> {
-        let mut lines = vec![self.next()];
-        while !lines.last().is_some_and(|line| line.ends_with(last)) {
-            lines.push(self.next());
-        }
-        lines
-    }
-}
-
-/// The port at the end of a server's first line.
-pub fn port_of(first_line: &str) -> String {
-    first_line.rsplit(' ').next().expect("a port").to_owned()
 }
