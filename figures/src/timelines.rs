@@ -45,38 +45,44 @@ fn example<E: std::fmt::Debug>(main: fn() -> Result<(), E>) {
 
 const MAIN: (&str, &str) = ("Task-1", "main_task");
 
+/// What most runs share: the virtual clock, and no notes on their I/O.
+const VIRTUAL: Run = Run {
+    name: "",
+    title: "",
+    program: || {},
+    lanes: &[],
+    clock: ClockKind::Virtual,
+    io_notes: &[],
+};
+
 const RUNS: &[Run] = &[
     Run {
         name: "timeline-call-later",
         title: "Timeline of call_later",
         program: || example(ch02_scheduling::call_later::main),
         lanes: &[MAIN, ("closure in main_task", "callback(n)")],
-        clock: ClockKind::Virtual,
-        io_notes: &[],
+        ..VIRTUAL
     },
     Run {
         name: "timeline-call-soon",
         title: "Timeline of call_soon",
         program: || example(ch02_scheduling::call_soon::main),
         lanes: &[MAIN, ("closure in main_task", "callback")],
-        clock: ClockKind::Virtual,
-        io_notes: &[],
+        ..VIRTUAL
     },
     Run {
         name: "timeline-create-task",
         title: "Timeline of create_task",
         program: || example(ch04_tasks::create_task::main),
         lanes: &[MAIN, ("Task-2", "task_func")],
-        clock: ClockKind::Virtual,
-        io_notes: &[],
+        ..VIRTUAL
     },
     Run {
         name: "timeline-cancel-task",
         title: "Timeline of cancel_task",
         program: || example(ch04_tasks::cancel_task::main),
         lanes: &[MAIN, ("Task-2", "task_func")],
-        clock: ClockKind::Virtual,
-        io_notes: &[],
+        ..VIRTUAL
     },
     Run {
         name: "timeline-cancel-task2",
@@ -87,8 +93,7 @@ const RUNS: &[Run] = &[
             ("Task-2", "task_func"),
             ("closure in main_task", "task_canceller"),
         ],
-        clock: ClockKind::Virtual,
-        io_notes: &[],
+        ..VIRTUAL
     },
     Run {
         name: "timeline-wait",
@@ -100,8 +105,7 @@ const RUNS: &[Run] = &[
             ("Task-3", "phase(1)"),
             ("Task-4", "phase(2)"),
         ],
-        clock: ClockKind::Virtual,
-        io_notes: &[],
+        ..VIRTUAL
     },
     Run {
         name: "timeline-wait-timeout",
@@ -113,16 +117,14 @@ const RUNS: &[Run] = &[
             ("Task-3", "phase(1)"),
             ("Task-4", "phase(2)"),
         ],
-        clock: ClockKind::Virtual,
-        io_notes: &[],
+        ..VIRTUAL
     },
     Run {
         name: "timeline-gather",
         title: "Timeline of gather",
         program: || example(ch05_control::gather::main),
         lanes: &[MAIN, ("Task-2", "phase1"), ("Task-3", "phase2")],
-        clock: ClockKind::Virtual,
-        io_notes: &[],
+        ..VIRTUAL
     },
     Run {
         name: "timeline-as-completed",
@@ -134,8 +136,7 @@ const RUNS: &[Run] = &[
             ("Task-3", "phase(1)"),
             ("Task-4", "phase(2)"),
         ],
-        clock: ClockKind::Virtual,
-        io_notes: &[],
+        ..VIRTUAL
     },
     Run {
         name: "timeline-lock",
@@ -147,8 +148,7 @@ const RUNS: &[Run] = &[
             ("Task-2", "coro1"),
             ("Task-3", "coro2"),
         ],
-        clock: ClockKind::Virtual,
-        io_notes: &[],
+        ..VIRTUAL
     },
     Run {
         name: "timeline-event",
@@ -160,8 +160,7 @@ const RUNS: &[Run] = &[
             ("Task-2", "coro1"),
             ("Task-3", "coro2"),
         ],
-        clock: ClockKind::Virtual,
-        io_notes: &[],
+        ..VIRTUAL
     },
     Run {
         name: "timeline-condition",
@@ -176,8 +175,7 @@ const RUNS: &[Run] = &[
             ("Task-6", "consumer 3"),
             ("Task-7", "consumer 4"),
         ],
-        clock: ClockKind::Virtual,
-        io_notes: &[],
+        ..VIRTUAL
     },
     Run {
         name: "timeline-queue",
@@ -189,8 +187,7 @@ const RUNS: &[Run] = &[
             ("Task-3", "consumer 1"),
             ("Task-4", "producer"),
         ],
-        clock: ClockKind::Virtual,
-        io_notes: &[],
+        ..VIRTUAL
     },
     Run {
         name: "timeline-echo",
@@ -203,8 +200,7 @@ const RUNS: &[Run] = &[
             ("Task-4", "server's transport"),
             ("Task-5", "client's transport"),
         ],
-        clock: ClockKind::Virtual,
-        io_notes: &[],
+        ..VIRTUAL
     },
     Run {
         name: "timeline-tls-handshake",
