@@ -23,11 +23,11 @@ mod ch06_sync;
 mod ch07_protocols;
 mod ch08_streams;
 mod ch09_tls;
-mod ch13_threads;
+mod ch10_dns;
 mod ch14_debugging;
 
 pub use ch01_coroutines::trace;
-pub use ch13_threads::oneshot;
+pub use ch10_dns::oneshot;
 
 pub use ch01_coroutines::clock::{ClockKind, with_clock};
 pub use ch01_coroutines::error::{Error, TaskError};
@@ -71,6 +71,7 @@ pub use ch07_protocols::connect::create_connection;
 pub use ch07_protocols::datagram::{
     DatagramProtocol, DatagramTransport, create_datagram_endpoint,
 };
+pub use ch07_protocols::resolver::{BlockingResolver, Resolver, Resolving};
 pub use ch07_protocols::interface::{
     DEFAULT_HIGH_WATER, ExtraInfo, Protocol, Transport,
 };
@@ -95,3 +96,25 @@ pub use ch09_tls::open::{
 pub use ch09_tls::tls_error::TlsError;
 /// The TLS engine, for configs beyond what [`SslContext`] builds.
 pub use rustls;
+
+pub use ch10_dns::addrinfo::{
+    AI_ADDRCONFIG, AI_CANONNAME, AI_NUMERICHOST, AI_PASSIVE, AddrInfo, Family,
+    Hints, NI_DGRAM, NI_NAMEREQD, NI_NUMERICHOST, NI_NUMERICSERV, Service,
+    SocketType, getaddrinfo_blocking, getnameinfo_blocking,
+};
+pub use ch10_dns::gai_error::{GaiError, GaiReason};
+pub use ch10_dns::lookup::{
+    BlockingLookup, ThreadResolver, getaddrinfo, getnameinfo,
+};
+
+// ANCHOR: default_resolver
+/// The resolver a loop uses until [`EventLoop::set_resolver`] chooses
+/// another. This is the one place where a later chapter's piece becomes an
+/// earlier chapter's default: chapter 7 made the seam and asks here, and
+/// chapter 10's [`ThreadResolver`] answers, so that nothing in aio looks a
+/// name up on the loop's thread (`tests/architecture.rs` allows exactly this
+/// call).
+pub(crate) fn default_resolver() -> std::rc::Rc<dyn Resolver> {
+    std::rc::Rc::new(ThreadResolver::new())
+}
+// ANCHOR_END: default_resolver

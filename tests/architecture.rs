@@ -6,6 +6,11 @@
 //! - A module uses only modules of its own chapter or earlier ones.
 //! - No two modules use each other, directly or through others: the graph has
 //!   no cycles, inside a chapter either.
+//! - One exception, named here: `lib.rs` is the composition root, and its
+//!   `pub(crate) fn`s (listed in `ROOT_DEFAULTS`) say which later chapter's
+//!   piece an earlier chapter's seam uses by default. A module may call them;
+//!   that is not an edge of the graph, since the seam is the earlier
+//!   chapter's and the choice is the root's.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -159,6 +164,10 @@ fn crate_paths_used(text: &str) -> Vec<Used> {
     used
 }
 
+/// The composition root's defaults: the `pub(crate) fn`s of `lib.rs`, each
+/// naming the later chapter's piece an earlier seam gets by default.
+const ROOT_DEFAULTS: &[&str] = &["default_resolver"];
+
 /// Every module's uses of other modules, resolved through re-exports.
 fn module_graph() -> (BTreeMap<Module, BTreeSet<Module>>, Vec<String>) {
     let modules: BTreeSet<Module> = modules().into_iter().collect();
@@ -172,6 +181,9 @@ fn module_graph() -> (BTreeMap<Module, BTreeSet<Module>>, Vec<String>) {
         for used in crate_paths_used(&text) {
             let target = match used {
                 Used::Module(target) => target,
+                Used::Root(name) if ROOT_DEFAULTS.contains(&name.as_str()) => {
+                    continue;
+                }
                 Used::Root(name) => match reexports.get(&name) {
                     Some(owner) => owner.clone(),
                     None => {
@@ -239,6 +251,21 @@ fn find_cycle<N: Ord + Clone>(
         }
     }
     None
+}
+
+#[test]
+fn the_composition_roots_defaults_are_the_ones_named_here() {
+    let lib = fs::read_to_string(root().join("src/lib.rs")).expect("lib.rs");
+    let defined: Vec<String> = lib
+        .lines()
+        .filter_map(|line| line.strip_prefix("pub(crate) fn "))
+        .map(|rest| rest.split('(').next().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        defined, ROOT_DEFAULTS,
+        "lib.rs's pub(crate) fns are the composition root's defaults; list \
+         each in ROOT_DEFAULTS, with the seam it fills"
+    );
 }
 
 #[test]

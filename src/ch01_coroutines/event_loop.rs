@@ -10,6 +10,7 @@
 use crate::ch01_coroutines::clock::{Clock, ClockKind};
 use crate::ch01_coroutines::error::Error;
 use crate::ch01_coroutines::logging;
+use crate::ch01_coroutines::loop_locals::LoopLocals;
 use crate::ch01_coroutines::loom::{Arc, IdCounter, Ordering, TaskArc};
 use crate::ch01_coroutines::poller::{Poller, ReadinessListener, SourceKey};
 use crate::ch01_coroutines::ready_queue::{Callback, NamedCallback, Ready};
@@ -63,6 +64,8 @@ struct LoopInner {
     tasks: RefCell<TaskRegistry>,
     /// The number in the next task's default name, `Task-N`, counted per loop.
     next_task_number: Cell<u64>,
+    /// What later chapters keep per loop (chapter 7's resolver, say).
+    locals: LoopLocals,
     running: Cell<bool>,
     stopping: Cell<bool>,
     closed: Cell<bool>,
@@ -230,6 +233,7 @@ impl Builder {
             scheduler,
             tasks: RefCell::default(),
             next_task_number: Cell::new(1),
+            locals: LoopLocals::default(),
             running: Cell::new(false),
             stopping: Cell::new(false),
             closed: Cell::new(false),
@@ -250,6 +254,16 @@ impl EventLoop {
     /// Starts configuring a loop.
     pub fn builder() -> Builder {
         Builder::default()
+    }
+
+    /// The loop-local value of type `T`, if a later chapter set one.
+    pub(crate) fn local<T: 'static>(&self) -> Option<Rc<T>> {
+        self.inner.locals.get::<T>()
+    }
+
+    /// Sets the loop-local value of type `T`.
+    pub(crate) fn set_local<T: 'static>(&self, value: T) {
+        self.inner.locals.set(value);
     }
 
     /// A handle that does not keep the loop alive (for objects the loop may
@@ -555,6 +569,7 @@ impl LoopInner {
         // Dropping futures can queue more work (a destructor wakes another
         // task).
         self.core.clear();
+        self.locals.clear();
         let left_open = self.core.poller.close_all();
         if !left_open.is_empty() {
             logging::warn!(

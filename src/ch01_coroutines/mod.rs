@@ -27,6 +27,7 @@ pub(crate) mod timers;
 pub mod trace;
 pub(crate) mod poller;
 pub(crate) mod tick;
+pub(crate) mod loop_locals;
 pub(crate) mod event_loop;
 pub(crate) mod spawn;
 pub(crate) mod run;

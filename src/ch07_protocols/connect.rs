@@ -1,45 +1,20 @@
 //! Chapter 7 (protocols): opening a TCP connection (`loop.create_connection`).
 //!
-//! Resolve the host, then try each address in turn: start a non-blocking
-//! connect, wait until the socket is writable, and ask the socket whether the
-//! connect worked. The first that does becomes a transport; if none does, the
+//! Resolve the host (through the loop's resolver, `resolver.rs`), then try
+//! each address in turn: start a non-blocking connect, wait until the socket
+//! is writable, and ask the socket whether the connect worked. The first that does becomes a transport; if none does, the
 //! last error comes back, with the address in its message.
 
 use crate::ch07_protocols::interface::{Protocol, Transport};
 use crate::ch07_protocols::reactor::{Direction, IoSource};
+use crate::ch07_protocols::resolver::resolve;
 use crate::ch07_protocols::socket::Connection;
 use crate::ch07_protocols::transport::SocketTransport;
 use std::cell::RefCell;
 use std::future::poll_fn;
 use std::io;
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::SocketAddr;
 use std::rc::Rc;
-
-/// Resolves `host` and `port` (a blocking lookup, as asyncio's default resolver
-/// does in a thread; chapter 10 has the details). A failed lookup names the
-/// host: Python's `gaierror` says only "Name or service not known", which
-/// does not tell which of a program's lookups failed.
-pub(crate) fn resolve(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
-    let addresses: Vec<SocketAddr> = (host, port)
-        .to_socket_addrs()
-        .map_err(|error| {
-            io::Error::new(
-                error.kind(),
-                format!(
-                    "could not look up the host name {host:?}: {error}; \
-                     check the name (and the network, for a remote host)"
-                ),
-            )
-        })?
-        .collect();
-    if addresses.is_empty() {
-        return Err(io::Error::new(
-            io::ErrorKind::NotFound,
-            format!("the host name {host:?} resolved to no address"),
-        ));
-    }
-    Ok(addresses)
-}
 
 // ANCHOR: connect
 /// Connects to one address and waits until the connection is established.
@@ -88,7 +63,7 @@ pub async fn create_connection<P: Protocol>(
     port: u16,
 ) -> io::Result<(Transport, Rc<RefCell<P>>)> {
     let mut last_error = None;
-    for address in resolve(host, port)? {
+    for address in resolve(host, port).await? {
         match connect_stream(address).await {
             Ok(stream) => {
                 let protocol = Rc::new(RefCell::new(protocol));

@@ -11,7 +11,7 @@
 
 use crate::ch01_coroutines::spawn::spawn;
 use crate::ch07_protocols::callbacks::ProtocolSlot;
-use crate::ch07_protocols::connect::resolve;
+use crate::ch07_protocols::resolver::resolve;
 use crate::ch07_protocols::io_steps::{
     Flush, ReadBudget, Receive, Socket, TaskWaker, flush_step, read_step,
 };
@@ -77,11 +77,11 @@ pub async fn create_datagram_endpoint<P: DatagramProtocol>(
     remote: Option<(&str, u16)>,
 ) -> io::Result<(DatagramTransport, Rc<RefCell<P>>)> {
     let remote = match remote {
-        Some((host, port)) => Some(resolve(host, port)?[0]),
+        Some((host, port)) => Some(resolve(host, port).await?[0]),
         None => None,
     };
     let local = match local {
-        Some((host, port)) => resolve(host, port)?[0],
+        Some((host, port)) => resolve(host, port).await?[0],
         None if remote.is_some_and(|address| address.is_ipv6()) => {
             "[::]:0".parse().expect("a valid address")
         }

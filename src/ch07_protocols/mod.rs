@@ -7,6 +7,7 @@ pub(crate) mod callbacks;
 pub(crate) mod io_steps;
 pub(crate) mod socket;
 pub(crate) mod transport;
+pub(crate) mod resolver;
 pub(crate) mod connect;
 pub(crate) mod datagram;
 pub(crate) mod server;

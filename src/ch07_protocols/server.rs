@@ -13,7 +13,7 @@ use crate::ch01_coroutines::spawn::spawn;
 use crate::ch04_tasks::task_ref::TaskRef;
 use crate::ch06_sync::event::Event;
 use crate::ch07_protocols::callbacks::call_protocol;
-use crate::ch07_protocols::connect::resolve;
+use crate::ch07_protocols::resolver::resolve;
 use crate::ch07_protocols::interface::Protocol;
 use crate::ch07_protocols::reactor::{Direction, IoSource};
 use crate::ch07_protocols::socket::{Connection, Listener};
@@ -55,7 +55,7 @@ pub async fn create_server<P: Protocol>(
     host: &str,
     port: u16,
 ) -> io::Result<Server> {
-    let address = resolve(host, port)?[0];
+    let address = resolve(host, port).await?[0];
     let listener = mio::net::TcpListener::bind(address).map_err(|error| {
         io::Error::new(
             error.kind(),

@@ -16,7 +16,7 @@
 mod exhibits {
     use crate::ch01_coroutines::remote::LoopShared;
     use crate::ch01_coroutines::remote::loom_models::remote_wake_model;
-    use crate::ch13_threads::oneshot::loom_models::hand_over_model;
+    use crate::ch10_dns::oneshot::loom_models::hand_over_model;
     use std::process::Command;
 
     /// The child's entry point: runs the exhibit named by `AIO_MUSEUM_EXHIBIT`.

@@ -1,7 +1,7 @@
-//! Chapter 13 (threads and processes): a one-shot channel from any thread to a
-//! task.
+//! Chapter 10 (DNS): a one-shot channel from any thread to a task.
 //!
-//! A worker thread computes a value; a task on the loop awaits it. The
+//! A worker thread computes a value (chapter 10's first: the answer of a
+//! blocking name lookup); a task on the loop awaits it. The
 //! [`Sender`] is `Send`, the [`Receiver`] is a future. The value travels
 //! through a slot that only the sender writes and only the receiver reads, and
 //! an atomic state that says whose turn it is: the sender writes the slot, then

@@ -1,0 +1,3 @@
+//! Chapter 10: interacting with domain name services.
+
+fn main() {}

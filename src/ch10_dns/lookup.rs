@@ -1,0 +1,136 @@
+//! Chapter 10 (DNS): `getaddrinfo` and `getnameinfo` as awaitables, and the
+//! resolver every loop uses by default.
+//!
+//! asyncio's `loop.getaddrinfo` runs `socket.getaddrinfo` in the loop's
+//! default executor; aio runs the C library's function on a worker thread
+//! (`worker.rs`), and the task awaits the answer. [`ThreadResolver`] puts the
+//! same path behind chapter 7's resolver seam, so that `create_connection`
+//! and everything built on it stop blocking the loop.
+
+use crate::ch07_protocols::resolver::{Resolver, Resolving};
+use crate::ch10_dns::addrinfo::{
+    AddrInfo, Hints, Service, SocketType, check_name, getaddrinfo_blocking,
+    getnameinfo_blocking,
+};
+use crate::ch10_dns::gai_error::GaiError;
+use crate::ch10_dns::worker::run_in_thread;
+use std::fmt;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+// ANCHOR: getaddrinfo
+/// Looks `host` up for `service` without blocking the loop (asyncio's
+/// `loop.getaddrinfo`): the C library's `getaddrinfo` runs on a worker
+/// thread, and the entries come back in its order.
+pub async fn getaddrinfo(
+    host: &str,
+    service: impl Into<Service>,
+    hints: Hints,
+) -> Result<Vec<AddrInfo>, GaiError> {
+    check_name(host)?; // on the loop: a bad name costs no thread
+    let service = service.into();
+    let name = host.to_owned();
+    let asked = name.clone();
+    let answer = run_in_thread("aio-getaddrinfo", move || {
+        getaddrinfo_blocking(&asked, &service, hints)
+    })
+    .map_err(|error| thread_failed(&name, &error))?;
+    answer.await.unwrap_or_else(|_| Err(worker_panicked(&name)))
+}
+// ANCHOR_END: getaddrinfo
+
+/// Finds the host and service names of `address` without blocking the loop
+/// (asyncio's `loop.getnameinfo`). An address with no name comes back as its
+/// number, unless `flags` has `NI_NAMEREQD`.
+pub async fn getnameinfo(
+    address: SocketAddr,
+    flags: i32,
+) -> Result<(String, String), GaiError> {
+    let name = address.ip().to_string();
+    let answer = run_in_thread("aio-getnameinfo", move || {
+        getnameinfo_blocking(address, flags)
+    })
+    .map_err(|error| thread_failed(&name, &error))?;
+    answer.await.unwrap_or_else(|_| Err(worker_panicked(&name)))
+}
+
+/// No thread could be started (a process limit): `EAI_SYSTEM`, as the C
+/// library reports its own resource failures.
+fn thread_failed(name: &str, error: &io::Error) -> GaiError {
+    crate::ch01_coroutines::logging::warn!(
+        "aio.dns",
+        "could not start a lookup thread for {name:?}: {error}"
+    );
+    GaiError::from_code(name, libc::EAI_SYSTEM)
+}
+
+fn worker_panicked(name: &str) -> GaiError {
+    GaiError::from_code(name, libc::EAI_FAIL)
+}
+
+/// A blocking lookup, as [`ThreadResolver`] runs it on its worker thread.
+pub type BlockingLookup =
+    dyn Fn(&str, u16) -> io::Result<Vec<SocketAddr>> + Send + Sync;
+
+// ANCHOR: thread_resolver
+/// The default resolver: the C library's `getaddrinfo` on a worker thread,
+/// as asyncio's default executor runs it. It sees what every other program
+/// on the machine sees (`/etc/hosts`, `/etc/nsswitch.conf`, mDNS, the name
+/// servers and search domains of `/etc/resolv.conf`), and the loop goes on
+/// while it waits.
+#[derive(Clone)]
+pub struct ThreadResolver {
+    lookup: Arc<BlockingLookup>,
+}
+
+impl ThreadResolver {
+    /// The C library's lookup, for stream sockets (one entry per address).
+    pub fn new() -> ThreadResolver {
+        ThreadResolver::with_lookup(|host, port| {
+            let hints =
+                Hints { socket_type: SocketType::Stream, ..Hints::default() };
+            let entries = getaddrinfo_blocking(host, &port.into(), hints)?;
+            Ok(entries.into_iter().map(|entry| entry.address).collect())
+        })
+    }
+
+    /// Runs `lookup` on the worker thread instead: a test's slow resolver,
+    /// or a lookup of your own that blocks.
+    pub fn with_lookup(
+        lookup: impl Fn(&str, u16) -> io::Result<Vec<SocketAddr>>
+        + Send
+        + Sync
+        + 'static,
+    ) -> ThreadResolver {
+        ThreadResolver { lookup: Arc::new(lookup) }
+    }
+}
+
+impl Default for ThreadResolver {
+    fn default() -> Self {
+        ThreadResolver::new()
+    }
+}
+
+impl Resolver for ThreadResolver {
+    fn resolve(&self, host: &str, port: u16) -> Resolving {
+        let lookup = self.lookup.clone();
+        let host = host.to_owned();
+        Box::pin(async move {
+            check_name(&host)?;
+            let asked = host.clone();
+            let answer = run_in_thread("aio-resolve", move || {
+                lookup(&asked, port)
+            })?;
+            answer.await.unwrap_or_else(|_| Err(worker_panicked(&host).into()))
+        })
+    }
+}
+// ANCHOR_END: thread_resolver
+
+impl fmt::Debug for ThreadResolver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ThreadResolver")
+    }
+}

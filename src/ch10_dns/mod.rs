@@ -1,0 +1,12 @@
+//! Chapter 10 (DNS): name lookups that never block the loop.
+//!
+//! First the one-shot channel a worker thread answers through, the lookup
+//! error, and the C library's blocking calls; then the thread that runs them
+//! and the awaitables on top. Then the stub resolver, which asks the name
+//! servers itself, over the loop's own sockets.
+
+pub mod oneshot;
+pub(crate) mod gai_error;
+pub(crate) mod addrinfo;
+pub(crate) mod worker;
+pub(crate) mod lookup;
