@@ -71,10 +71,10 @@ pub use ch07_protocols::connect::create_connection;
 pub use ch07_protocols::datagram::{
     DatagramProtocol, DatagramTransport, create_datagram_endpoint,
 };
-pub use ch07_protocols::resolver::{BlockingResolver, Resolver, Resolving};
 pub use ch07_protocols::interface::{
     DEFAULT_HIGH_WATER, ExtraInfo, Protocol, Transport,
 };
+pub use ch07_protocols::resolver::{BlockingResolver, Resolver, Resolving};
 pub use ch07_protocols::server::{Server, create_server};
 pub use ch07_protocols::unix::{create_unix_connection, create_unix_server};
 
