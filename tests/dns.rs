@@ -306,3 +306,63 @@ fn getaddrinfo_and_getnameinfo_answer_for_localhost_and_https() {
     assert!(entries.iter().any(|e| e.address.ip().is_loopback()));
     assert_eq!(names.unwrap().1, "https");
 }
+
+/// Runs `future` on a new virtual-clock loop that uses `resolver`.
+fn run_virtual_with<T: 'static>(
+    resolver: impl Resolver,
+    future: impl std::future::Future<Output = T> + 'static,
+) -> T {
+    let event_loop = common::virtual_loop();
+    event_loop.set_resolver(resolver);
+    let output = event_loop.run_until_complete(future).unwrap();
+    event_loop.close().unwrap();
+    output
+}
+
+#[test]
+fn on_the_virtual_clock_a_timeout_waits_for_a_threads_answer() {
+    let loopback: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let resolver = slow_resolver(Duration::from_millis(100), loopback);
+    let (answer, waited) = run_virtual_with(resolver, async {
+        let event_loop = aio::get_running_loop().unwrap();
+        let started = event_loop.time();
+        let resolver = event_loop.resolver();
+        let answer = aio::wait_for(
+            resolver.resolve("slow.test", 80),
+            Duration::from_secs(5),
+        )
+        .await;
+        (answer, event_loop.time() - started)
+    });
+    // The timer would have been jumped to at once, before the answer came.
+    let addresses = answer.expect("the answer beat the 5 s timeout").unwrap();
+    assert_eq!(addresses, [SocketAddr::from(([127, 0, 0, 1], 80))]);
+    assert_eq!(
+        waited,
+        Duration::ZERO,
+        "a thread's answer takes no virtual time"
+    );
+}
+
+#[test]
+fn on_the_virtual_clock_a_timer_still_beats_a_slower_thread() {
+    let loopback: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let resolver = slow_resolver(Duration::from_secs(2), loopback);
+    let (answer, waited) = run_virtual_with(resolver, async {
+        let event_loop = aio::get_running_loop().unwrap();
+        let started = event_loop.time();
+        let resolver = event_loop.resolver();
+        let answer = aio::wait_for(
+            resolver.resolve("slow.test", 80),
+            Duration::from_millis(200),
+        )
+        .await;
+        (answer.map(|_| "answered"), event_loop.time() - started)
+    });
+    assert!(matches!(answer, Err(aio::Error::TimedOut)), "{answer:?}");
+    assert_eq!(
+        waited,
+        Duration::from_millis(200),
+        "exactly, on the virtual clock"
+    );
+}

@@ -18,7 +18,7 @@ use crate::ch01_coroutines::remote::{LoopShared, RemoteItem, RemoteLoop};
 use crate::ch01_coroutines::seam::{Runnable, Schedule};
 use crate::ch01_coroutines::task::Task;
 use crate::ch01_coroutines::task_cell::TaskCell;
-use crate::ch01_coroutines::tick::LoopCore;
+use crate::ch01_coroutines::tick::{AnswerOwed, LoopCore};
 use crate::ch01_coroutines::timers::CancelledTimers;
 use crate::ch01_coroutines::trace;
 use std::cell::{Cell, RefCell};
@@ -254,6 +254,13 @@ impl EventLoop {
     /// Starts configuring a loop.
     pub fn builder() -> Builder {
         Builder::default()
+    }
+
+    /// Notes that another thread owes this loop an answer (a worker thread's
+    /// lookup), until the guard is dropped: on the virtual clock, time then
+    /// waits for the answer instead of jumping to the next timer.
+    pub(crate) fn owe_answer(&self) -> AnswerOwed {
+        self.inner.core.owe_answer()
     }
 
     /// The loop-local value of type `T`, if a later chapter set one.

@@ -21,7 +21,7 @@ use std::cell::{Cell, RefCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 use std::task::Waker;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// While tasks are ready, the poller is asked for events once every this many
 /// ticks.
@@ -47,8 +47,21 @@ pub(crate) struct LoopCore {
     deferred: RefCell<Vec<Waker>>,
     /// Where the loop writes down what it does, when asked to (`trace.rs`).
     pub(crate) trace: Option<Rc<Recorder>>,
+    /// How many answers other threads owe this loop (a lookup on a worker
+    /// thread, say): while any is owed, virtual time does not jump.
+    answers_owed: Rc<Cell<usize>>,
 }
 // ANCHOR_END: loop_core
+
+/// An answer another thread owes the loop, from [`LoopCore::owe_answer`]
+/// until it is dropped.
+pub(crate) struct AnswerOwed(Rc<Cell<usize>>);
+
+impl Drop for AnswerOwed {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() - 1);
+    }
+}
 
 impl LoopCore {
     /// The core of a new loop.
@@ -67,7 +80,15 @@ impl LoopCore {
             ticks_without_poll: Cell::new(0),
             deferred: RefCell::default(),
             trace,
+            answers_owed: Rc::default(),
         }
+    }
+
+    /// Notes that another thread owes the loop an answer, until the guard is
+    /// dropped.
+    pub(crate) fn owe_answer(&self) -> AnswerOwed {
+        self.answers_owed.set(self.answers_owed.get() + 1);
+        AnswerOwed(self.answers_owed.clone())
     }
 
     // ANCHOR: run_once
@@ -97,9 +118,17 @@ impl LoopCore {
         } else if let Some(deadline) = self.timers.next_deadline() {
             if self.clock.is_virtual() {
                 // Virtual time never waits for a timer: look for I/O, then
-                // jump to it.
-                self.poll_events(Some(Duration::ZERO));
-                if self.ready.is_empty() {
+                // jump to it. But while another thread owes an answer, wait
+                // for it as the real clock would, and jump only if the timer
+                // comes first: a thread's answer takes no virtual time, and
+                // never loses a race it would win on the real clock.
+                let wait = match self.answers_owed.get() {
+                    0 => Duration::ZERO,
+                    _ => deadline.saturating_sub(self.clock.now()),
+                };
+                let started = Instant::now();
+                self.poll_events(Some(wait));
+                if self.ready.is_empty() && started.elapsed() >= wait {
                     self.clock.advance_to(deadline);
                 }
             } else {
