@@ -2,7 +2,7 @@
 //! (`tests/support/sandbox.rs`: only loopback, so no query can leave the
 //! machine), with a hosts file of the test's own, a host name of its own and
 //! `hosts: files dns` in `/etc/nsswitch.conf`, so that the answers are the
-//! same on every machine. A test runs itself again inside the sandbox
+//! same on every machine and no lookup can reach past the sandbox. A test runs itself again inside the sandbox
 //! ([`inside_sandbox`]); there it may start [`start_empty_name_server`], which
 //! says NXDOMAIN to every query, as a real name server does for a name that
 //! does not exist. Without it, queries to 127.0.0.1:53 are refused at once.
@@ -26,10 +26,11 @@ pub const HOSTS: &str = "127.0.0.1 localhost\n\
 pub const HOST_NAME: &str = "aio-book";
 
 /// Outside the sandbox: runs the test named `test` of this binary again
-/// inside it, fails if that run fails, and returns `false`. Inside: returns
-/// `true`, and the test does its work.
+/// inside it, fails if that run fails, and returns `false`. Inside: puts
+/// [`NSSWITCH`] in place and returns `true`, and the test does its work.
 pub fn inside_sandbox(test: &str) -> bool {
     if sandbox::inside() {
+        use_own_nsswitch();
         return true;
     }
     let setup = sandbox::Sandbox {
@@ -38,6 +39,34 @@ pub fn inside_sandbox(test: &str) -> bool {
     };
     setup.rerun_test(test);
     false
+}
+
+/// The sandbox's `/etc/nsswitch.conf`: hosts from the file, then DNS, and
+/// nothing else. The machine's may ask mDNS or systemd-resolved, whose
+/// sockets are files, reachable from inside, and which would ask the
+/// network from outside the sandbox.
+pub const NSSWITCH: &str = "hosts: files dns\n";
+
+/// Bind-mounts [`NSSWITCH`] over `/etc/nsswitch.conf`, in the sandbox's own
+/// mount namespace, for this process and its children. A C library with
+/// no such file (musl) asks the hosts file and DNS anyway.
+fn use_own_nsswitch() {
+    if !std::path::Path::new("/etc/nsswitch.conf").exists() {
+        return;
+    }
+    let path = std::env::temp_dir()
+        .join(format!("ch10-dns-nsswitch-{}", std::process::id()));
+    std::fs::write(&path, NSSWITCH).expect("write nsswitch.conf");
+    let status = Command::new("mount")
+        .arg("--bind")
+        .arg(&path)
+        .arg("/etc/nsswitch.conf")
+        .status()
+        .expect("mount runs");
+    assert!(status.success(), "mount --bind nsswitch.conf: {status}");
+    let _ = std::fs::remove_file(&path); // the mount keeps the file's text
+    let now = std::fs::read_to_string("/etc/nsswitch.conf");
+    assert_eq!(now.expect("nsswitch.conf"), NSSWITCH, "the mount took");
 }
 
 /// A name server on 127.0.0.1:53 that knows no names: it answers every
@@ -70,25 +99,13 @@ fn no_such_name(query: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// A command that runs `program` with `args` inside the sandbox, with the
-/// host name [`HOST_NAME`] (its own UTS namespace) and its own
-/// `/etc/nsswitch.conf` (its own mount namespace): hosts from the file, then
-/// DNS, and nothing else (no mDNS, no systemd-resolved, which could reach
-/// the network from outside the sandbox).
+/// host name [`HOST_NAME`], in a UTS namespace of its own.
 pub fn command(program: &str, args: &[&str]) -> Command {
     assert!(sandbox::inside(), "lookups run in the sandbox only");
-    let nsswitch = std::env::temp_dir()
-        .join(format!("ch10-dns-nsswitch-{}", std::process::id()));
-    std::fs::write(&nsswitch, "hosts: files dns\n").expect("nsswitch.conf");
-    let script = r#"set -e
-hostname "$1"
-if [ -e /etc/nsswitch.conf ]; then mount --bind "$2" /etc/nsswitch.conf; fi
-shift 2
-exec "$@""#;
+    let script = r#"hostname "$1" && shift && exec "$@""#;
     let mut command = Command::new("unshare");
     command
-        .args(["--uts", "--mount", "sh", "-c", script, "sh", HOST_NAME])
-        .arg(&nsswitch)
-        .arg(program)
+        .args(["--uts", "sh", "-c", script, "sh", HOST_NAME, program])
         .args(args);
     command
 }
