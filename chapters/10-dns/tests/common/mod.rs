@@ -2,10 +2,11 @@
 //! (`tests/support/sandbox.rs`: only loopback, so no query can leave the
 //! machine), with a hosts file of the test's own, a host name of its own and
 //! `hosts: files dns` in `/etc/nsswitch.conf`, so that the answers are the
-//! same on every machine and no lookup can reach past the sandbox. A test runs itself again inside the sandbox
-//! ([`inside_sandbox`]); there it may start [`start_empty_name_server`], which
-//! says NXDOMAIN to every query, as a real name server does for a name that
-//! does not exist. Without it, queries to 127.0.0.1:53 are refused at once.
+//! same on every machine and no lookup can reach past the sandbox. A test
+//! runs itself again inside the sandbox ([`inside_sandbox`]); there it may
+//! start [`start_empty_name_server`], which says NXDOMAIN to every query, as
+//! a real name server does for a name that does not exist. Without it,
+//! queries to 127.0.0.1:53 are refused at once.
 
 #![allow(dead_code)] // each test binary uses a different part
 
