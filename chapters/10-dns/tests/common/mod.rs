@@ -1,0 +1,167 @@
+//! What the chapter's tests share: every lookup runs inside the sandbox
+//! (`tests/support/sandbox.rs`: only loopback, so no query can leave the
+//! machine), with a hosts file of the test's own, a host name of its own and
+//! `hosts: files dns` in `/etc/nsswitch.conf`, so that the answers are the
+//! same on every machine and no lookup can reach past the sandbox. A test
+//! runs itself again inside the sandbox ([`inside_sandbox`]); there it may
+//! start [`start_empty_name_server`], which says NXDOMAIN to every query, as
+//! a real name server does for a name that does not exist. Without it,
+//! queries to 127.0.0.1:53 are refused at once.
+
+#![allow(dead_code)] // each test binary uses a different part
+
+#[path = "../../../../tests/support/sandbox.rs"]
+pub mod sandbox;
+
+use std::io::Read;
+use std::net::UdpSocket;
+use std::process::{Command, ExitStatus, Output};
+
+/// The sandbox's `/etc/hosts`.
+pub const HOSTS: &str = "127.0.0.1 localhost\n\
+                         ::1 localhost ip6-localhost\n\
+                         127.0.1.1 aio-book\n\
+                         10.0.0.7 printer.lan\n";
+
+/// The host name the examples see inside the sandbox.
+pub const HOST_NAME: &str = "aio-book";
+
+/// Outside the sandbox: runs the test named `test` of this binary again
+/// inside it, fails if that run fails, and returns `false`. Inside: puts
+/// [`NSSWITCH`] in place and returns `true`, and the test does its work.
+pub fn inside_sandbox(test: &str) -> bool {
+    if sandbox::inside() {
+        use_own_nsswitch();
+        return true;
+    }
+    let setup = sandbox::Sandbox {
+        hosts: Some(HOSTS.to_owned()),
+        ..sandbox::Sandbox::default()
+    };
+    setup.rerun_test(test);
+    false
+}
+
+/// The sandbox's `/etc/nsswitch.conf`: hosts from the file, then DNS, and
+/// nothing else. The machine's may ask mDNS or systemd-resolved, whose
+/// sockets are files, reachable from inside, and which would ask the
+/// network from outside the sandbox.
+pub const NSSWITCH: &str = "hosts: files dns\n";
+
+/// Bind-mounts [`NSSWITCH`] over `/etc/nsswitch.conf`, in the sandbox's own
+/// mount namespace, for this process and its children. A C library with
+/// no such file (musl) asks the hosts file and DNS anyway.
+fn use_own_nsswitch() {
+    if !std::path::Path::new("/etc/nsswitch.conf").exists() {
+        return;
+    }
+    let path = std::env::temp_dir()
+        .join(format!("ch10-dns-nsswitch-{}", std::process::id()));
+    std::fs::write(&path, NSSWITCH).expect("write nsswitch.conf");
+    let status = Command::new("mount")
+        .arg("--bind")
+        .arg(&path)
+        .arg("/etc/nsswitch.conf")
+        .status()
+        .expect("mount runs");
+    assert!(status.success(), "mount --bind nsswitch.conf: {status}");
+    let _ = std::fs::remove_file(&path); // the mount keeps the file's text
+    let now = std::fs::read_to_string("/etc/nsswitch.conf");
+    assert_eq!(now.expect("nsswitch.conf"), NSSWITCH, "the mount took");
+}
+
+/// A name server on 127.0.0.1:53 that knows no names: it answers every
+/// query with NXDOMAIN. Only inside the sandbox.
+pub fn start_empty_name_server() {
+    assert!(sandbox::inside(), "the name server runs in the sandbox only");
+    let socket = UdpSocket::bind("127.0.0.1:53").expect("bind port 53");
+    std::thread::spawn(move || {
+        let mut query = [0u8; 512];
+        while let Ok((length, asker)) = socket.recv_from(&mut query) {
+            if let Some(reply) = no_such_name(&query[..length]) {
+                let _ = socket.send_to(&reply, asker);
+            }
+        }
+    });
+}
+
+/// The NXDOMAIN reply to `query`: its header and question, no records.
+fn no_such_name(query: &[u8]) -> Option<Vec<u8>> {
+    let mut end = 12; // the header; the question's name starts here
+    while *query.get(end)? != 0 {
+        end += 1 + usize::from(query[end]); // a label: length, then bytes
+    }
+    end += 1 + 4; // the name's last zero byte, then type and class
+    let mut reply = query.get(..end)?.to_vec();
+    reply[2] = 0x80 | (query[2] & 0x01); // a response; recursion as asked
+    reply[3] = 0x80 | 3; // recursion available; NXDOMAIN
+    reply[6..12].fill(0); // no answers, authorities or additions
+    Some(reply)
+}
+
+/// A command that runs `program` with `args` inside the sandbox, with the
+/// host name [`HOST_NAME`], in a UTS namespace of its own.
+pub fn command(program: &str, args: &[&str]) -> Command {
+    assert!(sandbox::inside(), "lookups run in the sandbox only");
+    let script = r#"hostname "$1" && shift && exec "$@""#;
+    let mut command = Command::new("unshare");
+    command
+        .args(["--uts", "sh", "-c", script, "sh", HOST_NAME, program])
+        .args(args);
+    command
+}
+
+/// What a program printed and how it ended.
+pub struct Run {
+    /// Its standard output.
+    pub stdout: String,
+    /// Its standard error.
+    pub stderr: String,
+    /// Its exit status.
+    pub status: ExitStatus,
+}
+
+/// Runs `program` with `args` in the sandbox; stdout and stderr apart.
+pub fn run(program: &str, args: &[&str]) -> Run {
+    let Output { stdout, stderr, status } =
+        command(program, args).output().expect("unshare runs");
+    let text = |bytes| String::from_utf8(bytes).expect("UTF-8 output");
+    let run = Run { stdout: text(stdout), stderr: text(stderr), status };
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run
+}
+
+/// Runs `program` with `args` in the sandbox, with stdout and stderr on one
+/// pipe, so the text is what a terminal shows, error lines in their place.
+pub fn transcript(program: &str, args: &[&str]) -> (String, ExitStatus) {
+    let (mut reader, writer) = std::io::pipe().expect("a pipe");
+    let mut command = command(program, args);
+    command.stdout(writer.try_clone().expect("a second writer"));
+    command.stderr(writer);
+    let mut child = command.spawn().expect("unshare runs");
+    drop(command); // our copies of the write end: the read then sees EOF
+    let mut text = String::new();
+    reader.read_to_string(&mut text).expect("UTF-8 output");
+    let status = child.wait().expect("the child ends");
+    assert!(!text.contains("panicked"), "{text}");
+    (text, status)
+}
+
+/// Checks `text` against the snapshot `name`, which example `binary` printed
+/// for `args`; the snapshot's header says how to run it.
+pub fn snapshot(name: &str, binary: &str, args: &[&str], text: &str) {
+    let mut command = format!("cargo run -p ch10-dns --bin {binary}");
+    if !args.is_empty() {
+        command = format!("{command} -- {}", args.join(" "));
+    }
+    let description =
+        format!("{command} (in the sandbox of tests/common/mod.rs)");
+    insta::with_settings!({
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+        description => description,
+        snapshot_path => "../snapshots", // beside the other tests' snapshots
+    }, {
+        insta::assert_snapshot!(name, text);
+    });
+}
