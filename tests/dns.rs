@@ -289,6 +289,7 @@ fn an_unknown_service_name_is_eai_service() {
     );
     assert_eq!(Err(error.clone()), blocking);
     assert_eq!(error.code(), Some(-8), "EAI_SERVICE: {error}");
+    assert_eq!(error.name(), "no-such-service", "the service is what failed");
     assert!(error.to_string().contains("/etc/services"), "{error}");
 }
 

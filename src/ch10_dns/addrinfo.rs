@@ -219,6 +219,10 @@ pub fn getaddrinfo_blocking(
             &mut list,
         )
     };
+    if code == libc::EAI_SERVICE {
+        // The service is what failed: name it, not the host.
+        return Err(GaiError::from_code(&service_text, code));
+    }
     if code != 0 {
         return Err(GaiError::from_code(host, code));
     }

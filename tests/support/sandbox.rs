@@ -1,7 +1,10 @@
 //! A sandbox for tests of name lookups: a process in new user, mount and
 //! network namespaces (`unshare -rmn`), with only a loopback interface, and
 //! its own `/etc/resolv.conf` and `/etc/hosts` bind-mounted over the real
-//! ones. Inside, the C library's resolver asks a name server the test starts
+//! ones. Its `/etc/nsswitch.conf` says `hosts: files dns` and nothing more:
+//! the machine's may name mDNS or systemd-resolved, whose sockets are files
+//! that a process in the sandbox could still reach, and which would ask the
+//! network on its behalf. Inside, the C library's resolver asks a name server the test starts
 //! on 127.0.0.1:53, and no query can leave the machine: there is no other
 //! interface to leave by. Chapter 10's tests, its examples' tests and the DNS
 //! benchmark include this file with `#[path]`.
@@ -10,6 +13,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+/// The sandbox's `/etc/nsswitch.conf`: hosts from the file, then DNS.
+pub const NSSWITCH: &str = "hosts: files dns\n";
 
 /// Set in the environment of a process that runs inside the sandbox.
 pub const INSIDE: &str = "AIO_DNS_SANDBOX";
@@ -53,11 +59,14 @@ impl Sandbox {
             }
             None => String::new(),
         };
+        let nsswitch = dir.join("nsswitch.conf");
+        std::fs::write(&nsswitch, NSSWITCH).expect("write nsswitch.conf");
         let script = r#"set -e
 ip link set lo up
 mount --bind "$1" /etc/resolv.conf
 if [ -n "$2" ]; then mount --bind "$2" /etc/hosts; fi
-shift 2
+if [ -e /etc/nsswitch.conf ]; then mount --bind "$3" /etc/nsswitch.conf; fi
+shift 3
 exec "$@""#;
         let mut command = Command::new("unshare");
         command
@@ -66,6 +75,7 @@ exec "$@""#;
             .arg("sandbox")
             .arg(&resolv)
             .arg(hosts)
+            .arg(&nsswitch)
             .arg(program)
             .args(args)
             .env(INSIDE, "1");

@@ -159,7 +159,7 @@ fn an_unknown_service_is_one_line_that_says_what_to_use() {
     let ran = run(GETADDRINFO, &args);
     one_error_line(
         &ran,
-        &["\"localhost\"", "a service name from /etc/services"],
+        &["\"no-such-service\"", "a service name from /etc/services"],
     );
     assert_eq!(ran.stdout, "");
     let ran = run(GETADDRINFO, &["--service", "8443", "printer.lan"]);

@@ -1,7 +1,7 @@
 //! What the chapter's tests share: every lookup runs inside the sandbox
 //! (`tests/support/sandbox.rs`: only loopback, so no query can leave the
-//! machine), with a hosts file of the test's own, a host name of its own and
-//! `hosts: files dns` in `/etc/nsswitch.conf`, so that the answers are the
+//! machine, and `/etc/nsswitch.conf` says `hosts: files dns`), with a hosts
+//! file of the test's own and a host name of its own, so that the answers are the
 //! same on every machine and no lookup can reach past the sandbox. A test
 //! runs itself again inside the sandbox ([`inside_sandbox`]); there it may
 //! start [`start_empty_name_server`], which says NXDOMAIN to every query, as
@@ -27,11 +27,10 @@ pub const HOSTS: &str = "127.0.0.1 localhost\n\
 pub const HOST_NAME: &str = "aio-book";
 
 /// Outside the sandbox: runs the test named `test` of this binary again
-/// inside it, fails if that run fails, and returns `false`. Inside: puts
-/// [`NSSWITCH`] in place and returns `true`, and the test does its work.
+/// inside it, fails if that run fails, and returns `false`. Inside: returns
+/// `true`, and the test does its work.
 pub fn inside_sandbox(test: &str) -> bool {
     if sandbox::inside() {
-        use_own_nsswitch();
         return true;
     }
     let setup = sandbox::Sandbox {
@@ -40,34 +39,6 @@ pub fn inside_sandbox(test: &str) -> bool {
     };
     setup.rerun_test(test);
     false
-}
-
-/// The sandbox's `/etc/nsswitch.conf`: hosts from the file, then DNS, and
-/// nothing else. The machine's may ask mDNS or systemd-resolved, whose
-/// sockets are files, reachable from inside, and which would ask the
-/// network from outside the sandbox.
-pub const NSSWITCH: &str = "hosts: files dns\n";
-
-/// Bind-mounts [`NSSWITCH`] over `/etc/nsswitch.conf`, in the sandbox's own
-/// mount namespace, for this process and its children. A C library with
-/// no such file (musl) asks the hosts file and DNS anyway.
-fn use_own_nsswitch() {
-    if !std::path::Path::new("/etc/nsswitch.conf").exists() {
-        return;
-    }
-    let path = std::env::temp_dir()
-        .join(format!("ch10-dns-nsswitch-{}", std::process::id()));
-    std::fs::write(&path, NSSWITCH).expect("write nsswitch.conf");
-    let status = Command::new("mount")
-        .arg("--bind")
-        .arg(&path)
-        .arg("/etc/nsswitch.conf")
-        .status()
-        .expect("mount runs");
-    assert!(status.success(), "mount --bind nsswitch.conf: {status}");
-    let _ = std::fs::remove_file(&path); // the mount keeps the file's text
-    let now = std::fs::read_to_string("/etc/nsswitch.conf");
-    assert_eq!(now.expect("nsswitch.conf"), NSSWITCH, "the mount took");
 }
 
 /// A name server on 127.0.0.1:53 that knows no names: it answers every
