@@ -222,7 +222,49 @@ const RUNS: &[Run] = &[
             ("Task-4", "tickets, the echo and the server's close_notify"),
         ],
     },
+    Run {
+        name: "timeline-lookup-off-the-loop",
+        title: "Timeline of a lookup on a worker thread while a ticker ticks",
+        program: lookup_off_the_loop,
+        lanes: &[("Task-1", "main"), ("Task-2", "ticker")],
+        ..VIRTUAL
+    },
 ];
+
+/// Chapter 10's thread resolver at work: `main` looks a name up through the
+/// loop's resolver, a `ThreadResolver` whose lookup runs on a worker thread,
+/// while a ticker ticks three times. So that the trace is the same every
+/// run, the worker answers only once the ticker is done: its lookup waits
+/// for the ticker's word, then answers 127.0.0.1 without asking anyone.
+fn lookup_off_the_loop() {
+    use std::net::SocketAddr;
+    use std::sync::{Mutex, mpsc};
+    let (go, wait_for_go) = mpsc::channel::<()>();
+    let wait_for_go = Mutex::new(wait_for_go);
+    let outcome = aio::run(async move {
+        let event_loop = aio::get_running_loop()?;
+        event_loop.set_resolver(aio::ThreadResolver::with_lookup(
+            move |_host, port| {
+                let _ = wait_for_go.lock().map(|waiting| waiting.recv());
+                Ok(vec![SocketAddr::from(([127, 0, 0, 1], port))])
+            },
+        ));
+        let ticker = aio::spawn(async move {
+            for _ in 0..3 {
+                aio::sleep(Duration::from_millis(100)).await;
+            }
+            let _ = go.send(());
+        })?;
+        let found = event_loop.resolver().resolve("printer.lan", 443).await;
+        let _ = ticker.await;
+        Ok::<_, aio::Error>(found.map_err(|error| error.to_string()))
+    });
+    match outcome {
+        Ok(Ok(Ok(_))) => {}
+        Ok(Ok(Err(error))) => panic!("the lookup failed: {error}"),
+        Ok(Err(error)) | Err(error) => panic!("the run failed: {error}"),
+    }
+}
 
 /// Chapter 8's echo conversation, as `cargo run -p ch08-streams` holds it:
 /// the server and the client in one process, on a free port, over real
