@@ -51,7 +51,6 @@ async fn listening_server() -> aio::Server {
     .expect("listen on loopback")
 }
 
-// ANCHOR: ticker_keeps_pace
 /// The longest gap between the ticks of a 10 ms ticker while the loop,
 /// using `resolver`, opens a connection by name.
 fn longest_tick_gap_during_a_lookup(resolver: impl Resolver) -> Duration {
@@ -83,6 +82,7 @@ fn longest_tick_gap_during_a_lookup(resolver: impl Resolver) -> Duration {
     })
 }
 
+// ANCHOR: ticker_keeps_pace
 #[test]
 fn a_lookup_that_blocks_for_two_seconds_does_not_stop_a_ten_ms_ticker() {
     let loopback: SocketAddr = "127.0.0.1:0".parse().unwrap();
