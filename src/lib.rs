@@ -71,10 +71,10 @@ pub use ch07_protocols::connect::create_connection;
 pub use ch07_protocols::datagram::{
     DatagramProtocol, DatagramTransport, create_datagram_endpoint,
 };
-pub use ch07_protocols::resolver::{BlockingResolver, Resolver, Resolving};
 pub use ch07_protocols::interface::{
     DEFAULT_HIGH_WATER, ExtraInfo, Protocol, Transport,
 };
+pub use ch07_protocols::resolver::{BlockingResolver, Resolver, Resolving};
 pub use ch07_protocols::server::{Server, create_server};
 pub use ch07_protocols::unix::{create_unix_connection, create_unix_server};
 
@@ -103,9 +103,12 @@ pub use ch10_dns::addrinfo::{
     SocketType, getaddrinfo_blocking, getnameinfo_blocking,
 };
 pub use ch10_dns::gai_error::{GaiError, GaiReason};
+pub use ch10_dns::hosts::Hosts;
 pub use ch10_dns::lookup::{
     BlockingLookup, ThreadResolver, getaddrinfo, getnameinfo,
 };
+pub use ch10_dns::resolv_conf::{MAX_NAMESERVERS, ResolverConfig};
+pub use ch10_dns::stub::StubResolver;
 
 // ANCHOR: default_resolver
 /// The resolver a loop uses until [`EventLoop::set_resolver`] chooses

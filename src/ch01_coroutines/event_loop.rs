@@ -10,8 +10,8 @@
 use crate::ch01_coroutines::clock::{Clock, ClockKind};
 use crate::ch01_coroutines::error::Error;
 use crate::ch01_coroutines::logging;
-use crate::ch01_coroutines::loop_locals::LoopLocals;
 use crate::ch01_coroutines::loom::{Arc, IdCounter, Ordering, TaskArc};
+use crate::ch01_coroutines::loop_locals::LoopLocals;
 use crate::ch01_coroutines::poller::{Poller, ReadinessListener, SourceKey};
 use crate::ch01_coroutines::ready_queue::{Callback, NamedCallback, Ready};
 use crate::ch01_coroutines::remote::{LoopShared, RemoteItem, RemoteLoop};

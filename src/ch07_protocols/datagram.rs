@@ -11,11 +11,11 @@
 
 use crate::ch01_coroutines::spawn::spawn;
 use crate::ch07_protocols::callbacks::ProtocolSlot;
-use crate::ch07_protocols::resolver::resolve;
 use crate::ch07_protocols::io_steps::{
     Flush, ReadBudget, Receive, Socket, TaskWaker, flush_step, read_step,
 };
 use crate::ch07_protocols::reactor::IoSource;
+use crate::ch07_protocols::resolver::resolve;
 use mio::net::UdpSocket;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;

@@ -398,7 +398,8 @@ mod tests {
 
     #[test]
     fn localhost_resolves_to_a_loopback_address_for_https() {
-        let hints = Hints { socket_type: SocketType::Stream, ..Hints::default() };
+        let hints =
+            Hints { socket_type: SocketType::Stream, ..Hints::default() };
         let entries =
             getaddrinfo_blocking("localhost", &"https".into(), hints).unwrap();
         assert!(!entries.is_empty());

@@ -47,10 +47,7 @@ impl GaiError {
 
     /// A name that can never be looked up.
     pub fn invalid_name(name: &str, why: &'static str) -> GaiError {
-        GaiError {
-            name: name.to_owned(),
-            reason: GaiReason::InvalidName(why),
-        }
+        GaiError { name: name.to_owned(), reason: GaiReason::InvalidName(why) }
     }
 
     /// The name (or address) that failed.

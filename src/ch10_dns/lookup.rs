@@ -120,9 +120,8 @@ impl Resolver for ThreadResolver {
         Box::pin(async move {
             check_name(&host)?;
             let asked = host.clone();
-            let answer = run_in_thread("aio-resolve", move || {
-                lookup(&asked, port)
-            })?;
+            let answer =
+                run_in_thread("aio-resolve", move || lookup(&asked, port))?;
             answer.await.unwrap_or_else(|_| Err(worker_panicked(&host).into()))
         })
     }
