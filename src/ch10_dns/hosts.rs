@@ -1,8 +1,10 @@
 //! Chapter 10 (DNS): the `/etc/hosts` table, read before any name server.
 //!
 //! Every line is an address and the names it answers for: a canonical name,
-//! then aliases. `#` starts a comment. Names compare without regard to case,
-//! and a trailing dot changes nothing (`localhost.` is `localhost`). A name
+//! then aliases. `#` starts a comment. Names compare without regard to case
+//! but otherwise exactly, as glibc's `files` backend compares them: a
+//! trailing dot is part of the name, so `localhost.` is not `localhost` (the
+//! C library asks the name servers for it, and so does the stub). A name
 //! on several lines gets every address, in file order, as glibc's `multi on`
 //! (its default since 2.26) gives them. The C library reads this file first
 //! (`hosts: files dns` in `/etc/nsswitch.conf`), and so does the stub
@@ -66,9 +68,9 @@ impl Hosts {
     }
 }
 
-/// How a name is stored: lower case, without its trailing dot.
+/// How a name is stored and looked up: in lower case.
 fn key(name: &str) -> String {
-    name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase()
+    name.to_ascii_lowercase()
 }
 
 #[cfg(test)]
@@ -102,11 +104,12 @@ fe80::1%eth0 scoped.example
     }
 
     #[test]
-    fn case_and_a_trailing_dot_do_not_matter() {
+    fn case_does_not_matter_and_a_trailing_dot_does_as_for_glibc() {
         let hosts = Hosts::parse(TEXT);
-        assert!(hosts.lookup("LOCALHOST.").is_some());
-        assert!(hosts.lookup("www.example").is_some());
+        assert!(hosts.lookup("LOCALHOST").is_some());
         assert!(hosts.lookup("WWW.Example.").is_some());
+        assert_eq!(hosts.lookup("localhost."), None);
+        assert_eq!(hosts.lookup("www.example"), None);
     }
 
     #[test]

@@ -78,9 +78,14 @@ exec "$@""#;
     pub fn rerun_test(&self, test: &str) {
         let this = std::env::current_exe().expect("the test binary");
         let output = self
-            .command(&this, &["--exact", test, "--nocapture", "--test-threads=1"])
+            .command(
+                &this,
+                &["--exact", test, "--nocapture", "--test-threads=1"],
+            )
             .output()
-            .expect("unshare runs (util-linux; user namespaces must be allowed)");
+            .expect(
+                "unshare runs (util-linux; user namespaces must be allowed)",
+            );
         assert_success(&output, test);
         let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(
