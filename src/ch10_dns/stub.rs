@@ -18,7 +18,6 @@
 //! whenever both families are routable, or neither is.
 
 use crate::ch01_coroutines::logging::debug;
-use crate::ch05_control::gather::gather;
 use crate::ch07_protocols::resolver::{Resolver, Resolving};
 use crate::ch10_dns::addrinfo::check_name;
 use crate::ch10_dns::cname_chain::{MAX_CHAIN, Walk, walk};
@@ -114,31 +113,34 @@ impl StubResolver {
     }
     // ANCHOR_END: lookup_ip
 
-    /// Asks for both kinds of address of one name at once.
+    // ANCHOR: both_kinds
+    /// Asks for both kinds of address of one name at once, each in a task
+    /// of its own; IPv6 first in the answer.
     async fn lookup_name(
         &self,
         name: Name<'static>,
     ) -> Result<Vec<IpAddr>, Miss> {
-        let lookups = [AddressKind::V6, AddressKind::V4].map(|kind| {
+        let ask = |kind| {
             let (config, name) = (self.config.clone(), name.clone());
             async move { lookup_kind(&config, name, kind).await }
-        });
-        let [v6, v4] = match gather(lookups).await {
-            Ok(both) => <[_; 2]>::try_from(both).map_err(|_| Miss::Silent)?,
-            Err(_) => return Err(Miss::Silent), // the loop is shutting down
         };
+        let both = crate::gather!(ask(AddressKind::V6), ask(AddressKind::V4));
+        // A gather fails only if the loop is shutting down under it.
+        let (v6, v4) = both.await.map_err(|_| Miss::Silent)?;
         match (v6, v4) {
             (Ok(mut v6), Ok(v4)) if !(v6.is_empty() && v4.is_empty()) => {
                 v6.extend(v4);
                 Ok(v6)
             }
-            (Ok(v6), Err(_)) if !v6.is_empty() => Ok(v6),
-            (Err(_), Ok(v4)) if !v4.is_empty() => Ok(v4),
+            (Ok(found), Err(_)) | (Err(_), Ok(found)) if !found.is_empty() => {
+                Ok(found) // one kind is better than none
+            }
             (Ok(_), Ok(_)) => Err(Miss::NoAddress),
             (Err(miss), Ok(_)) | (Ok(_), Err(miss)) => Err(miss),
             (Err(one), Err(other)) => Err(one.min(other)),
         }
     }
+    // ANCHOR_END: both_kinds
 }
 
 // ANCHOR: follow_chain
