@@ -459,3 +459,30 @@ fn the_stub_and_the_c_library_agree_on_failing_servers() {
     compare_with_the_c_library(Mode::Refused, &["both.test"]);
     compare_with_the_c_library(Mode::Silent, &["both.test"]);
 }
+
+#[test]
+fn the_stub_and_the_c_library_agree_on_the_environments_search_list() {
+    let test =
+        "the_stub_and_the_c_library_agree_on_the_environments_search_list";
+    if !sandbox::inside() {
+        let sandbox = sandbox::Sandbox {
+            resolv_conf: "nameserver 127.0.0.1\nsearch one.test\n\
+                          options timeout:5 attempts:2\n"
+                .into(),
+            hosts: Some(SANDBOX_HOSTS.into()),
+        };
+        let this = std::env::current_exe().expect("the test binary");
+        let args = ["--exact", test, "--nocapture", "--test-threads=1"];
+        let output = sandbox
+            .command(&this, &args)
+            .env("LOCALDOMAIN", "two.test")
+            .env("RES_OPTIONS", "ndots:2")
+            .output()
+            .expect("unshare runs");
+        sandbox::assert_success(&output, test);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains("1 passed"), "no test ran:\n{stdout}");
+        return;
+    }
+    compare_with_the_c_library(Mode::Answer, &["www", "www.two", "both.test"]);
+}

@@ -76,19 +76,40 @@ impl ResolverConfig {
     }
     // ANCHOR_END: resolv_conf_parse
 
-    /// The system's configuration: `/etc/resolv.conf` (a missing file means
-    /// the defaults, as for glibc) and `/etc/hosts`.
+    /// The system's configuration, as glibc's `res_init` builds it:
+    /// `/etc/resolv.conf` (a missing file means the defaults), then the
+    /// environment (`LOCALDOMAIN` replaces the search list, `RES_OPTIONS`
+    /// adds options), then, with no search list yet, the domain of the
+    /// machine's host name; and `/etc/hosts`.
     pub fn from_system() -> io::Result<ResolverConfig> {
-        let text = match std::fs::read_to_string("/etc/resolv.conf") {
-            Ok(text) => text,
-            Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                String::new()
-            }
-            Err(error) => return Err(error),
-        };
-        let mut config = ResolverConfig::parse(&text);
+        let mut config = ResolverConfig::parse(&read_or_empty(RESOLV_CONF)?);
+        let variable = |name| std::env::var(name).ok();
+        config.apply_environment(
+            variable("LOCALDOMAIN").as_deref(),
+            variable("RES_OPTIONS").as_deref(),
+        );
+        if config.search.is_empty() {
+            let host_name = read_or_empty(HOST_NAME)?;
+            config.search = domain_of(host_name.trim()).into_iter().collect();
+        }
         config.hosts = Hosts::from_system()?;
         Ok(config)
+    }
+
+    /// What glibc takes from the environment: `LOCALDOMAIN`, a search list
+    /// that replaces the file's, and `RES_OPTIONS`, options read after the
+    /// file's.
+    pub fn apply_environment(
+        &mut self,
+        local_domain: Option<&str>,
+        res_options: Option<&str>,
+    ) {
+        if let Some(domains) = local_domain {
+            self.search = domains.split_whitespace().map(domain).collect();
+        }
+        for option in res_options.unwrap_or_default().split_whitespace() {
+            self.set(option);
+        }
     }
 
     /// `nameserver ADDRESS`: an IP address, port 53. A scope (`%eth0`)
@@ -103,8 +124,9 @@ impl ResolverConfig {
         }
     }
 
-    /// One `options` word. Out-of-range numbers are capped as glibc caps
-    /// them; unknown options and bad numbers are skipped.
+    /// One `options` word. Numbers past glibc's caps are capped, and a
+    /// timeout or attempts of 0 made 1 (glibc would wait a second, or send
+    /// nothing); unknown options and bad numbers are skipped.
     fn set(&mut self, option: &str) {
         let Some((name, value)) = option.split_once(':') else { return };
         let Ok(value) = value.parse::<u64>() else { return };
@@ -115,6 +137,27 @@ impl ResolverConfig {
             _ => {}
         }
     }
+}
+
+/// `path`'s text, or nothing if there is no such file.
+fn read_or_empty(path: &str) -> io::Result<String> {
+    match std::fs::read_to_string(path) {
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            Ok(String::new())
+        }
+        read => read,
+    }
+}
+
+const RESOLV_CONF: &str = "/etc/resolv.conf";
+/// The kernel's host name, what `gethostname` returns.
+const HOST_NAME: &str = "/proc/sys/kernel/hostname";
+
+/// The default search domain glibc derives from the host name: what follows
+/// its first dot (`build.example.com` searches `example.com`).
+fn domain_of(host_name: &str) -> Option<String> {
+    let (_, rest) = host_name.split_once('.')?;
+    (!rest.is_empty()).then(|| domain(rest))
 }
 
 /// A search domain as stored: without its trailing dot.
@@ -172,6 +215,23 @@ mod tests {
         );
         assert_eq!(config.timeout, Duration::from_secs(30));
         assert_eq!((config.attempts, config.ndots), (1, 15));
+    }
+
+    #[test]
+    fn the_environment_replaces_the_search_list_and_adds_options() {
+        let mut config = ResolverConfig::parse("search a.x\noptions ndots:3\n");
+        config.apply_environment(Some("b.x. c.x"), Some("attempts:4"));
+        assert_eq!(config.search, ["b.x", "c.x"]);
+        assert_eq!((config.attempts, config.ndots), (4, 3));
+        config.apply_environment(None, None);
+        assert_eq!(config.search, ["b.x", "c.x"]);
+    }
+
+    #[test]
+    fn the_host_names_domain_is_the_default_search_domain() {
+        assert_eq!(domain_of("build.example.com"), Some("example.com".into()));
+        assert_eq!(domain_of("build"), None);
+        assert_eq!(domain_of("build."), None);
     }
 
     proptest::proptest! {

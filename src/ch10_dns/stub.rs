@@ -47,8 +47,10 @@ pub struct StubResolver {
     config: Rc<ResolverConfig>,
 }
 
-/// How one name's lookup ended, worst last: what a search over several
-/// names reports when none had an address.
+/// Why one name gave no address. A search that tries several names and
+/// finds none reports the greatest miss, as glibc's `res_search` does (no
+/// address beats failing servers beats no such name); silence ends the
+/// search at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Miss {
     /// NXDOMAIN.
@@ -89,10 +91,11 @@ impl StubResolver {
     }
 
     // ANCHOR: lookup_ip
-    /// The addresses of `host`, IPv6 first: from the hosts table if it has
-    /// the name, else from the name servers. Fails with glibc's codes:
-    /// `EAI_NONAME` (no such name), `EAI_NODATA` (no address), `EAI_AGAIN`
-    /// (no server answered, or all failed).
+    /// The addresses of `host`, IPv6 first: the address itself for an IP
+    /// address, the hosts table's if it has the name, else the name
+    /// servers', for the first name of the search list that has any. Fails
+    /// with glibc's codes: `EAI_NONAME` (no such name), `EAI_NODATA` (no
+    /// address), `EAI_AGAIN` (no server answered, or all failed).
     pub async fn lookup_ip(&self, host: &str) -> Result<Vec<IpAddr>, GaiError> {
         if let Ok(ip) = host.parse::<IpAddr>() {
             return Ok(vec![ip]);
