@@ -42,6 +42,9 @@ fn zone() -> Zone {
         .cname("alias.test", "mid.test")
         .cname("mid.test", "both.test")
         .exists("empty.test")
+        .cname("alias4.test", "v4only.test")
+        .cname("loop1.test", "loop2.test")
+        .cname("loop2.test", "loop1.test")
         .a("fromhosts.test", "192.0.2.77")
         .a("www.two.test", "192.0.2.22")
         .a("echo.test", "127.0.0.1")
@@ -128,6 +131,18 @@ fn a_chain_that_leaves_the_answer_is_asked_for_link_by_link() {
     expected.extend(["mid.test", "mid.test"].map(String::from));
     expected.sort();
     assert_eq!(names, expected);
+}
+
+#[test]
+fn a_cname_loop_ends_the_lookup_whether_in_one_answer_or_many() {
+    for mode in [Mode::Answer, Mode::AnswerOneLink] {
+        let server = Responder::start(zone(), mode);
+        let result = lookup(config(&[&server], ANSWERS), "loop1.test");
+        // glibc's code for a loop.
+        assert_eq!(code(result), Some(libc::EAI_NONAME), "{mode:?}");
+        // At most one query per link followed, and the first, per kind.
+        assert!(server.queries() <= 2 * 9, "{mode:?}: {}", server.queries());
+    }
 }
 
 #[test]
@@ -361,9 +376,15 @@ async fn by_the_c_library(host: &str) -> Outcome {
 /// Inside the sandbox: starts a responder in `mode` on 127.0.0.1:53, looks
 /// each of `names` up with the C library and with a stub resolver that
 /// reads the sandbox's `/etc`, and checks that the two give the same
-/// addresses in the same order, or the same error code.
+/// addresses in the same order, or the same error code. (A responder
+/// stops when dropped, so each call gets the port to itself.)
 fn compare_with_the_c_library(mode: Mode, names: &[&'static str]) {
     let _server = Responder::start_on("127.0.0.1:53", zone(), mode);
+    compare_outcomes(names);
+}
+
+/// Looks each of `names` up both ways, and checks that they agree.
+fn compare_outcomes(names: &[&'static str]) {
     let stub = StubResolver::from_system().expect("the sandbox's /etc");
     let names = names.to_vec();
     let outcomes = run(common::real_loop(), async move {
@@ -415,6 +436,8 @@ fn the_stub_and_the_c_library_agree_on_hosts_names_and_answers() {
             "v4only.test",
             "v6only.test",
             "alias.test",
+            "alias4.test",
+            "loop1.test",
             "missing.test",
             "empty.test",
             "fromhosts.test",
@@ -458,6 +481,7 @@ fn the_stub_and_the_c_library_agree_on_failing_servers() {
     compare_with_the_c_library(Mode::ServFail, &["both.test"]);
     compare_with_the_c_library(Mode::Refused, &["both.test"]);
     compare_with_the_c_library(Mode::Silent, &["both.test"]);
+    compare_outcomes(&["both.test"]); // nobody on port 53 at all
 }
 
 #[test]

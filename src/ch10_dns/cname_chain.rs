@@ -6,7 +6,8 @@
 //! chain from the name asked count: a record for some other name is not an
 //! answer to our question (trusting it would let a server plant addresses
 //! for names it was never asked about). A chain is cut after
-//! [`MAX_CHAIN`] links, so an answer with a loop ends the walk.
+//! [`MAX_CHAIN`] links, so an answer with a loop ends the walk, and the
+//! lookup fails with `EAI_NONAME`, as glibc's does.
 //!
 //! A recursive server follows the chain itself, and puts every link in its
 //! answer. One that stops early (an alias into a zone it could not reach)
@@ -28,8 +29,10 @@ pub(crate) enum Walk {
     Addresses(Vec<IpAddr>),
     /// At an alias whose target the answer says nothing about: ask for it.
     LeftAnswer(Name<'static>),
-    /// At a name with no address, or at the end of the chain's length.
+    /// At the name asked, which has no address (and no alias).
     NoAddress,
+    /// At the end of the chain's length, most likely in a loop.
+    TooLong,
 }
 
 // ANCHOR: cname_walk
@@ -47,7 +50,7 @@ pub(crate) fn walk(
             return Walk::Addresses(addresses);
         }
         match alias_of(&current, records) {
-            Some(_) if *links == 0 => return Walk::NoAddress, // a loop?
+            Some(_) if *links == 0 => return Walk::TooLong,
             Some(target) => {
                 *links -= 1;
                 current = target;
@@ -138,7 +141,7 @@ mod tests {
         let mut links = MAX_CHAIN;
         assert_eq!(
             walk(&name("a.example"), &records, &mut links),
-            Walk::NoAddress
+            Walk::TooLong
         );
         assert_eq!(links, 0);
     }

@@ -166,6 +166,7 @@ async fn lookup_kind(
         match walk(&asked, &records, &mut links) {
             Walk::Addresses(addresses) => return Ok(addresses),
             Walk::NoAddress => return Ok(Vec::new()),
+            Walk::TooLong => return Err(Miss::NoSuchName), // glibc's code
             Walk::LeftAnswer(target) => asked = target,
         }
     }
