@@ -8,7 +8,7 @@
 //! (an attacker who cannot see our query must guess the id and the port), and
 //! is ignored. The `simple-dns` crate reads and writes the format; this
 //! module decides what the bytes mean for a lookup. It never panics, and a
-//! message cannot make it allocate more than a few times its own size.
+//! message cannot make it allocate more than a small multiple of its size.
 
 use simple_dns::rdata::RData;
 use simple_dns::{

@@ -21,8 +21,8 @@ pub struct Hosts {
     addresses: HashMap<String, Vec<IpAddr>>,
 }
 
-// ANCHOR: hosts_parse
 impl Hosts {
+    // ANCHOR: hosts_parse
     /// Parses hosts-file text. Lines that are not an address and a name
     /// (and addresses with a `%scope`, which an `IpAddr` cannot hold) are
     /// skipped, as the C library skips them.

@@ -49,8 +49,8 @@ impl Default for ResolverConfig {
     }
 }
 
-// ANCHOR: resolv_conf_parse
 impl ResolverConfig {
+    // ANCHOR: resolv_conf_parse
     /// Parses `/etc/resolv.conf` text (and leaves `hosts` empty).
     pub fn parse(text: &str) -> ResolverConfig {
         let mut config = ResolverConfig::default();
@@ -113,7 +113,8 @@ impl ResolverConfig {
     }
 
     /// `nameserver ADDRESS`: an IP address, port 53. A scope (`%eth0`)
-    /// is dropped; anything else that is not an address is skipped.
+    /// is dropped, which leaves a link-local server unreachable (the stub
+    /// goes on to the next); anything that is not an address is skipped.
     fn add_nameserver<'a>(&mut self, mut words: impl Iterator<Item = &'a str>) {
         let Some(word) = words.next() else { return };
         let address = word.split('%').next().unwrap_or_default();

@@ -33,14 +33,21 @@ use std::rc::Rc;
 /// A resolver that asks the name servers itself, on the loop: no thread,
 /// no blocking, any number of lookups at once.
 ///
-/// ```no_run
-/// # fn main() -> std::io::Result<()> {
-/// let resolver = aio::StubResolver::from_system()?;
-/// let event_loop = aio::EventLoop::new()?;
-/// event_loop.set_resolver(resolver);
-/// // Every `create_connection` on this loop now looks names up this way.
-/// # Ok(())
-/// # }
+/// ```
+/// use aio::{Hosts, ResolverConfig, StubResolver};
+/// use std::net::IpAddr;
+///
+/// // In a program: `event_loop.set_resolver(StubResolver::from_system()?)`.
+/// // Here, a table of our own and no name server, so nothing is asked.
+/// let config = ResolverConfig {
+///     hosts: Hosts::parse("192.0.2.7 printer.home\n"),
+///     ..ResolverConfig::default()
+/// };
+/// let resolver = StubResolver::new(config);
+/// let found =
+///     aio::run(async move { resolver.lookup_ip("printer.home").await });
+/// let expected: IpAddr = "192.0.2.7".parse().unwrap();
+/// assert_eq!(found.unwrap().unwrap(), [expected]);
 /// ```
 #[derive(Debug, Clone)]
 pub struct StubResolver {
