@@ -218,6 +218,14 @@ fn when_every_server_is_silent_each_is_asked_attempts_times_then_eai_again() {
     assert_eq!(code(result), Some(libc::EAI_AGAIN));
     // Two attempts, for each of the two kinds of address.
     assert_eq!((first.queries(), second.queries()), (4, 4));
+    // Each from a socket of its own, with an id of its own: eight the same
+    // would be chance once in 2^112 for the ids.
+    let asked = [first.asked(), second.asked()].concat();
+    let distinct = |values: Vec<u16>| {
+        values.iter().collect::<std::collections::HashSet<_>>().len()
+    };
+    assert!(distinct(asked.iter().map(|q| q.id).collect()) > 1);
+    assert!(distinct(asked.iter().map(|q| q.port).collect()) > 1);
 }
 
 #[test]

@@ -101,6 +101,10 @@ pub struct Asked {
     pub name: String,
     pub qtype: u16,
     pub tcp: bool,
+    /// The query's id.
+    pub id: u16,
+    /// The port it came from.
+    pub port: u16,
 }
 
 struct Shared {
@@ -213,7 +217,9 @@ fn serve_udp(socket: UdpSocket, shared: &Shared) {
             continue; // the read timeout: look at `stop` again
         };
         let query = &buffer[..length];
-        let Some(asked) = shared.record(query, false) else { continue };
+        let Some(asked) = shared.record(query, false, from.port()) else {
+            continue;
+        };
         shared.wait_while_held();
         let first = !seen.contains(&(asked.name.clone(), asked.qtype));
         seen.push((asked.name.clone(), asked.qtype));
@@ -240,9 +246,10 @@ fn serve_tcp(listener: TcpListener, shared: &Shared) {
             return;
         }
         let Ok(mut stream) = stream else { continue };
+        let port = stream.peer_addr().map_or(0, |peer| peer.port());
         let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
         while let Some(query) = read_message(&mut stream) {
-            if shared.record(&query, true).is_none() {
+            if shared.record(&query, true, port).is_none() {
                 break;
             }
             shared.wait_while_held();
@@ -276,13 +283,15 @@ fn read_message(stream: &mut TcpStream) -> Option<Vec<u8>> {
 
 impl Shared {
     /// Notes a query; `None` if it is not one.
-    fn record(&self, query: &[u8], tcp: bool) -> Option<Asked> {
+    fn record(&self, query: &[u8], tcp: bool, port: u16) -> Option<Asked> {
         let packet = Packet::parse(query).ok()?;
         let question = packet.questions.first()?;
         let asked = Asked {
             name: key(&question.qname.to_string()),
             qtype: question.qtype.into(),
             tcp,
+            id: packet.id(),
+            port,
         };
         self.asked.lock().unwrap().push(asked.clone());
         Some(asked)
