@@ -518,3 +518,17 @@ fn the_stub_and_the_c_library_agree_on_the_environments_search_list() {
     }
     compare_with_the_c_library(Mode::Answer, &["www", "www.two", "both.test"]);
 }
+
+#[test]
+fn the_stub_and_the_c_library_agree_on_servers_that_misbehave() {
+    let test = "the_stub_and_the_c_library_agree_on_servers_that_misbehave";
+    if !sandbox::inside() {
+        let resolv_conf =
+            "nameserver 127.0.0.1\noptions timeout:1 attempts:2\n";
+        return in_sandbox(test, resolv_conf, SANDBOX_HOSTS);
+    }
+    let names = ["both.test", "alias.test", "missing.test"];
+    compare_with_the_c_library(Mode::TruncateUdp, &names);
+    compare_with_the_c_library(Mode::WrongIdFirst, &names);
+    compare_with_the_c_library(Mode::DropFirst, &names);
+}

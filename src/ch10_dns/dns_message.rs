@@ -311,12 +311,15 @@ mod tests {
     }
 
     #[test]
-    fn a_header_that_claims_more_than_the_message_holds_is_ignored() {
+    fn a_header_that_claims_more_than_the_message_holds_is_refused_unread() {
         let query = query();
         let mut bytes = reply_to(&query).build_bytes_vec().unwrap();
+        assert!(counts_fit(&bytes));
+        // 65535 answers claimed: the parser would reserve room for them all.
         bytes[6..8].copy_from_slice(&u16::MAX.to_be_bytes());
+        assert!(!counts_fit(&bytes));
         assert_eq!(check_answer(&query, &bytes), None);
-        assert_eq!(check_answer(&query, &bytes[..11]), None);
+        assert!(!counts_fit(&bytes[..11]));
     }
 
     proptest::proptest! {
