@@ -523,8 +523,10 @@ fn the_stub_and_the_c_library_agree_on_the_environments_search_list() {
 fn the_stub_and_the_c_library_agree_on_servers_that_misbehave() {
     let test = "the_stub_and_the_c_library_agree_on_servers_that_misbehave";
     if !sandbox::inside() {
+        // The second attempt (or TCP) must beat the timeout: 2 s, where
+        // answers take milliseconds. Each dropped query costs one wait.
         let resolv_conf =
-            "nameserver 127.0.0.1\noptions timeout:1 attempts:2\n";
+            "nameserver 127.0.0.1\noptions timeout:2 attempts:2\n";
         return in_sandbox(test, resolv_conf, SANDBOX_HOSTS);
     }
     let names = ["both.test", "alias.test", "missing.test"];
