@@ -103,9 +103,12 @@ pub use ch10_dns::addrinfo::{
     SocketType, getaddrinfo_blocking, getnameinfo_blocking,
 };
 pub use ch10_dns::gai_error::{GaiError, GaiReason};
+pub use ch10_dns::hosts::Hosts;
 pub use ch10_dns::lookup::{
     BlockingLookup, ThreadResolver, getaddrinfo, getnameinfo,
 };
+pub use ch10_dns::resolv_conf::{MAX_NAMESERVERS, ResolverConfig};
+pub use ch10_dns::stub::StubResolver;
 
 // ANCHOR: default_resolver
 /// The resolver a loop uses until [`EventLoop::set_resolver`] chooses
