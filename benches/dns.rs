@@ -18,6 +18,7 @@
 //! ```sh
 //! cargo bench --bench dns            # 5 runs of each, the median
 //! cargo bench --bench dns -- --quick # 1 run of each
+//! cargo bench --bench dns -- --only stub # only the contenders named so
 //! ```
 //!
 //! It writes `book/generated/dns.tsv` and the table rendered from it,
@@ -169,6 +170,41 @@ fn aio_getaddrinfo(run: usize, mode: Mode) -> Duration {
     .unwrap()
 }
 
+fn aio_stub_resolver(run: usize, mode: Mode) -> Duration {
+    aio::run(async move {
+        let resolver = std::rc::Rc::new(
+            aio::StubResolver::from_system()
+                .expect("the sandbox's resolv.conf"),
+        );
+        let started = Instant::now();
+        match mode {
+            Mode::OneAtATime => {
+                for i in 0..LOOKUPS {
+                    let answer = resolver.lookup_ip(&name(run, i)).await;
+                    assert!(answer.is_ok(), "{answer:?}");
+                }
+            }
+            Mode::HundredAtOnce => {
+                let slots = aio::Semaphore::new(IN_FLIGHT);
+                let lookups = (0..LOOKUPS).map(|i| {
+                    let (slots, resolver) = (slots.clone(), resolver.clone());
+                    aio::spawn(async move {
+                        let _slot = slots.permit().await;
+                        resolver.lookup_ip(&name(run, i)).await
+                    })
+                    .unwrap()
+                });
+                let answers = aio::gather(lookups.collect::<Vec<_>>()).await;
+                for answer in answers.expect("every lookup task ran") {
+                    assert!(matches!(answer, Ok(Ok(_))), "{answer:?}");
+                }
+            }
+        }
+        started.elapsed()
+    })
+    .unwrap()
+}
+
 fn tokio_lookup_host(run: usize, mode: Mode) -> Duration {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -301,6 +337,10 @@ fn contenders() -> Vec<Contender> {
             Box::new(|run, mode| Ok(aio_getaddrinfo(run, mode))),
         ),
         (
+            "aio stub resolver",
+            Box::new(|run, mode| Ok(aio_stub_resolver(run, mode))),
+        ),
+        (
             bench_data::DNS_REFERENCE,
             Box::new(|run, mode| Ok(tokio_lookup_host(run, mode))),
         ),
@@ -345,8 +385,18 @@ fn main() {
             "cargo bench --bench dns"
         },
     );
+    // `--only TEXT` measures only the contenders whose names contain it
+    // (for profiling; the data file is not written then).
+    let only = args
+        .iter()
+        .position(|arg| arg == "--only")
+        .and_then(|at| args.get(at + 1).cloned());
     let mut run_number = 0;
     for (contender, time) in contenders() {
+        if only.as_ref().is_some_and(|text| !contender.contains(text.as_str()))
+        {
+            continue;
+        }
         for mode in [Mode::OneAtATime, Mode::HundredAtOnce] {
             let mut times = Vec::new();
             let mut skipped = String::new();
@@ -400,10 +450,12 @@ fn main() {
             bench_data::machine(started),
         ),
     );
-    let dir =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("book/generated");
-    data.save(&dir, "dns").unwrap();
     print!("\n{}", bench_data::table("dns", &data));
+    if only.is_none() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("book/generated");
+        data.save(&dir, "dns").unwrap();
+    }
 }
 
 /// Makes sure uvloop can be imported, installing it with pip if it is

@@ -322,6 +322,7 @@ fn the_loop_keeps_running_other_tasks_while_a_lookup_waits() {
     assert_eq!(ticks_at_answer, 3);
 }
 
+// ANCHOR: choose_stub
 #[test]
 fn open_connection_by_name_goes_through_the_stub_resolver() {
     let server = Responder::start(zone(), Mode::Answer);
@@ -347,6 +348,7 @@ fn open_connection_by_name_goes_through_the_stub_resolver() {
     assert_eq!(echoed, b"by name");
     assert_eq!(server.queries(), 2);
 }
+// ANCHOR_END: choose_stub
 
 #[test]
 fn the_resolver_seam_gets_addresses_with_the_port() {

@@ -4,7 +4,9 @@
 //! tokio's: tokio's bar is 1.0 in every group, a shorter bar is faster.
 
 use crate::Figure;
-use crate::bench_data::{self, Data, REFERENCE, Relative, TLS_REFERENCE};
+use crate::bench_data::{
+    self, DNS_REFERENCE, Data, REFERENCE, Relative, TLS_REFERENCE,
+};
 use crate::svg::{Anchor, Svg};
 
 /// Every chart, from the committed data.
@@ -47,6 +49,14 @@ pub fn all() -> Vec<Figure> {
                 "Under a flood: probe's wait ÷ tokio's",
                 REFERENCE,
                 &bench_data::flood_relative(&load("echo_flood")),
+            ),
+        ),
+        Figure::new(
+            "bench-dns",
+            ratio_chart(
+                "Name lookups: time per lookup ÷ tokio's",
+                DNS_REFERENCE,
+                &bench_data::dns_relative(&load("dns")),
             ),
         ),
     ]
