@@ -102,6 +102,20 @@ fn both_families_are_asked_for_at_once_and_ipv6_comes_first() {
 }
 
 #[test]
+fn a_lookup_asks_both_kinds_from_one_socket() {
+    let server = Responder::start(zone(), Mode::Answer);
+    let config = config(&[&server], ANSWERS);
+    lookup(config.clone(), "both.test").unwrap();
+    lookup(config, "both.test").unwrap();
+    let asked = server.asked();
+    assert_eq!(asked.len(), 4, "{asked:?}");
+    // As glibc does: the A and AAAA queries of one lookup share a socket
+    // (each with an id of its own), half the sockets of one per query.
+    assert_eq!(asked[0].port, asked[1].port, "{asked:?}");
+    assert_eq!(asked[2].port, asked[3].port, "{asked:?}");
+}
+
+#[test]
 fn a_name_with_one_family_gives_that_family() {
     let server = Responder::start(zone(), Mode::Answer);
     let v4 = lookup(config(&[&server], ANSWERS), "v4only.test").unwrap();

@@ -21,7 +21,7 @@ use crate::ch01_coroutines::logging::debug;
 use crate::ch07_protocols::resolver::{Resolver, Resolving};
 use crate::ch10_dns::addrinfo::check_name;
 use crate::ch10_dns::cname_chain::{MAX_CHAIN, Walk, walk};
-use crate::ch10_dns::dns_exchange::{NoAnswer, exchange};
+use crate::ch10_dns::dns_exchange::{NoAnswer, Sockets, exchange};
 use crate::ch10_dns::dns_message::{AddressKind, Query, Reply, wire_name};
 use crate::ch10_dns::gai_error::GaiError;
 use crate::ch10_dns::resolv_conf::ResolverConfig;
@@ -125,14 +125,16 @@ impl StubResolver {
 
     // ANCHOR: both_kinds
     /// Asks for both kinds of address of one name at once, each in a task
-    /// of its own; IPv6 first in the answer.
+    /// of its own, on the same sockets; IPv6 first in the answer.
     async fn lookup_name(
         &self,
         name: Name<'static>,
     ) -> Result<Vec<IpAddr>, Miss> {
+        let sockets = Rc::new(Sockets::default());
         let ask = |kind| {
             let (config, name) = (self.config.clone(), name.clone());
-            async move { lookup_kind(&config, name, kind).await }
+            let sockets = sockets.clone();
+            async move { lookup_kind(&config, &sockets, name, kind).await }
         };
         let both = crate::gather!(ask(AddressKind::V6), ask(AddressKind::V4));
         // A gather fails only if the loop is shutting down under it.
@@ -158,12 +160,13 @@ impl StubResolver {
 /// again for a target the answer left out. An empty list: no address.
 async fn lookup_kind(
     config: &ResolverConfig,
+    sockets: &Sockets,
     name: Name<'static>,
     kind: AddressKind,
 ) -> Result<Vec<IpAddr>, Miss> {
     let (mut asked, mut links) = (name, MAX_CHAIN);
     loop {
-        let records = match ask(config, &asked, kind).await? {
+        let records = match ask(config, sockets, &asked, kind).await? {
             Reply::Records(records) => records,
             Reply::NoSuchName => return Err(Miss::NoSuchName),
             Reply::Truncated | Reply::Failed(_) => {
@@ -181,11 +184,12 @@ async fn lookup_kind(
 // ANCHOR_END: follow_chain
 
 // ANCHOR: retry_loop
-/// Asks the servers in turn, `attempts` rounds, each query with a new id
-/// and a new socket, until one answers. A server that fails (SERVFAIL,
-/// REFUSED) or cannot be reached is passed over for the next.
+/// Asks the servers in turn, `attempts` rounds, each query with a new id,
+/// until one answers. A server that fails (SERVFAIL, REFUSED) or cannot be
+/// reached is passed over for the next.
 async fn ask(
     config: &ResolverConfig,
+    sockets: &Sockets,
     name: &Name<'static>,
     kind: AddressKind,
 ) -> Result<Reply, Miss> {
@@ -193,7 +197,7 @@ async fn ask(
     for _ in 0..config.attempts {
         for &server in &config.nameservers {
             let query = Query::new(name.clone(), kind);
-            match exchange(server, &query, config.timeout).await {
+            match exchange(sockets, server, &query, config.timeout).await {
                 Ok(Reply::Failed(_)) => miss = Miss::ServersFailed,
                 Ok(reply) => return Ok(reply),
                 Err(NoAnswer::Silent) => {}
