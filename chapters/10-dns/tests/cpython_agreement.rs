@@ -43,7 +43,7 @@ fn getaddrinfo_prints_what_python_prints() {
     if !inside_sandbox("getaddrinfo_prints_what_python_prints") {
         return;
     }
-    start_empty_name_server();
+    let _names = start_empty_name_server();
     let defaults = agree(GETADDRINFO, PYTHON_GETADDRINFO, &[]);
     assert!(defaults.contains(&format!("{HOST_NAME:20}: 127.0.1.1")));
     let names = ["printer.lan", "ip6-localhost", "localhost", HOST_NAME];
@@ -56,7 +56,7 @@ fn getnameinfo_prints_what_python_prints() {
     if !inside_sandbox("getnameinfo_prints_what_python_prints") {
         return;
     }
-    start_empty_name_server();
+    let _names = start_empty_name_server();
     agree(GETNAMEINFO, PYTHON_GETNAMEINFO, &[]);
     let ips = ["10.0.0.7", "192.0.2.1", "::1", "127.0.1.1", "127.0.0.1"];
     let lines = agree(GETNAMEINFO, PYTHON_GETNAMEINFO, &ips);

@@ -70,7 +70,7 @@ fn lookup_answers_from_the_hosts_file_or_says_why_not() {
     if !inside_sandbox("lookup_answers_from_the_hosts_file_or_says_why_not") {
         return;
     }
-    start_empty_name_server();
+    let _names = start_empty_name_server();
     let (found, missing) = aio::run(async {
         (lookup("printer.lan", 443).await, lookup("nowhere.invalid", 443).await)
     })

@@ -13,8 +13,12 @@
 #[path = "../../../../tests/support/sandbox.rs"]
 pub mod sandbox;
 
+#[path = "../../../../tests/support/dns_responder.rs"]
+pub mod dns_responder;
+
+use dns_responder::{Mode, Responder, Zone};
+
 use std::io::Read;
-use std::net::UdpSocket;
 use std::process::{Command, ExitStatus, Output};
 
 /// The sandbox's `/etc/hosts`.
@@ -42,32 +46,12 @@ pub fn inside_sandbox(test: &str) -> bool {
 }
 
 /// A name server on 127.0.0.1:53 that knows no names: it answers every
-/// query with NXDOMAIN. Only inside the sandbox.
-pub fn start_empty_name_server() {
+/// query with NXDOMAIN, for as long as the returned responder lives. Only
+/// inside the sandbox.
+#[must_use = "the name server stops when the responder is dropped"]
+pub fn start_empty_name_server() -> Responder {
     assert!(sandbox::inside(), "the name server runs in the sandbox only");
-    let socket = UdpSocket::bind("127.0.0.1:53").expect("bind port 53");
-    std::thread::spawn(move || {
-        let mut query = [0u8; 512];
-        while let Ok((length, asker)) = socket.recv_from(&mut query) {
-            if let Some(reply) = no_such_name(&query[..length]) {
-                let _ = socket.send_to(&reply, asker);
-            }
-        }
-    });
-}
-
-/// The NXDOMAIN reply to `query`: its header and question, no records.
-fn no_such_name(query: &[u8]) -> Option<Vec<u8>> {
-    let mut end = 12; // the header; the question's name starts here
-    while *query.get(end)? != 0 {
-        end += 1 + usize::from(query[end]); // a label: length, then bytes
-    }
-    end += 1 + 4; // the name's last zero byte, then type and class
-    let mut reply = query.get(..end)?.to_vec();
-    reply[2] = 0x80 | (query[2] & 0x01); // a response; recursion as asked
-    reply[3] = 0x80 | 3; // recursion available; NXDOMAIN
-    reply[6..12].fill(0); // no answers, authorities or additions
-    Some(reply)
+    Responder::start_on("127.0.0.1:53", Zone::new(), Mode::Answer)
 }
 
 /// A command that runs `program` with `args` inside the sandbox, with the
