@@ -126,9 +126,11 @@ impl LoopCore {
                     0 => Duration::ZERO,
                     _ => deadline.saturating_sub(self.clock.now()),
                 };
-                let started = Instant::now();
+                let started = (!wait.is_zero()).then(Instant::now);
                 self.poll_events(Some(wait));
-                if self.ready.is_empty() && started.elapsed() >= wait {
+                let timer_came_first =
+                    started.is_none_or(|started| started.elapsed() >= wait);
+                if self.ready.is_empty() && timer_came_first {
                     self.clock.advance_to(deadline);
                 }
             } else {
