@@ -479,35 +479,73 @@ fn echo_table_against(baseline: &Baseline, data: &Data) -> String {
     header.push("generator busy, %".to_owned());
     push_header(&mut text, &header);
     let groups = echo_relative_to(baseline, data);
-    for server in distinct(data.rows().map(|row| row.get("server"))) {
-        let rows: Vec<Row<'_>> =
-            data.rows().filter(|row| row.get("server") == server).collect();
-        let mut cells = vec![server.to_owned()];
-        if let Some(skipped) =
-            rows.iter().find(|row| !row.get("skipped").is_empty())
-        {
-            cells.push(format!("skipped: {}", skipped.get("skipped")));
-            cells.resize(header.len(), String::new());
-            push_row(&mut text, &cells);
-            continue;
-        }
-        for size in &sizes {
-            let row = rows.iter().find(|row| row.get("message_bytes") == *size);
-            cells.push(row.map_or("–".to_owned(), |row| {
-                format!("{:.0}", row.number("requests_per_second"))
-            }));
-        }
-        let ratios: Vec<String> =
-            groups.iter().map(|group| ratio_cell(group, server)).collect();
-        cells.push(ratios.join(" / "));
-        let busiest = rows
-            .iter()
-            .map(|row| row.number("generator_busy"))
-            .fold(0.0, f64::max);
-        cells.push(format!("{:.0}", busiest * 100.0));
-        push_row(&mut text, &cells);
-    }
+    let lines = Lines {
+        named_by: "server",
+        across: ("message_bytes", &sizes),
+        groups: &groups,
+        width: header.len(),
+    };
+    lines.push(
+        &mut text,
+        data,
+        |row| format!("{:.0}", row.number("requests_per_second")),
+        |rows| {
+            let busy = rows.iter().map(|row| row.number("generator_busy"));
+            vec![format!("{:.0}", busy.fold(0.0, f64::max) * 100.0)]
+        },
+    );
     text
+}
+
+/// How a benchmark table's lines are made: one per value of the column
+/// `named_by`, with a cell per value of `across`, then its ratios to the
+/// reference, one per group.
+struct Lines<'a> {
+    named_by: &'a str,
+    across: (&'a str, &'a [&'a str]),
+    groups: &'a [Relative],
+    width: usize,
+}
+
+impl Lines<'_> {
+    /// Pushes every line: its name, `cell` of each of its rows across, its
+    /// ratios, then `more` of its rows; or the reason it was skipped.
+    fn push(
+        &self,
+        text: &mut String,
+        data: &Data,
+        cell: impl Fn(Row<'_>) -> String,
+        more: impl Fn(&[Row<'_>]) -> Vec<String>,
+    ) {
+        let (column, values) = self.across;
+        for name in distinct(data.rows().map(|row| row.get(self.named_by))) {
+            let rows: Vec<Row<'_>> = data
+                .rows()
+                .filter(|row| row.get(self.named_by) == name)
+                .collect();
+            let mut line = vec![name.to_owned()];
+            if let Some(skipped) =
+                rows.iter().find(|row| !row.get("skipped").is_empty())
+            {
+                line.push(format!("skipped: {}", skipped.get("skipped")));
+                line.resize(self.width, String::new());
+                push_row(text, &line);
+                continue;
+            }
+            for value in values {
+                let row = rows.iter().find(|row| row.get(column) == *value);
+                line.push(row.map_or("–".to_owned(), |row| cell(*row)));
+            }
+            let ratios: Vec<String> = self
+                .groups
+                .iter()
+                .map(|group| ratio_cell(group, name))
+                .collect();
+            line.push(ratios.join(" / "));
+            line.extend(more(&rows));
+            push_row(text, &line);
+        }
+    }
 }
 
 // ---------------------------------------------------------------- dns
@@ -554,30 +592,21 @@ pub fn dns_table(data: &Data) -> String {
     header.push(format!("time per lookup ÷ tokio's ({})", modes.join(" / ")));
     push_header(&mut text, &header);
     let groups = dns_relative(data);
-    for resolver in distinct(data.rows().map(|row| row.get("resolver"))) {
-        let rows: Vec<Row<'_>> =
-            data.rows().filter(|row| row.get("resolver") == resolver).collect();
-        let mut cells = vec![resolver.to_owned()];
-        if let Some(skipped) =
-            rows.iter().find(|row| !row.get("skipped").is_empty())
-        {
-            cells.push(format!("skipped: {}", skipped.get("skipped")));
-            cells.resize(header.len(), String::new());
-            push_row(&mut text, &cells);
-            continue;
-        }
-        for mode in &modes {
-            let row = rows.iter().find(|row| row.get("mode") == *mode);
-            cells.push(row.map_or("–".to_owned(), |row| {
-                let seconds = row.number("median_ms") / 1e3;
-                format!("{:.0}", row.number("lookups") / seconds)
-            }));
-        }
-        let ratios: Vec<String> =
-            groups.iter().map(|group| ratio_cell(group, resolver)).collect();
-        cells.push(ratios.join(" / "));
-        push_row(&mut text, &cells);
-    }
+    let lines = Lines {
+        named_by: "resolver",
+        across: ("mode", &modes),
+        groups: &groups,
+        width: header.len(),
+    };
+    lines.push(
+        &mut text,
+        data,
+        |row| {
+            let seconds = row.number("median_ms") / 1e3;
+            format!("{:.0}", row.number("lookups") / seconds)
+        },
+        |_| Vec::new(),
+    );
     text
 }
 

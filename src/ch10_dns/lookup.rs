@@ -29,14 +29,11 @@ pub async fn getaddrinfo(
     hints: Hints,
 ) -> Result<Vec<AddrInfo>, GaiError> {
     check_name(host)?; // on the loop: a bad name costs no thread
-    let service = service.into();
-    let name = host.to_owned();
-    let asked = name.clone();
-    let answer = run_in_thread("aio-getaddrinfo", move || {
+    let (service, asked) = (service.into(), host.to_owned());
+    off_the_loop(host, "aio-getaddrinfo", move || {
         getaddrinfo_blocking(&asked, &service, hints)
     })
-    .map_err(|error| thread_failed(&name, &error))?;
-    answer.await.unwrap_or_else(|_| Err(worker_panicked(&name)))
+    .await
 }
 // ANCHOR_END: getaddrinfo
 
@@ -48,11 +45,27 @@ pub async fn getnameinfo(
     flags: i32,
 ) -> Result<(String, String), GaiError> {
     let name = address.ip().to_string();
-    let answer = run_in_thread("aio-getnameinfo", move || {
+    off_the_loop(&name, "aio-getnameinfo", move || {
         getnameinfo_blocking(address, flags)
     })
-    .map_err(|error| thread_failed(&name, &error))?;
-    answer.await.unwrap_or_else(|_| Err(worker_panicked(&name)))
+    .await
+}
+
+/// Runs a lookup of `name` on a worker thread named `thread`. No thread, or
+/// a lookup that panicked, is a `GaiError` for `name` like any other (as an
+/// `io::Error`, for a resolver's lookup).
+async fn off_the_loop<T, E>(
+    name: &str,
+    thread: &str,
+    lookup: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<GaiError> + Send + 'static,
+{
+    let answer = run_in_thread(thread, lookup)
+        .map_err(|error| thread_failed(name, &error))?;
+    answer.await.unwrap_or_else(|_| Err(worker_panicked(name).into()))
 }
 
 /// No thread could be started (a process limit): `EAI_SYSTEM`, as the C
@@ -120,9 +133,8 @@ impl Resolver for ThreadResolver {
         Box::pin(async move {
             check_name(&host)?;
             let asked = host.clone();
-            let answer =
-                run_in_thread("aio-resolve", move || lookup(&asked, port))?;
-            answer.await.unwrap_or_else(|_| Err(worker_panicked(&host).into()))
+            off_the_loop(&host, "aio-resolve", move || lookup(&asked, port))
+                .await
         })
     }
 }
