@@ -71,6 +71,7 @@ fn exists(pid: u32) -> bool {
     std::path::Path::new(&format!("/proc/{pid}")).exists()
 }
 
+// ANCHOR: leaves_nothing_behind
 /// Runs `body` on a fresh loop, and checks that it left no descriptor open
 /// and no zombie behind.
 fn leaves_nothing_behind<T>(body: impl Future<Output = T> + 'static) -> T
@@ -84,6 +85,7 @@ where
     assert_eq!(zombies(), Vec::<u32>::new(), "a child was left a zombie");
     result
 }
+// ANCHOR_END: leaves_nothing_behind
 
 fn piped() -> ProcessOptions {
     ProcessOptions::new()
@@ -604,4 +606,60 @@ fn a_thousand_spawns_in_a_row_leave_nothing_behind() {
     });
     assert_eq!(codes.iter().filter(|&&code| code == 0).count(), 500);
     assert_eq!(codes.iter().filter(|&&code| code == 1).count(), 500);
+}
+
+/// Runs `body` on a loop with the virtual clock, and checks that it left
+/// nothing behind.
+fn on_the_virtual_clock<T: 'static>(
+    body: impl Future<Output = T> + 'static,
+) -> T {
+    let before = open_descriptors();
+    let event_loop = common::virtual_loop();
+    let result = event_loop.run_until_complete(body).expect("the loop ran");
+    event_loop.close().unwrap();
+    drop(event_loop); // its poller's descriptors close with it
+    settle(|| open_descriptors() == before);
+    assert_eq!(open_descriptors(), before, "a descriptor was left open");
+    assert_eq!(zombies(), Vec::<u32>::new(), "a child was left a zombie");
+    result
+}
+
+#[test]
+fn on_the_virtual_clock_a_timeout_does_not_beat_a_quicker_child() {
+    let _serial = serial();
+    for watcher in WATCHERS {
+        let code = on_the_virtual_clock(async move {
+            let options = ProcessOptions::new().child_watcher(watcher);
+            let process =
+                aio::create_subprocess_exec("sleep", ["0.2"], options)
+                    .await
+                    .unwrap();
+            // Jumping to the timer would time out at once; the child's exit
+            // is owed, so the clock waits for it as the real one would.
+            aio::wait_for(process.wait(), Duration::from_secs(30)).await
+        });
+        assert_eq!(code.expect("the child won the race"), 0, "{watcher:?}");
+    }
+}
+
+#[test]
+fn on_the_virtual_clock_a_timeout_still_beats_a_slower_child() {
+    let _serial = serial();
+    for watcher in WATCHERS {
+        let elapsed = on_the_virtual_clock(async move {
+            let options = ProcessOptions::new().child_watcher(watcher);
+            let process = aio::create_subprocess_exec("sleep", ["60"], options)
+                .await
+                .unwrap();
+            let start = aio::get_running_loop().unwrap().time();
+            let waited =
+                aio::wait_for(process.wait(), Duration::from_millis(200)).await;
+            assert!(waited.is_err(), "sleep 60 is still running");
+            let elapsed = aio::get_running_loop().unwrap().time() - start;
+            process.kill().unwrap();
+            assert_eq!(process.wait().await, -libc::SIGKILL);
+            elapsed
+        });
+        assert_eq!(elapsed, Duration::from_millis(200), "{watcher:?}");
+    }
 }

@@ -148,9 +148,9 @@ impl Drop for Unreaped {
         }
         logging::warn!(
             "aio.subprocess",
-            "the loop closed while child {} ({}) was still running; killing \
-             and reaping it (wait for children before the loop ends, or \
-             kill them)",
+            "child {} ({}) was still running when its loop stopped watching \
+             it (the loop closed); killing and reaping it (wait for \
+             children before the loop ends, or kill them)",
             self.pid,
             self.command_line
         );

@@ -138,7 +138,8 @@ impl Process {
     // ANCHOR: communicate
     /// Writes `input` to the child's stdin and closes it, reads its stdout
     /// and stderr to the end, all at once, then waits for it to exit. Gives
-    /// what it wrote on each output that is a pipe. A child that exits
+    /// what it wrote on each output that is a pipe, and takes the three
+    /// streams out of the process. A child that exits
     /// without reading all of its input is not an error (asyncio ignores
     /// `BrokenPipeError` here too).
     pub async fn communicate(

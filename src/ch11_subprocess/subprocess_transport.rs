@@ -10,6 +10,7 @@
 //! pipe has closed, the protocol hears `connection_lost`, and `wait()`
 //! returns: by then every byte the child wrote has been delivered.
 
+use crate::ch01_coroutines::event_loop::get_running_loop;
 use crate::ch01_coroutines::logging;
 use crate::ch07_protocols::callbacks::ProtocolSlot;
 use crate::ch07_protocols::interface::{Protocol, Transport};
@@ -167,6 +168,11 @@ impl SubprocessTransport {
         options: &ProcessOptions,
         default: Stdio,
     ) -> Result<SubprocessTransport, SpawnError> {
+        if let Err(error) = get_running_loop() {
+            let name = program.to_string_lossy();
+            let error = io::Error::other(error);
+            return Err(SpawnError::new(&name, SpawnReason::Other(error)));
+        }
         let spawned = spawn(program, args, options, default)?;
         let transport = SubprocessTransport {
             inner: Rc::new(SubprocessInner {
