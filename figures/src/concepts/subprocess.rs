@@ -1,12 +1,13 @@
 //! Chapter 11's subprocesses: the pipes between the loop and a child, and
 //! how the loop learns that the child has exited.
 //!
-//! - `subprocess-pipes`: on the left, the aio process: the poller, and the
-//!   `SubprocessTransport` with its three pipe transports and its pidfd,
-//!   each registered with the poller; on the right, the child, whose fds 0,
-//!   1 and 2 are the pipes' other ends. Underneath, the exit watcher that
-//!   reaps the child, and the fallback that wakes it without a pidfd: a
-//!   waiter thread.
+//! - `subprocess-pipes` (`subprocess_transport.rs`, `pipe.rs`,
+//!   `exit_watch.rs`): on the left, the aio process: the poller, the
+//!   `SubprocessTransport` with its three pipe transports, and the exit
+//!   watcher's task with the child's pidfd, each end registered with the
+//!   poller; on the right, the child, whose fds 0, 1 and 2 are the pipes'
+//!   other ends. Underneath, the fallback that wakes the watcher without a
+//!   pidfd: a waiter thread.
 //! - `child-exit-three-ways`: a SIGCHLD handler, a pidfd, a waiter thread:
 //!   who waits for the exit, what wakes the loop, what goes wrong.
 
@@ -34,8 +35,8 @@ struct Row<'a> {
     link: Link,
 }
 
-/// Where the columns of `subprocess-pipes` are: the poller, our ends in the
-/// transport's frame, the pipes, the child's ends in its frame.
+/// Where the columns of `subprocess-pipes` are: the poller, our ends in
+/// their frames, the links, the child's ends in its frame.
 struct Columns {
     poller_w: f64,
     frame_x: f64,
@@ -46,8 +47,13 @@ struct Columns {
     theirs_w: f64,
 }
 
-/// The inner padding of the two frames.
+/// The inner padding of the frames.
 const FRAME_PAD: f64 = 8.0;
+/// Where a frame's rows start, below its top: its title goes above.
+const FRAME_TITLE: f64 = 30.0;
+/// The height of a row's boxes, and the space between two rows.
+const ROW_H: f64 = 60.0;
+const ROW_GAP: f64 = 10.0;
 
 impl Columns {
     fn new() -> Columns {
@@ -66,114 +72,149 @@ impl Columns {
             theirs_w: WIDTH - MARGIN - FRAME_PAD - theirs_x,
         }
     }
+
+    /// A frame around our ends, from `top` to `bottom`, titled.
+    fn our_frame(&self, svg: &mut Svg, top: f64, bottom: f64, title: &str) {
+        let w = self.ours_w + 2.0 * FRAME_PAD;
+        svg.rect(self.frame_x, top, w, bottom - top, "frame");
+        svg.text(self.ours_x, top + 19.0, Anchor::Start, "bold", title);
+    }
 }
 
 /// The figure `subprocess-pipes`.
 pub fn pipes() -> Figure {
-    let rows = [
+    let pipes = [
         Row {
-            ours: ("stdin", &["write pipe transport", "non-blocking"]),
+            ours: (
+                "stdin: PipeWriter",
+                &["write pipe transport", "non-blocking"],
+            ),
             theirs: ("fd 0: stdin", &["blocking:", "read() waits"]),
             link: Link::ToChild,
         },
         Row {
-            ours: ("stdout", &["read pipe transport", "non-blocking"]),
+            ours: (
+                "stdout: PipeReader",
+                &["read pipe transport", "non-blocking"],
+            ),
             theirs: ("fd 1: stdout", &["blocking:", "write() waits"]),
             link: Link::FromChild,
         },
         Row {
-            ours: ("stderr", &["read pipe transport", "non-blocking"]),
+            ours: (
+                "stderr: PipeReader",
+                &["read pipe transport", "non-blocking"],
+            ),
             theirs: ("fd 2: stderr", &["blocking:", "write() waits"]),
             link: Link::FromChild,
         },
-        Row {
-            ours: ("pidfd", &["pidfd_open(pid)", "readable at exit"]),
-            theirs: ("exit", &["exit(status),", "or a signal"]),
-            link: Link::Exit,
-        },
     ];
+    let exit = Row {
+        ours: ("pidfd", &["pidfd_open(pid)", "readable at exit"]),
+        theirs: ("exit", &["exit(status),", "or a signal"]),
+        link: Link::Exit,
+    };
     let mut svg = Svg::new(WIDTH, 0.0);
     let at = Columns::new();
     let y = MARGIN + 14.0;
     svg.text(MARGIN, y, Anchor::Start, "title", "aio process");
     svg.text(at.child_frame_x, y, Anchor::Start, "title", "child process");
     let top = y + 12.0;
-    let bottom = draw_ends(&mut svg, &at, top, &rows);
-    let below = draw_exit_watchers(&mut svg, &at, bottom);
+
+    // The transport's frame: a pipe transport per row.
+    let rows_top = top + FRAME_TITLE;
+    for (i, row) in pipes.iter().enumerate() {
+        draw_row(&mut svg, &at, rows_top + i as f64 * (ROW_H + ROW_GAP), row);
+    }
+    let count = pipes.len() as f64;
+    let transport_bottom =
+        rows_top + count * (ROW_H + ROW_GAP) - ROW_GAP + FRAME_PAD;
+    at.our_frame(&mut svg, top, transport_bottom, "SubprocessTransport");
+
+    // The exit watcher's frame: the pidfd, then what the task does.
+    let watcher_top = transport_bottom + 12.0;
+    let exit_y = watcher_top + FRAME_TITLE;
+    draw_row(&mut svg, &at, exit_y, &exit);
+    let woken = [
+        "woken: waitpid(pid)",
+        "reaps the child; its",
+        "returncode goes to",
+        "the transport",
+    ];
+    check_fit(at.ours_w, "", &woken);
+    let woken_y = exit_y + ROW_H + 18.0;
+    svg.lines(at.ours_x, woken_y, Anchor::Start, "", &woken);
+    let bottom = woken_y + (woken.len() - 1) as f64 * LINE_HEIGHT + 10.0;
+    at.our_frame(&mut svg, watcher_top, bottom, "exit watcher");
+    let tag_x = at.ours_x + at.ours_w;
+    svg.text(tag_x, watcher_top + 19.0, Anchor::End, "note", "a task");
+
+    // The child's frame, as tall as ours; the poller beside ours.
+    let child_frame_w = at.theirs_w + 2.0 * FRAME_PAD;
+    svg.rect(at.child_frame_x, top, child_frame_w, bottom - top, "frame");
+    svg.text(at.theirs_x, top + 19.0, Anchor::Start, "bold", "fork + exec");
+    draw_poller(&mut svg, &at, top, bottom);
+    // The poller wakes the watcher, whose first line says so.
+    let poller_edge = MARGIN + at.poller_w;
+    let wake_y = woken_y - 4.5;
+    svg.arrow(poller_edge, wake_y, at.frame_x - 2.0, wake_y);
+
+    let below = draw_fallback(&mut svg, &at, bottom, exit_y + ROW_H);
     let notes = [
         "dashed: registered with the poller. O_NONBLOCK is on our",
         "ends only: the child reads and writes as programs expect.",
-        "grey: without a pidfd (before Linux 5.3, or with",
-        "AIO_CHILD_WATCHER=thread) a thread waits for the exit.",
+        "grey: the fallback, where pidfd_open fails (Linux before",
+        "5.3) or AIO_CHILD_WATCHER=thread asks for it.",
     ];
     let y = below + 6.0;
     svg.lines(MARGIN, y + LINE_HEIGHT, Anchor::Start, "note", &notes);
     svg.set_height(y + notes.len() as f64 * LINE_HEIGHT + MARGIN);
     super::figure(
         "subprocess-pipes",
-        "The pipes and the reactor: in the aio process, the poller and the \
-         SubprocessTransport, whose stdin write pipe transport, stdout and \
-         stderr read pipe transports and pidfd are registered with it; in \
-         the child, fds 0, 1 and 2, the pipes' blocking other ends. The \
+        "The pipes and the reactor: in the aio process, the poller; the \
+         SubprocessTransport, whose stdin write pipe transport and stdout \
+         and stderr read pipe transports are registered with the poller; \
+         and the exit watcher task, whose pidfd is registered too. In the \
+         child, fds 0, 1 and 2, the pipes' blocking other ends. The \
          child's exit makes the pidfd readable, the poller wakes the exit \
-         watcher, which reaps the child with waitpid; without a pidfd, a \
-         waiter thread blocked in waitid wakes the loop instead",
+         watcher, and waitpid reaps the child; without a pidfd, a waiter \
+         thread blocked in waitid wakes the watcher instead",
         svg,
     )
 }
 
-/// The poller, the transport's frame with our ends, the child's frame with
-/// its ends, one row per link, from `top`. Returns the frames' bottom.
-fn draw_ends(svg: &mut Svg, at: &Columns, top: f64, rows: &[Row<'_>]) -> f64 {
-    let (title_y, rows_top) = (top + 19.0, top + 30.0);
-    let transport = "SubprocessTransport";
-    svg.text(at.ours_x, title_y, Anchor::Start, "bold", transport);
-    svg.text(at.theirs_x, title_y, Anchor::Start, "bold", "fork + exec");
-    let row_h = box_height(3);
-    let row_gap = 10.0;
-    let poller_edge = MARGIN + at.poller_w;
-    for (i, row) in rows.iter().enumerate() {
-        let y = rows_top + i as f64 * (row_h + row_gap);
-        let ((ours, our_lines), (theirs, their_lines)) = (row.ours, row.theirs);
-        let class = if row.link == Link::Exit { "warm" } else { "accent" };
-        let (ours_x, ours_w) = (at.ours_x, at.ours_w);
-        titled_box(svg, ours_x, y, ours_w, class, ours, "", our_lines);
-        let (theirs_x, theirs_w) = (at.theirs_x, at.theirs_w);
-        titled_box(svg, theirs_x, y, theirs_w, "box", theirs, "", their_lines);
-        // The link, labelled above its middle.
-        let middle = y + row_h / 2.0;
-        let (near, far) = (ours_x + ours_w, theirs_x);
-        let label = match row.link {
-            Link::ToChild => {
-                svg.arrow(near, middle, far - 2.0, middle);
-                "pipe"
-            }
-            Link::FromChild => {
-                svg.arrow(far, middle, near + 2.0, middle);
-                "pipe"
-            }
-            Link::Exit => {
-                svg.arrow(far, middle, near + 2.0, middle);
-                "exits"
-            }
-        };
-        let centre = (near + far) / 2.0;
-        svg.text(centre, middle - 6.0, Anchor::Middle, "note", label);
-        // Registered with the poller: a pipe's end, dashed; the pidfd, an
-        // arrow, for its readiness is what wakes the exit watcher.
-        if row.link == Link::Exit {
-            svg.arrow(ours_x, middle, poller_edge + 2.0, middle);
-        } else {
-            svg.line(poller_edge, middle, ours_x, middle, "dashed");
-        }
+/// One row, its boxes `y` from the top: our end, the child's, the link
+/// between them, labelled above its middle, and our end's registration
+/// with the poller: a pipe's dashed, the pidfd's an arrow, for its
+/// readiness is what wakes the exit watcher.
+fn draw_row(svg: &mut Svg, at: &Columns, y: f64, row: &Row<'_>) {
+    let ((ours, our_lines), (theirs, their_lines)) = (row.ours, row.theirs);
+    let class = if row.link == Link::Exit { "warm" } else { "accent" };
+    let (ours_x, ours_w) = (at.ours_x, at.ours_w);
+    titled_box(svg, ours_x, y, ours_w, class, ours, "", our_lines);
+    let (theirs_x, theirs_w) = (at.theirs_x, at.theirs_w);
+    titled_box(svg, theirs_x, y, theirs_w, "box", theirs, "", their_lines);
+    let middle = y + ROW_H / 2.0;
+    let (near, far) = (ours_x + ours_w, theirs_x);
+    if row.link == Link::ToChild {
+        svg.arrow(near, middle, far - 2.0, middle);
+    } else {
+        svg.arrow(far, middle, near + 2.0, middle);
     }
-    let count = rows.len() as f64;
-    let bottom = rows_top + count * (row_h + row_gap) - row_gap + FRAME_PAD;
-    let frame_w = at.ours_w + 2.0 * FRAME_PAD;
-    svg.rect(at.frame_x, top, frame_w, bottom - top, "frame");
-    let child_frame_w = at.theirs_w + 2.0 * FRAME_PAD;
-    svg.rect(at.child_frame_x, top, child_frame_w, bottom - top, "frame");
-    let poller_lines = [
+    let label = if row.link == Link::Exit { "exits" } else { "pipe" };
+    let centre = (near + far) / 2.0;
+    svg.text(centre, middle - 6.0, Anchor::Middle, "note", label);
+    let poller_edge = MARGIN + at.poller_w;
+    if row.link == Link::Exit {
+        svg.arrow(ours_x, middle, poller_edge + 2.0, middle);
+    } else {
+        svg.line(poller_edge, middle, ours_x, middle, "dashed");
+    }
+}
+
+/// The poller, from `top` to `bottom`, beside our ends.
+fn draw_poller(svg: &mut Svg, at: &Columns, top: f64, bottom: f64) {
+    let lines = [
         "the loop's",
         "mio::Poll",
         "on epoll",
@@ -187,57 +228,44 @@ fn draw_ends(svg: &mut Svg, at: &Columns, top: f64, rows: &[Row<'_>]) -> f64 {
         "the task that",
         "waits on it",
     ];
-    let (x, w, h) = (MARGIN, at.poller_w, bottom - top);
-    check_fit(w, "", &poller_lines);
-    svg.rect(x, top, w, h, "box");
+    let (x, w) = (MARGIN, at.poller_w);
+    check_fit(w, "", &lines);
+    svg.rect(x, top, w, bottom - top, "box");
+    let title_y = top + 19.0;
     svg.text(x + 8.0, title_y, Anchor::Start, "bold", "poller");
-    let first = title_y + LINE_HEIGHT;
-    svg.lines(x + 8.0, first, Anchor::Start, "", &poller_lines);
-    bottom
+    svg.lines(x + 8.0, title_y + LINE_HEIGHT, Anchor::Start, "", &lines);
 }
 
-/// Under the frames (whose bottom is `bottom`): the exit watcher, woken by
-/// the poller when the pidfd turns readable, and the waiter thread that
-/// wakes it instead when there is no pidfd. Returns the boxes' bottom.
-fn draw_exit_watchers(svg: &mut Svg, at: &Columns, bottom: f64) -> f64 {
+/// Under the frames (whose bottom is `bottom`), the fallback, in grey: the
+/// child's exit (its box's bottom at `exit_bottom`) ends a thread's waitid,
+/// and the thread wakes the exit watcher. Returns the fallback's bottom.
+fn draw_fallback(
+    svg: &mut Svg,
+    at: &Columns,
+    bottom: f64,
+    exit_bottom: f64,
+) -> f64 {
     let y = bottom + 30.0;
-    let half = (WIDTH - 2.0 * MARGIN - 20.0) / 2.0;
-    let watcher = titled_box(
+    let h = titled_box(
         svg,
         MARGIN,
         y,
-        half,
-        "good",
-        "exit watcher",
-        "a task",
-        &["woken: waitpid(pid)", "reaps the child and", "sets the returncode"],
-    );
-    let waiter_x = MARGIN + half + 20.0;
-    let waiter = titled_box(
-        svg,
-        waiter_x,
-        y,
-        half,
+        WIDTH - 2.0 * MARGIN,
         "warm",
         "waiter thread",
-        "fallback",
+        "the fallback, without a pidfd",
         &[
-            "ours, one per child:",
-            "waitid(WNOWAIT) blocks",
-            "until the exit, then",
-            "wakes the loop",
+            "one per child: waitid(WNOWAIT) blocks until the exit,",
+            "leaving the child to the watcher to reap, then wakes",
+            "the watcher (its waker: the loop's remote queue)",
         ],
     );
-    let poller_x = MARGIN + at.poller_w / 2.0;
-    svg.arrow(poller_x, bottom, poller_x, y - 2.0);
-    svg.text(poller_x + 6.0, y - 10.0, Anchor::Start, "note", "wakes");
-    // The fallback's path, in grey: the exit ends the thread's waitid,
-    // and the thread wakes the watcher.
     let exit_x = at.theirs_x + at.theirs_w / 2.0;
-    svg.line(exit_x, bottom - FRAME_PAD, exit_x, y - 2.0, "grey-arrow");
-    let middle = y + watcher.min(waiter) / 2.0;
-    svg.line(waiter_x, middle, MARGIN + half + 2.0, middle, "grey-arrow");
-    y + watcher.max(waiter)
+    svg.line(exit_x, exit_bottom, exit_x, y - 2.0, "grey-arrow");
+    let watcher_x = at.ours_x + at.ours_w / 2.0;
+    svg.line(watcher_x, y, watcher_x, bottom + 2.0, "grey-arrow");
+    svg.text(watcher_x + 6.0, y - 10.0, Anchor::Start, "note", "wakes");
+    y + h
 }
 
 /// One way of learning of a child's exit: a row of the figure
@@ -278,7 +306,8 @@ pub fn exit_three_ways() -> Figure {
             goes_wrong: &[
                 "needs Linux 5.3;",
                 "a dropped child is",
-                "reaped by nobody:",
+                "still to reap: aio's",
+                "watcher is a task,",
                 "tokio keeps an",
                 "orphan queue",
             ],
@@ -344,8 +373,9 @@ pub fn exit_three_ways() -> Figure {
          waits, the handler wakes the loop through a self-pipe, and the \
          handler is one for the whole process, racing other waitpid(-1) \
          callers. A pidfd: the poller waits on it and a task reaps the \
-         child; it needs Linux 5.3, and a dropped child needs someone to \
-         reap it (tokio's orphan queue). A waiter thread: a thread per \
+         child; it needs Linux 5.3, and a dropped child must still be \
+         reaped (aio's watcher is a task of its own, tokio keeps an orphan \
+         queue). A waiter thread: a thread per \
          child blocks in waitpid and wakes the loop through the remote \
          queue; each thread costs a stack",
         svg,
