@@ -14,6 +14,7 @@ mod museum;
 mod promise_states;
 mod read_path;
 mod streams;
+mod subprocess;
 mod task_in_memory;
 mod task_states;
 mod tick;
@@ -51,6 +52,8 @@ pub fn all() -> Vec<Figure> {
         streams::layers(),
         streams::readline_path(),
         tls::layers(),
+        subprocess::pipes(),
+        subprocess::exit_three_ways(),
     ];
     figures.extend(cancel_race::figure());
     figures.extend(control::all());
