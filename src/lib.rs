@@ -24,6 +24,7 @@ mod ch07_protocols;
 mod ch08_streams;
 mod ch09_tls;
 mod ch10_dns;
+mod ch11_subprocess;
 mod ch14_debugging;
 
 pub use ch01_coroutines::trace;
@@ -109,6 +110,15 @@ pub use ch10_dns::lookup::{
 };
 pub use ch10_dns::resolv_conf::{MAX_NAMESERVERS, ResolverConfig};
 pub use ch10_dns::stub::StubResolver;
+
+pub use ch11_subprocess::options::{ChildWatcher, ProcessOptions, Stdio};
+pub use ch11_subprocess::process::{
+    Process, create_subprocess_exec, create_subprocess_shell,
+};
+pub use ch11_subprocess::spawn_error::{SpawnError, SpawnReason};
+pub use ch11_subprocess::subprocess_transport::{
+    SubprocessProtocol, SubprocessTransport, subprocess_exec, subprocess_shell,
+};
 
 // ANCHOR: default_resolver
 /// The resolver a loop uses until [`EventLoop::set_resolver`] chooses

@@ -5,6 +5,7 @@
 //! behind one type, so the transport, the server and the streams exist once,
 //! not twice.
 
+use std::fmt;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
 use std::os::unix::fs::MetadataExt;
@@ -59,22 +60,53 @@ fn identity(path: &Path) -> Option<(u64, u64)> {
 }
 // ANCHOR_END: socket_file
 
-impl Connection {
-    pub(crate) fn read(&self, buffer: &mut [u8]) -> io::Result<usize> {
+// ANCHOR: byte_stream
+/// What a stream transport asks of what carries its bytes: a socket here, one
+/// end of a pipe in chapter 11. Every call is non-blocking, and may say
+/// `WouldBlock`.
+pub(crate) trait ByteStream:
+    mio::event::Source + fmt::Debug + 'static
+{
+    /// Whether the read side stays open once the write side is shut down
+    /// (a socket's half-close). A pipe we write to is done once it is shut.
+    const HALF_CLOSES: bool = true;
+    /// Why this stream can't be written, if it can't: a pipe we read from.
+    const WRITE_REFUSAL: Option<&'static str> = None;
+    /// Reads into `buffer`; `Ok(0)` is the end of the stream.
+    fn read(&self, buffer: &mut [u8]) -> io::Result<usize>;
+    /// Writes what it can of `data`.
+    fn write(&self, data: &[u8]) -> io::Result<usize>;
+    /// Shuts the write side down: the peer reads EOF.
+    fn shutdown_write(&self) -> io::Result<()>;
+    /// Sets the stream up for its transport (TCP turns off Nagle).
+    fn prepare(&self) {}
+    /// The peer's address, if it has one.
+    fn peer_addr(&self) -> Option<SocketAddr> {
+        None
+    }
+    /// Our own address, if we have one.
+    fn local_addr(&self) -> Option<SocketAddr> {
+        None
+    }
+}
+// ANCHOR_END: byte_stream
+
+impl ByteStream for Connection {
+    fn read(&self, buffer: &mut [u8]) -> io::Result<usize> {
         match self {
             Connection::Tcp(stream) => (&*stream).read(buffer),
             Connection::Unix(stream) => (&*stream).read(buffer),
         }
     }
 
-    pub(crate) fn write(&self, data: &[u8]) -> io::Result<usize> {
+    fn write(&self, data: &[u8]) -> io::Result<usize> {
         match self {
             Connection::Tcp(stream) => (&*stream).write(data),
             Connection::Unix(stream) => (&*stream).write(data),
         }
     }
 
-    pub(crate) fn shutdown_write(&self) -> io::Result<()> {
+    fn shutdown_write(&self) -> io::Result<()> {
         match self {
             Connection::Tcp(stream) => stream.shutdown(Shutdown::Write),
             Connection::Unix(stream) => stream.shutdown(Shutdown::Write),
@@ -83,14 +115,14 @@ impl Connection {
 
     /// Turns off Nagle's algorithm, as asyncio does for TCP (nothing to do for
     /// Unix).
-    pub(crate) fn set_nodelay(&self) {
+    fn prepare(&self) {
         if let Connection::Tcp(stream) = self {
             let _ = stream.set_nodelay(true);
         }
     }
 
     /// The peer's address (TCP only).
-    pub(crate) fn peer_addr(&self) -> Option<SocketAddr> {
+    fn peer_addr(&self) -> Option<SocketAddr> {
         match self {
             Connection::Tcp(stream) => stream.peer_addr().ok(),
             Connection::Unix(_) => None,
@@ -98,13 +130,15 @@ impl Connection {
     }
 
     /// Our own address (TCP only).
-    pub(crate) fn local_addr(&self) -> Option<SocketAddr> {
+    fn local_addr(&self) -> Option<SocketAddr> {
         match self {
             Connection::Tcp(stream) => stream.local_addr().ok(),
             Connection::Unix(_) => None,
         }
     }
+}
 
+impl Connection {
     /// The error a non-blocking connect ended with, if any.
     pub(crate) fn take_error(&self) -> io::Result<Option<io::Error>> {
         match self {

@@ -25,7 +25,7 @@ use crate::ch07_protocols::io_steps::{
 };
 use crate::ch07_protocols::life::{Life, WriteSide};
 use crate::ch07_protocols::reactor::IoSource;
-use crate::ch07_protocols::socket::Connection;
+use crate::ch07_protocols::socket::{ByteStream, Connection};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::future::poll_fn;
@@ -36,15 +36,22 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 
 /// A socket's transport, behind the [`Transport`] handle a protocol holds.
-/// Cloning gives another hold on the same transport.
-#[derive(Clone)]
-pub(crate) struct SocketTransport {
-    inner: Rc<TransportInner>,
+/// Cloning gives another hold on the same transport. What carries the bytes
+/// is a [`ByteStream`]: a TCP or Unix socket here, one end of a pipe in
+/// chapter 11.
+pub(crate) struct SocketTransport<S: ByteStream = Connection> {
+    inner: Rc<TransportInner<S>>,
+}
+
+impl<S: ByteStream> Clone for SocketTransport<S> {
+    fn clone(&self) -> Self {
+        SocketTransport { inner: self.inner.clone() }
+    }
 }
 
 // ANCHOR: transport_inner
-struct TransportInner {
-    socket: Socket<Connection>,
+struct TransportInner<S: ByteStream> {
+    socket: Socket<S>,
     /// The protocol, and what is ending the connection badly: the error a
     /// `write` met on the socket, or a protocol method's panic.
     protocol: ProtocolSlot<dyn Protocol>,
@@ -68,16 +75,16 @@ struct TransportInner {
 }
 // ANCHOR_END: transport_inner
 
-impl SocketTransport {
+impl<S: ByteStream> SocketTransport<S> {
     /// Wraps a connected, registered stream, calls `connection_made`, and
     /// spawns the task that drives the connection.
     pub(crate) fn start(
-        io: IoSource<Connection>,
+        io: IoSource<S>,
         protocol: Rc<RefCell<dyn Protocol>>,
     ) -> io::Result<Transport> {
         let (peer, local) = io
             .with(|stream| {
-                stream.set_nodelay(); // as asyncio does for TCP
+                stream.prepare(); // TCP: no Nagle, as asyncio does
                 (stream.peer_addr(), stream.local_addr())
             })
             .unwrap_or_default();
@@ -116,6 +123,9 @@ impl SocketTransport {
     /// `ConnectionResetError`.
     fn write_refused(&self) -> io::Error {
         use io::ErrorKind::{BrokenPipe, ConnectionReset};
+        if let Some(read_only) = read_only::<S>() {
+            return read_only;
+        }
         let life = self.inner.life.get();
         let ended_by = match life {
             Life::Open { .. } => None,
@@ -166,8 +176,14 @@ impl SocketTransport {
     }
 }
 
+/// The error of a write to a stream that is only read (a pipe's read end),
+/// if `S` is one.
+fn read_only<S: ByteStream>() -> Option<io::Error> {
+    S::WRITE_REFUSAL.map(|why| io::Error::new(io::ErrorKind::Unsupported, why))
+}
+
 /// The handle's methods, for a socket.
-impl TransportOps for SocketTransport {
+impl<S: ByteStream> TransportOps for SocketTransport<S> {
     // ANCHOR: write
     /// Queues `data` to be sent; sends at once what the socket takes. Fails
     /// after `write_eof` or `close`, once the connection is lost, and when the
@@ -175,7 +191,7 @@ impl TransportOps for SocketTransport {
     /// the error).
     fn write(&self, data: &[u8]) -> io::Result<()> {
         let inner = &*self.inner;
-        if !inner.life.get().accepts_writes() {
+        if S::WRITE_REFUSAL.is_some() || !inner.life.get().accepts_writes() {
             return Err(self.write_refused());
         }
         let mut sent = 0;
@@ -201,14 +217,18 @@ impl TransportOps for SocketTransport {
     /// Closes the write side once the buffer is flushed; the read side stays
     /// open.
     fn write_eof(&self) -> io::Result<()> {
+        if let Some(read_only) = read_only::<S>() {
+            return Err(read_only);
+        }
         self.set_life(Life::eof_requested);
         self.wake_driver();
         Ok(())
     }
 
-    /// Whether `write_eof` is supported (always, for TCP and Unix sockets).
+    /// Whether `write_eof` is supported: always, for TCP and Unix sockets and
+    /// a pipe we write to; never for a pipe we read.
     fn can_write_eof(&self) -> bool {
-        true
+        S::WRITE_REFUSAL.is_none()
     }
 
     /// Closes the transport once the buffer is flushed; `connection_lost(None)`
@@ -287,7 +307,7 @@ impl TransportOps for SocketTransport {
     }
 }
 
-impl SocketTransport {
+impl<S: ByteStream> SocketTransport<S> {
     fn wake_driver(&self) {
         self.inner.driver.wake();
     }
@@ -381,8 +401,8 @@ impl SocketTransport {
                 Life::Closing => return ControlFlow::Break(Ok(())),
                 Life::Open { peer_eof, write: WriteSide::EofRequested } => {
                     self.set_life(Life::eof_sent);
-                    let _ = inner.socket.with(Connection::shutdown_write);
-                    if peer_eof {
+                    let _ = inner.socket.with(S::shutdown_write);
+                    if peer_eof || !S::HALF_CLOSES {
                         // Both directions are done.
                         return ControlFlow::Break(Ok(()));
                     }
@@ -447,7 +467,7 @@ impl SocketTransport {
 
 // ANCHOR: stream_steps
 /// What a read is, for a stream: bytes, or EOF.
-impl Receive<Connection> for SocketTransport {
+impl<S: ByteStream> Receive<S> for SocketTransport<S> {
     type Received = usize;
     type End = io::Result<()>;
 
@@ -460,11 +480,7 @@ impl Receive<Connection> for SocketTransport {
             && !inner.flow_news.is_waiting()
     }
 
-    fn receive(
-        &self,
-        stream: &Connection,
-        chunk: &mut [u8],
-    ) -> io::Result<usize> {
+    fn receive(&self, stream: &S, chunk: &mut [u8]) -> io::Result<usize> {
         stream.read(chunk)
     }
 
@@ -498,7 +514,7 @@ impl Receive<Connection> for SocketTransport {
 
 /// What a write is, for a stream: as many bytes from the front of the buffer
 /// as the socket takes.
-impl Flush<Connection> for SocketTransport {
+impl<S: ByteStream> Flush<S> for SocketTransport<S> {
     type Sent = usize;
     type End = io::Result<()>;
 
@@ -506,7 +522,7 @@ impl Flush<Connection> for SocketTransport {
         !self.inner.write_buffer.borrow().is_empty()
     }
 
-    fn send_front(&self, stream: &Connection) -> io::Result<usize> {
+    fn send_front(&self, stream: &S) -> io::Result<usize> {
         let buffer = self.inner.write_buffer.borrow();
         let (front, _) = buffer.as_slices();
         stream.write(front)
@@ -525,9 +541,9 @@ impl Flush<Connection> for SocketTransport {
 // ANCHOR_END: stream_steps
 
 /// Ends the connection when dropped, unless it has already ended.
-struct LoseOnDrop(SocketTransport);
+struct LoseOnDrop<S: ByteStream>(SocketTransport<S>);
 
-impl Drop for LoseOnDrop {
+impl<S: ByteStream> Drop for LoseOnDrop<S> {
     fn drop(&mut self) {
         if self.0.inner.life.get() != Life::Lost {
             self.0.lose(Some(io::Error::new(

@@ -66,3 +66,19 @@ impl From<io::Error> for StreamError {
         StreamError::Io(error)
     }
 }
+
+/// For `?` in functions that return `io::Result`: an I/O failure is itself,
+/// an early EOF is `UnexpectedEof`, and a line past the limit `InvalidData`.
+impl From<StreamError> for io::Error {
+    fn from(error: StreamError) -> io::Error {
+        match error {
+            StreamError::Io(error) => error,
+            StreamError::IncompleteRead { .. } => {
+                io::Error::new(io::ErrorKind::UnexpectedEof, error)
+            }
+            StreamError::LimitOverrun { .. } => {
+                io::Error::new(io::ErrorKind::InvalidData, error)
+            }
+        }
+    }
+}
