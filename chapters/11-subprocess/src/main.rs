@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let mut status = ExitCode::SUCCESS;
-    for (index, &(name, example)) in ch11_subprocess::EXAMPLES.iter().enumerate()
+    for (index, &(name, example)) in
+        ch11_subprocess::EXAMPLES.iter().enumerate()
     {
         if index > 0 {
             println!();

@@ -13,11 +13,15 @@ use std::{env, fs};
 /// A folder holding a `df` that says what real `df` says when it finds no
 /// file system, and fails.
 fn failing_df() -> PathBuf {
-    let folder = env::temp_dir().join(format!("ch11-df-{}", std::process::id()));
+    let folder =
+        env::temp_dir().join(format!("ch11-df-{}", std::process::id()));
     fs::create_dir_all(&folder).unwrap();
     let script = folder.join("df");
-    fs::write(&script, "#!/bin/sh\necho 'df: no file systems processed' >&2\nexit 1\n")
-        .unwrap();
+    fs::write(
+        &script,
+        "#!/bin/sh\necho 'df: no file systems processed' >&2\nexit 1\n",
+    )
+    .unwrap();
     fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
     folder
 }

@@ -57,7 +57,8 @@ fn check_protocol_log(output: &str) {
     let started = at(&lines, "process started [pid]");
     let parsing = at(&lines, "parsing results");
     assert!(at(&lines, waiting) > started, "{output}");
-    let reads: Vec<usize> = (0..lines.len()).filter(|&i| is_read(&lines[i])).collect();
+    let reads: Vec<usize> =
+        (0..lines.len()).filter(|&i| is_read(&lines[i])).collect();
     assert!(!reads.is_empty(), "no read in:\n{output}");
     for read in reads {
         assert!(started < read && read < parsing, "{output}");
@@ -116,9 +117,14 @@ fn subprocess_coroutine_reads_dfs_lines_and_prints_its_free_space() {
 
 /// Runs `binary` in every setting, checks they all print the same, and
 /// returns what they printed.
-fn the_same_in_every_setting(binary: &str, redact: fn(&str) -> String) -> String {
-    let outputs: Vec<String> =
-        SETTINGS.iter().map(|setting| redact(&succeeds(binary, setting))).collect();
+fn the_same_in_every_setting(
+    binary: &str,
+    redact: fn(&str) -> String,
+) -> String {
+    let outputs: Vec<String> = SETTINGS
+        .iter()
+        .map(|setting| redact(&succeeds(binary, setting)))
+        .collect();
     for (output, setting) in outputs.iter().zip(SETTINGS).skip(1) {
         assert_eq!(output, &outputs[0], "with {setting:?}");
     }
@@ -127,8 +133,13 @@ fn the_same_in_every_setting(binary: &str, redact: fn(&str) -> String) -> String
 
 #[test]
 fn subprocess_coroutine_write_upper_cases_the_message_through_tr() {
-    let output = the_same_in_every_setting(WRITE, |output| redact_pid(output, "pid "));
-    snapshot("subprocess_coroutine_write", "subprocess_coroutine_write", &output);
+    let output =
+        the_same_in_every_setting(WRITE, |output| redact_pid(output, "pid "));
+    snapshot(
+        "subprocess_coroutine_write",
+        "subprocess_coroutine_write",
+        &output,
+    );
 }
 
 #[test]
@@ -142,7 +153,8 @@ fn first_cut_ticks_on_the_loop_while_a_thread_waits_for_cat() {
 fn sections(output: &str) -> Vec<(String, String)> {
     let mut sections: Vec<(String, String)> = Vec::new();
     for line in output.lines() {
-        let heading = line.strip_prefix("== ").and_then(|l| l.strip_suffix(" =="));
+        let heading =
+            line.strip_prefix("== ").and_then(|l| l.strip_suffix(" =="));
         match (heading, sections.last_mut()) {
             (Some(name), _) => sections.push((name.to_owned(), String::new())),
             (None, Some((_, body))) => body.push_str(&format!("{line}\n")),
@@ -163,13 +175,18 @@ fn the_default_binary_runs_every_example_in_order() {
     let output = succeeds(CHAPTER, &[]);
     let after = df();
     let sections = sections(&output);
-    let names: Vec<&str> = sections.iter().map(|(name, _)| name.as_str()).collect();
+    let names: Vec<&str> =
+        sections.iter().map(|(name, _)| name.as_str()).collect();
     let expected: Vec<&str> =
         ch11_subprocess::EXAMPLES.iter().map(|(name, _)| *name).collect();
     assert_eq!(names, expected);
     assert_eq!(
         expected,
-        ["subprocess_protocol", "subprocess_coroutine", "subprocess_coroutine_write"]
+        [
+            "subprocess_protocol",
+            "subprocess_coroutine",
+            "subprocess_coroutine_write"
+        ]
     );
     let [(_, protocol), (_, coroutine), (_, write)] = &sections[..] else {
         unreachable!("three sections, checked above");

@@ -52,12 +52,18 @@ Filesystem     Size   Used  Avail Capacity  iused      ifree %iused  Mounted on
 #[test]
 fn no_output_is_no_rows_and_a_header_alone_too() {
     assert!(parse_results("").is_empty());
-    assert!(parse_results("Filesystem Size Used Avail Use% Mounted on\n").is_empty());
+    assert!(
+        parse_results("Filesystem Size Used Avail Use% Mounted on\n")
+            .is_empty()
+    );
 }
 
 #[test]
 fn df_sizes_are_read_with_the_step_of_their_last_digit() {
-    assert_eq!(common::size("70G"), Some((70.0 * 1024f64.powi(3), 1024f64.powi(3))));
+    assert_eq!(
+        common::size("70G"),
+        Some((70.0 * 1024f64.powi(3), 1024f64.powi(3)))
+    );
     assert_eq!(common::size("4.0K"), Some((4096.0, 102.4)));
     assert_eq!(common::size("0"), Some((0.0, 1.0)));
     for not_a_size in ["", "G", "1.G", ".5M", "12Q", "-"] {
