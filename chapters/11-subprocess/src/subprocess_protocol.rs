@@ -43,21 +43,22 @@ impl SubprocessProtocol for DfProtocol {
         }
     }
 
-    /// The child has exited and its last pipe is closed: all its output
-    /// is in. (asyncio calls `process_exited` as soon as the child is
-    /// reaped, perhaps before the rest of its output has been read, so
-    /// PyMOTW's parse there could miss some; this waits.)
+    /// The child has exited and its last pipe has closed: all its output
+    /// is in. The loop may reap a child before it reads the child's last
+    /// output (`process exited` before `read ... bytes`), so PyMOTW's
+    /// parse in `process_exited` can miss some; this one waits.
     fn connection_lost(&mut self, error: Option<io::Error>) {
-        let outcome = match (error, self.return_code()) {
-            (Some(error), _) => Err(Exception::new(error)),
-            (None, None) => Err(Exception::msg("df ended with no return code")),
+        let _ = match (error, self.return_code()) {
             (None, Some(code)) => {
-                Ok((code, free_space::results_of(code, &self.buffer)))
+                let results = free_space::results_of(code, &self.buffer);
+                self.done.set_result((code, results))
             }
-        };
-        let _ = match outcome {
-            Ok(results) => self.done.set_result(results),
-            Err(exception) => self.done.set_exception(exception),
+            (Some(error), _) => self.done.set_exception(Exception::new(error)),
+            // Cannot be: connection_lost comes after the exit.
+            (None, None) => {
+                let unknown = Exception::msg("df's return code is unknown");
+                self.done.set_exception(unknown)
+            }
         };
     }
     // ANCHOR_END: exited
