@@ -87,11 +87,15 @@ fn subprocess_protocol_reports_the_process_and_dfs_free_space() {
 fn check_coroutine_log(output: &str, file_systems: usize) {
     let log = redact_pid(log_of(output), "pid ");
     let lines: Vec<&str> = log.lines().collect();
-    let (head, rest) = lines.split_at(3);
+    let (head, reads, tail) = (3, file_systems + 1, 5);
+    assert_eq!(lines.len(), head + reads + tail, "{output}");
+    let (head, rest) = lines.split_at(head);
     assert_eq!(head, ["in run_df", "launching process", "pid [pid]"]);
-    let (reads, tail) = rest.split_at(file_systems + 1);
+    let (reads, tail) = rest.split_at(reads);
     for read in reads {
-        assert!(read.starts_with("read b'") || read.starts_with("read b\""));
+        let quoted =
+            read.starts_with("read b'") || read.starts_with("read b\"");
+        assert!(quoted, "{read}");
         assert!(read.ends_with("\\n'") || read.ends_with("\\n\""), "{read}");
     }
     let expected = [
