@@ -1,0 +1,59 @@
+//! Chapter 11: working with subprocesses.
+//!
+//! The ports of PyMOTW-3's `asyncio_subprocess_protocol.py`,
+//! `asyncio_subprocess_coroutine.py` and
+//! `asyncio_subprocess_coroutine_write.py`. The first two run `df -hl`, one
+//! through a `SubprocessProtocol` and one through a `Process` and its stdout
+//! stream, and print the free space of each local file system; the third
+//! pipes a message through `tr` to upper-case it. A program that exits with
+//! a return code other than 0 is reported (`error exit N`), and the example
+//! then exits with status 1. `cargo run -p ch11-subprocess` runs all three.
+//!
+//! [`first_cut`] is the smallest way to run a program without blocking the
+//! loop: std's `Command::output` on a thread of its own.
+
+pub mod first_cut;
+pub mod free_space;
+pub mod subprocess_coroutine;
+pub mod subprocess_coroutine_write;
+pub mod subprocess_protocol;
+
+/// Python-style bytes (`b'...'`), as in chapters 7 and 8.
+pub use ch07_protocols::bytes_repr;
+
+use std::process::ExitCode;
+
+/// PyMOTW's `error exit N`: a return code other than 0 is printed, and is
+/// the example's error too, so that its binary exits with status 1.
+pub fn error_exit(
+    program: &str,
+    return_code: i32,
+) -> Result<(), Box<dyn std::error::Error>> {
+    if return_code == 0 {
+        return Ok(());
+    }
+    println!("error exit {return_code}");
+    Err(format!("{program} exited with return code {return_code}").into())
+}
+
+/// An example's entry point.
+pub type Example = fn() -> Result<(), Box<dyn std::error::Error>>;
+
+/// The chapter's examples in book order: binary name and entry point.
+pub const EXAMPLES: &[(&str, Example)] = &[
+    ("subprocess_protocol", subprocess_protocol::main),
+    ("subprocess_coroutine", subprocess_coroutine::main),
+    ("subprocess_coroutine_write", subprocess_coroutine_write::main),
+];
+
+/// Runs the example `name`: exit status 0 if it succeeded, or a line on
+/// standard error that says why not and status 1.
+pub fn run_example(name: &str, example: Example) -> ExitCode {
+    match example() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{name} failed: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
