@@ -135,6 +135,48 @@ fn complaints(log: &CapturedLog) -> Vec<String> {
         .collect()
 }
 
+/// CPython: test_proc_exited and test_subprocess_repr, on a real child
+/// rather than a mock: after the exit the protocol has heard
+/// `process_exited` and `connection_lost(None)`, the transport is not
+/// closing (nobody closed it), and `Debug` shows the return code. Signals
+/// to the exited child are a deliberate difference: asyncio's transport
+/// raises `ProcessLookupError`, aio's does nothing (its pid may be someone
+/// else's by now), as `subprocess.Popen.send_signal` does.
+#[test]
+fn test_proc_exited() {
+    let _serial = serial();
+    for watcher in WATCHERS {
+        let events = leaves_nothing_behind(async move {
+            let none = with_watcher(watcher)
+                .stdin(Stdio::Null)
+                .stdout(Stdio::Null)
+                .stderr(Stdio::Null);
+            let (transport, protocol) =
+                aio::subprocess_shell(Recorder::default(), "exit 6", none)
+                    .await
+                    .unwrap();
+            let pid = transport.get_pid();
+            assert!(format!("{transport:?}").contains(&pid.to_string()));
+            assert_eq!(transport.wait().await, 6);
+            assert_eq!(transport.get_returncode(), Some(6));
+            assert!(!transport.is_closing(), "nobody closed it");
+            assert!(format!("{transport:?}").contains("returncode: Some(6)"));
+            transport.send_signal(libc::SIGTERM).unwrap();
+            transport.terminate().unwrap();
+            transport.kill().unwrap();
+            transport.close();
+            assert!(transport.is_closing());
+            let events = protocol.borrow().events.all();
+            events
+        });
+        assert_eq!(
+            events,
+            ["connection_made", "process_exited", "connection_lost None"],
+            "{watcher:?}"
+        );
+    }
+}
+
 /// CPython: test_stdin_stdout (write, drain, close stdin; read stdout to
 /// the end; wait).
 #[test]
