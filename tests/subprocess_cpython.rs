@@ -166,8 +166,7 @@ fn test_proc_exited() {
             transport.kill().unwrap();
             transport.close();
             assert!(transport.is_closing());
-            let events = protocol.borrow().events.all();
-            events
+            protocol.borrow().events.all()
         });
         assert_eq!(
             events,
