@@ -516,7 +516,11 @@ fn test_stdin_not_inheritable() {
         expected.extend(inheritable_descriptors());
         expected.sort();
         expected.dedup();
-        let theirs = descriptors_of(second.pid());
+        // The kernel closes the close-on-exec descriptors a moment after
+        // `spawn` has returned (after the child's memory is its own).
+        let pid = second.pid();
+        children::settle(|| descriptors_of(pid) == expected);
+        let theirs = descriptors_of(pid);
         let (output, _) = first.communicate(Some(b"abc")).await.unwrap();
         second.kill().unwrap();
         second.wait().await;
