@@ -865,6 +865,27 @@ fn test_create_subprocess_env_exec() {
     });
 }
 
+/// CPython: `subprocess` refuses an environment variable whose name holds
+/// `=` ("illegal environment variable name"): the child would see another
+/// variable, the name cut at the `=`. aio refuses it too, saying why.
+#[test]
+fn test_create_subprocess_env_illegal_name() {
+    let _serial = serial();
+    leaves_nothing_behind(async {
+        let options = ProcessOptions::new().env("A=B", "c");
+        let error =
+            aio::create_subprocess_exec("true", [] as [&str; 0], options)
+                .await
+                .unwrap_err();
+        let message = error.to_string();
+        assert!(
+            matches!(error.reason(), SpawnReason::InvalidOptions(_)),
+            "{message}"
+        );
+        assert!(message.contains("'='"), "{message}");
+    });
+}
+
 /// CPython: test_subprocess_concurrent_wait (ten waits on one child, here
 /// started before it exits as well as after: all get its code).
 #[test]

@@ -45,6 +45,7 @@ pub(crate) fn spawn(
     let name = program.to_string_lossy();
     let fail = |reason| SpawnError::new(&name, reason);
     check_no_nul(program, args, options).map_err(fail)?;
+    check_env_names(options).map_err(fail)?;
     check_working_directory(options).map_err(fail)?;
     let mut command = Command::new(program);
     command.args(args);
@@ -179,6 +180,23 @@ fn check_no_nul(
         return Ok(());
     };
     Err(SpawnReason::InvalidOptions(why))
+}
+
+/// Refuses an environment variable whose name holds `=`: the child would
+/// read the name as ending there, and see another variable (Python's
+/// `subprocess` refuses it too: "illegal environment variable name").
+fn check_env_names(options: &ProcessOptions) -> Result<(), SpawnReason> {
+    let illegal = options
+        .env
+        .iter()
+        .any(|(key, value)| value.is_some() && key.as_bytes().contains(&b'='));
+    if illegal {
+        return Err(SpawnReason::InvalidOptions(
+            "an environment variable's name holds '=', where the child \
+             would read the name as ending; choose a name without it",
+        ));
+    }
+    Ok(())
 }
 
 /// Refuses a working directory that is not there before trying: the child
