@@ -1216,19 +1216,57 @@ fn test_subprocess_exec_invalid_args() {
     });
 }
 
+/// How much a flooding child writes before the flood tests stop it.
+const FLOOD: usize = 20_000_000;
+
+/// The fewest ticks in which a pipe's transport can deliver [`FLOOD`]
+/// bytes. A tick runs each ready task once, so the transport's task reads
+/// in at most one go per tick, and one go is at most 16 reads of 64 KiB
+/// (`READS_PER_TURN` in `io_steps.rs`): 1 MiB. A ticker ready on every
+/// tick runs on each of them, so it ticks at least this often while the
+/// flood is read; a reader that kept the loop to itself until all of it was
+/// in would leave the ticker one tick, or none.
+const FEWEST_FLOOD_TICKS: usize = FLOOD / (16 * 64 * 1024) - 1;
+
+/// A task that counts the ticks of the loop: it yields, and counts, on
+/// every one.
+struct Ticker {
+    ticks: Rc<Cell<usize>>,
+    task: aio::Task<()>,
+}
+
+impl Ticker {
+    /// Starts the ticker, and lets it tick once.
+    async fn start() -> Ticker {
+        let ticks = Rc::new(Cell::new(0usize));
+        let counter = ticks.clone();
+        let task = aio::spawn(async move {
+            loop {
+                counter.set(counter.get() + 1);
+                aio::sleep(Duration::ZERO).await;
+            }
+        })
+        .unwrap();
+        aio::sleep(Duration::ZERO).await;
+        Ticker { ticks, task }
+    }
+
+    fn ticks(&self) -> usize {
+        self.ticks.get()
+    }
+}
+
+impl Drop for Ticker {
+    fn drop(&mut self) {
+        self.task.cancel();
+    }
+}
+
 /// A child flooding its stdout (`yes`) does not starve the loop: a ticker
-/// that yields every tick keeps running while a reader takes 20 MB.
-///
-/// Why the bound holds: a tick runs each ready task once, so the pipe's
-/// transport task reads at most once per tick, and at most 16 reads of
-/// 64 KiB in one go (`READS_PER_TURN` in `io_steps.rs`), 1 MiB. So 20 MB
-/// take at least 19 ticks, and the ticker, ready on every tick, runs on
-/// each. A reader that kept the loop to itself until the 20 MB were in
-/// would leave the ticker one tick, or none.
+/// keeps ticking while a reader task takes 20 MB from the child's stdout
+/// stream (see [`FEWEST_FLOOD_TICKS`] for the bound).
 #[test]
 fn a_flooding_child_does_not_starve_the_loop() {
-    const TOTAL: usize = 20_000_000;
-    const MOST_PER_TICK: usize = 16 * 64 * 1024;
     let _serial = serial();
     for watcher in WATCHERS {
         let ticks = leaves_nothing_behind(async move {
@@ -1238,32 +1276,78 @@ fn a_flooding_child_does_not_starve_the_loop() {
                     .await
                     .unwrap();
             let stdout = process.stdout.take().unwrap();
-            let ticks = Rc::new(Cell::new(0usize));
-            let counter = ticks.clone();
-            let ticker = aio::spawn(async move {
-                loop {
-                    counter.set(counter.get() + 1);
-                    aio::sleep(Duration::ZERO).await;
+            let reader = aio::spawn(async move {
+                let mut read = 0;
+                while read < FLOOD {
+                    let data = stdout.read(64 * 1024).await.unwrap();
+                    assert!(!data.is_empty(), "yes never stops");
+                    read += data.len();
                 }
+                stdout
             })
             .unwrap();
-            aio::sleep(Duration::ZERO).await; // the ticker has started
-            let start = ticks.get();
-            let mut read = 0;
-            while read < TOTAL {
-                let data = stdout.read(64 * 1024).await.unwrap();
-                assert!(!data.is_empty(), "yes never stops");
-                read += data.len();
-            }
-            let ticked = ticks.get() - start;
-            ticker.cancel();
+            let ticker = Ticker::start().await;
+            let start = ticker.ticks();
+            let stdout = reader.await.unwrap();
+            let ticked = ticker.ticks() - start;
+            drop(ticker);
             process.kill().unwrap();
             while !stdout.read(64 * 1024).await.unwrap().is_empty() {}
             assert_eq!(process.wait().await, -libc::SIGKILL);
             ticked
         });
-        let bound = TOTAL / MOST_PER_TICK - 1;
-        assert!(ticks >= bound, "{watcher:?}: {ticks} ticks, < {bound}");
+        assert!(
+            ticks >= FEWEST_FLOOD_TICKS,
+            "{watcher:?}: {ticks} ticks, < {FEWEST_FLOOD_TICKS}"
+        );
+    }
+}
+
+/// Counts what arrives on the child's stdout.
+#[derive(Debug, Default)]
+struct CountStdout(Rc<Cell<usize>>);
+
+impl SubprocessProtocol for CountStdout {
+    fn pipe_data_received(&mut self, fd: i32, data: &[u8]) {
+        if fd == 1 {
+            self.0.set(self.0.get() + data.len());
+        }
+    }
+}
+
+/// The same flood into a protocol: nothing pauses the pipe there, so only
+/// the transport's read budget keeps it from taking every tick.
+#[test]
+fn a_flooding_child_does_not_starve_the_loop_through_a_protocol() {
+    let _serial = serial();
+    for watcher in WATCHERS {
+        let ticks = leaves_nothing_behind(async move {
+            let options =
+                with_watcher(watcher).stdin(Stdio::Null).stderr(Stdio::Null);
+            let (transport, protocol) = aio::subprocess_exec(
+                CountStdout::default(),
+                "yes",
+                [] as [&str; 0],
+                options,
+            )
+            .await
+            .unwrap();
+            let received = protocol.borrow().0.clone();
+            let ticker = Ticker::start().await;
+            let start = ticker.ticks();
+            while received.get() < FLOOD {
+                aio::sleep(Duration::ZERO).await;
+            }
+            let ticked = ticker.ticks() - start;
+            drop(ticker);
+            transport.kill().unwrap();
+            assert_eq!(transport.wait().await, -libc::SIGKILL);
+            ticked
+        });
+        assert!(
+            ticks >= FEWEST_FLOOD_TICKS,
+            "{watcher:?}: {ticks} ticks, < {FEWEST_FLOOD_TICKS}"
+        );
     }
 }
 
@@ -1332,4 +1416,33 @@ fn the_children_helper_sees_a_running_child() {
         process.kill().unwrap();
         process.wait().await;
     });
+}
+
+/// The same through a `Process`: a `drain` waiting on a child that doesn't
+/// read fails with the broken pipe once the child is killed, as asyncio's
+/// raises `BrokenPipeError` (its `pipe_connection_lost` passes the error to
+/// the waiting `drain`).
+#[test]
+fn a_drain_waiting_on_a_killed_child_fails_with_a_broken_pipe() {
+    let _serial = serial();
+    for watcher in WATCHERS {
+        let drained = leaves_nothing_behind(async move {
+            let options = with_watcher(watcher).stdin(Stdio::Pipe);
+            let mut process =
+                aio::create_subprocess_exec("sleep", ["3600"], options)
+                    .await
+                    .unwrap();
+            let stdin = process.stdin.take().unwrap();
+            stdin.write(&vec![b'x'; 1024 * 1024]).unwrap();
+            let draining =
+                aio::spawn(async move { stdin.drain().await }).unwrap();
+            aio::sleep(Duration::ZERO).await;
+            assert!(!draining.done(), "the pipe is full: drain waits");
+            process.kill().unwrap();
+            assert_eq!(process.wait().await, -libc::SIGKILL);
+            draining.await.unwrap()
+        });
+        let kind = drained.unwrap_err().kind();
+        assert_eq!(kind, io::ErrorKind::BrokenPipe, "{watcher:?}");
+    }
 }
