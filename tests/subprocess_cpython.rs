@@ -1446,3 +1446,33 @@ fn a_drain_waiting_on_a_killed_child_fails_with_a_broken_pipe() {
         assert_eq!(kind, io::ErrorKind::BrokenPipe, "{watcher:?}");
     }
 }
+
+/// asyncio's stdin pipe transport has no `pause_reading` (uvloop's raises
+/// `NotImplementedError`): there is nothing to read from a pipe we write
+/// to. aio's transports all have one; on the stdin pipe it must not stop
+/// the transport from seeing the child close its end, or the pipe never
+/// closes and `wait` never returns.
+#[test]
+fn pausing_reading_on_the_stdin_pipe_still_sees_the_child_close_it() {
+    let _serial = serial();
+    for watcher in WATCHERS {
+        let code = leaves_nothing_behind(async move {
+            let (transport, protocol) = aio::subprocess_exec(
+                Recorder::default(),
+                "true",
+                [] as [&str; 0],
+                with_watcher(watcher),
+            )
+            .await
+            .unwrap();
+            transport.get_pipe_transport(0).unwrap().pause_reading();
+            let events = protocol.borrow().events.clone();
+            until("the stdin pipe closes", move || {
+                events.all().contains(&"pipe_connection_lost 0 None".into())
+            })
+            .await;
+            transport.wait().await
+        });
+        assert_eq!(code, 0, "{watcher:?}");
+    }
+}
