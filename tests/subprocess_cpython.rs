@@ -10,15 +10,16 @@
 //! - `test_stdin_stdout_file`, `test_stdin_stderr_file`: aio's `Stdio` has
 //!   no file (a pipe, inherit, the null device, or stderr to stdout).
 //! - `test_create_subprocess_exec_text_mode_fails` and its shell twin: aio
-//!   has no text mode to refuse; pipes carry bytes (`&[u8]`, `Vec<u8>`), and
-//!   `text=True` has nothing to be spelled with.
+//!   has no text mode to refuse. Pipes carry bytes (`&[u8]` in, `Vec<u8>`
+//!   out), and no option asks for text, so there is nothing to test.
 //! - `test_subprocess_exec_invalid_args`' `universal_newlines`, `bufsize`
 //!   and `shell` keywords: none of them exist; the port checks bad programs
 //!   and arguments instead.
-//! - `test_proc_exited`, `test_subprocess_repr`, `test_popen_error`: they
-//!   drive `BaseSubprocessTransport` with mocks; aio's transport can't be
-//!   built around a mock (`test_popen_error_with_stdin_pipe` is ported with
-//!   a program that fails to start).
+//! - `test_popen_error`: it makes `Popen` raise with a mock, which aio's
+//!   spawning can't be made to; `test_popen_error_with_stdin_pipe` is
+//!   ported with a program that can't start. (`test_proc_exited` and
+//!   `test_subprocess_repr` drive a mock transport too; they are ported on
+//!   a real child.)
 //! - `test_create_subprocess_fails_with_inactive_watcher`: aio's watchers
 //!   are not objects a user attaches, so none can be inactive.
 //!
@@ -849,7 +850,7 @@ fn test_create_subprocess_env_shell() {
 }
 
 /// CPython: test_create_subprocess_env_exec (the rest of the environment
-/// is still there: `PATH` finds `printenv`... and the child sees `FOO`).
+/// is still there, `PATH` finding `python3`, and the child sees `FOO`).
 #[test]
 fn test_create_subprocess_env_exec() {
     let _serial = serial();
