@@ -197,7 +197,9 @@ impl Transport {
         self.ops.get_extra_info(name)
     }
 
-    /// Stops calling `data_received` until `resume_reading`.
+    /// Stops calling `data_received` until `resume_reading`. On the stdin
+    /// pipe of a child (chapter 11), which has nothing to read, it does
+    /// nothing.
     pub fn pause_reading(&self) {
         self.ops.pause_reading();
     }

@@ -72,6 +72,10 @@ pub(crate) trait ByteStream:
     const HALF_CLOSES: bool = true;
     /// Why this stream can't be written, if it can't: a pipe we read from.
     const WRITE_REFUSAL: Option<&'static str> = None;
+    /// Whether `pause_reading` pauses its reads. A pipe we write to has no
+    /// data to read: its reads only watch for the other end to close, and
+    /// a pause would hide that.
+    const PAUSES_READING: bool = true;
     /// Reads into `buffer`; `Ok(0)` is the end of the stream.
     fn read(&self, buffer: &mut [u8]) -> io::Result<usize>;
     /// Writes what it can of `data`.

@@ -260,9 +260,12 @@ impl<S: ByteStream> TransportOps for SocketTransport<S> {
         }
     }
 
-    /// Stops calling `data_received` until `resume_reading`.
+    /// Stops calling `data_received` until `resume_reading`; on a stream
+    /// that has nothing to read (a pipe we write to), does nothing.
     fn pause_reading(&self) {
-        self.inner.reading_paused.set(true);
+        if S::PAUSES_READING {
+            self.inner.reading_paused.set(true);
+        }
     }
 
     /// Calls `data_received` again.

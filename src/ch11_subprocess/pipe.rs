@@ -68,6 +68,10 @@ impl ByteStream for PipeReader {
 impl ByteStream for PipeWriter {
     /// Once our end is shut, the pipe is done: there is no reading side.
     const HALF_CLOSES: bool = false;
+    /// Its "reads" only watch for the child closing its end (see `read`):
+    /// pausing them would leave the pipe open after the child has gone, and
+    /// `wait` waiting for it forever.
+    const PAUSES_READING: bool = false;
 
     /// Not a read: says EOF once the child has closed its end.
     fn read(&self, _: &mut [u8]) -> io::Result<usize> {

@@ -18,6 +18,7 @@ use crate::ch11_subprocess::spawn_error::{SpawnError, SpawnReason};
 use std::ffi::OsStr;
 use std::io;
 use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
 use std::process::Command;
 
 /// A child that has started: its pid, what it runs, and our ends of its
@@ -43,6 +44,8 @@ pub(crate) fn spawn(
 ) -> Result<Spawned, SpawnError> {
     let name = program.to_string_lossy();
     let fail = |reason| SpawnError::new(&name, reason);
+    check_no_nul(program, args, options).map_err(fail)?;
+    check_env_names(options).map_err(fail)?;
     check_working_directory(options).map_err(fail)?;
     let mut command = Command::new(program);
     command.args(args);
@@ -144,6 +147,56 @@ fn plain(stdio: Stdio) -> std::process::Stdio {
         Stdio::Null => std::process::Stdio::null(),
         _ => std::process::Stdio::inherit(),
     }
+}
+
+/// Refuses a NUL byte in any text the child is given: each becomes a C
+/// string, which ends at the first NUL. `Command` would refuse it too, but
+/// with "nul byte found in provided data", saying neither where nor what to
+/// do (Python says `ValueError: embedded null byte`).
+fn check_no_nul(
+    program: &OsStr,
+    args: &[&OsStr],
+    options: &ProcessOptions,
+) -> Result<(), SpawnReason> {
+    let has_nul = |text: &OsStr| text.as_bytes().contains(&0);
+    let in_env = options.env.iter().any(|(key, value)| {
+        has_nul(key) || value.as_deref().is_some_and(has_nul)
+    });
+    let in_cwd =
+        options.cwd.as_deref().is_some_and(|dir| has_nul(dir.as_ref()));
+    let why = if has_nul(program) {
+        "the program's name holds a NUL byte, which a program can't be \
+         given (C strings end there); remove it"
+    } else if args.iter().any(|arg| has_nul(arg)) {
+        "an argument holds a NUL byte, which a program can't be given (C \
+         strings end there); remove it"
+    } else if in_env {
+        "an environment variable's name or value holds a NUL byte, which a \
+         program can't be given (C strings end there); remove it"
+    } else if in_cwd {
+        "the working directory's path holds a NUL byte, which no path can \
+         (C strings end there); remove it"
+    } else {
+        return Ok(());
+    };
+    Err(SpawnReason::InvalidOptions(why))
+}
+
+/// Refuses an environment variable whose name holds `=`: the child would
+/// read the name as ending there, and see another variable (Python's
+/// `subprocess` refuses it too: "illegal environment variable name").
+fn check_env_names(options: &ProcessOptions) -> Result<(), SpawnReason> {
+    let illegal = options
+        .env
+        .iter()
+        .any(|(key, value)| value.is_some() && key.as_bytes().contains(&b'='));
+    if illegal {
+        return Err(SpawnReason::InvalidOptions(
+            "an environment variable's name holds '=', where the child \
+             would read the name as ending; choose a name without it",
+        ));
+    }
+    Ok(())
 }
 
 /// Refuses a working directory that is not there before trying: the child

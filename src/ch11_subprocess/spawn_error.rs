@@ -4,8 +4,8 @@
 //! Python raises `FileNotFoundError` or `PermissionError` from `Popen`, with
 //! the program's name. [`SpawnError`] says which of the usual mistakes it
 //! was (no such program, not executable, no such working directory, options
-//! that don't fit together), and turns into an `io::Error` of the matching
-//! kind, from which it can be downcast back.
+//! that don't fit together, a NUL byte), and turns into an `io::Error` of
+//! the matching kind, from which it can be downcast back.
 
 use std::fmt;
 use std::io;
@@ -29,7 +29,8 @@ pub enum SpawnReason {
     NotExecutable(io::Error),
     /// The working directory does not exist, or is not a directory.
     CwdNotFound(PathBuf),
-    /// The options do not fit together; the text says how.
+    /// The options or arguments can't be used as given (they don't fit
+    /// together, or hold a NUL byte); the text says how.
     InvalidOptions(&'static str),
     /// Anything else the system said (out of processes, say).
     Other(io::Error),
@@ -68,6 +69,11 @@ impl fmt::Display for SpawnError {
         let program = &self.program;
         write!(f, "cannot run {program:?}: ")?;
         match &self.reason {
+            SpawnReason::ProgramNotFound if program.is_empty() => write!(
+                f,
+                "the program's name is empty; give the name or the path of \
+                 the program to run"
+            ),
             SpawnReason::ProgramNotFound if program.contains('/') => {
                 write!(f, "there is no such file; check the path")
             }

@@ -381,8 +381,9 @@ impl SubprocessTransport {
         {
             return;
         }
+        // Not closing, though: that is `close`'s to say (asyncio's
+        // `is_closing()` stays false after the end too).
         inner.finished.set(true);
-        inner.closed.set(true);
         inner
             .protocol
             .end(None, |protocol, error| protocol.connection_lost(error));
