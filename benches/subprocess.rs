@@ -19,10 +19,11 @@
 //! - `std::process::Command::status()` in a plain loop, no runtime: the
 //!   floor (with 50 alive, it waits for them in the order they started).
 //!
-//! Every child inherits the benchmark's standard streams (the default of
+//! Every contender is given `true`'s whole path (found on `PATH` once), and
+//! every child inherits the benchmark's standard streams (the default of
 //! `tokio::process`, `std::process::Command::status` and asyncio's
-//! `create_subprocess_exec` alike), and Python times itself in its own
-//! process, so its interpreter's start is not counted.
+//! `create_subprocess_exec` alike). Python times itself in its own process,
+//! so its interpreter's start is not counted.
 //!
 //! ```sh
 //! cargo bench --bench subprocess            # 5 runs of each, the median
@@ -38,8 +39,11 @@
 #[path = "../figures/src/bench_data.rs"]
 mod bench_data;
 
+use std::cell::OnceCell;
 use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// How many times each run spawns `true`.
@@ -48,8 +52,22 @@ const SPAWNS: usize = 500;
 /// How many children are alive at once in the concurrent mode.
 const AT_ONCE: usize = 50;
 
-/// The program every contender spawns, found on `PATH` by each.
+/// The program every contender spawns.
 const PROGRAM: &str = "true";
+
+/// Where [`PROGRAM`] is, found on `PATH` once: every contender is given the
+/// whole path, so that none of them pays for a search of its own (Python
+/// runs with a longer `PATH`, with pyenv's directories in front).
+fn program() -> &'static Path {
+    static FOUND: OnceLock<PathBuf> = OnceLock::new();
+    FOUND.get_or_init(|| {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(PROGRAM))
+            .find(|file| file.is_file())
+            .unwrap_or_else(|| panic!("`{PROGRAM}` is not on PATH"))
+    })
+}
 
 /// `true` takes no arguments.
 const NO_ARGUMENTS: [&str; 0] = [];
@@ -76,7 +94,7 @@ impl Mode {
 async fn aio_true(watcher: aio::ChildWatcher) -> Result<i32, aio::SpawnError> {
     let options = aio::ProcessOptions::new().child_watcher(watcher);
     let process =
-        aio::create_subprocess_exec(PROGRAM, NO_ARGUMENTS, options).await?;
+        aio::create_subprocess_exec(program(), NO_ARGUMENTS, options).await?;
     Ok(process.wait().await)
 }
 
@@ -116,7 +134,7 @@ fn tokio_spawns(mode: Mode) -> Duration {
         .enable_all()
         .build()
         .unwrap();
-    let status = || tokio::process::Command::new(PROGRAM).status();
+    let status = || tokio::process::Command::new(program()).status();
     runtime.block_on(async move {
         let started = Instant::now();
         match mode {
@@ -150,7 +168,7 @@ fn tokio_spawns(mode: Mode) -> Duration {
 }
 
 fn smol_spawns(mode: Mode) -> Duration {
-    let status = || smol::process::Command::new(PROGRAM).status();
+    let status = || smol::process::Command::new(program()).status();
     let executor = smol::LocalExecutor::new();
     smol::block_on(executor.run(async {
         let started = Instant::now();
@@ -199,25 +217,27 @@ fn std_spawns(mode: Mode) -> Duration {
         if children.len() == alive {
             wait(children.pop_front().unwrap());
         }
-        children.push_back(Command::new(PROGRAM).spawn().expect("spawn true"));
+        children
+            .push_back(Command::new(program()).spawn().expect("spawn true"));
     }
     children.into_iter().for_each(wait);
     started.elapsed()
 }
 
-/// Python's spawns: `python3 -c PYTHON STYLE MODE SPAWNS AT_ONCE` prints the
-/// seconds they took, timed in the interpreter.
+/// Python's spawns: `python3 -c PYTHON STYLE MODE PROGRAM SPAWNS AT_ONCE`
+/// prints the seconds they took, timed in the interpreter.
 const PYTHON: &str = r#"
 import asyncio, sys, time
-style, mode, spawns, at_once = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+style, mode, program = sys.argv[1], sys.argv[2], sys.argv[3]
+spawns, at_once = int(sys.argv[4]), int(sys.argv[5])
 if style == 'uvloop':
     import uvloop
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
 async def spawn_true():
-    process = await asyncio.create_subprocess_exec('true')
+    process = await asyncio.create_subprocess_exec(program)
     status = await process.wait()
     if status != 0:
-        raise SystemExit(f'true exited with {status}')
+        raise SystemExit(f'{program} exited with {status}')
 async def main():
     started = time.perf_counter()
     if mode == 'one':
@@ -244,6 +264,7 @@ fn python(style: &str, mode: Mode) -> Result<Duration, String> {
             PYTHON,
             style,
             mode,
+            &program().display().to_string(),
             &SPAWNS.to_string(),
             &AT_ONCE.to_string(),
         ])
@@ -289,7 +310,7 @@ fn ensure_uvloop() -> Result<(), String> {
 type Contender = (&'static str, Box<dyn Fn(Mode) -> Result<Duration, String>>);
 
 fn contenders() -> Vec<Contender> {
-    let uvloop = ensure_uvloop();
+    let uvloop = OnceCell::new();
     vec![
         (
             "aio, pidfd watcher",
@@ -305,12 +326,58 @@ fn contenders() -> Vec<Contender> {
         (
             "uvloop",
             Box::new(move |mode| {
-                uvloop.clone()?;
+                uvloop.get_or_init(ensure_uvloop).clone()?;
                 python("uvloop", mode)
             }),
         ),
         ("std, blocking (floor)", Box::new(|mode| Ok(std_spawns(mode)))),
     ]
+}
+
+/// One contender's runs in one mode.
+struct Measurement {
+    contender: &'static str,
+    mode: Mode,
+    times: Vec<Duration>,
+    /// Why the contender could not run, if it could not.
+    skipped: String,
+}
+
+impl Measurement {
+    /// The median run.
+    fn median(&self) -> Option<Duration> {
+        let mut times = self.times.clone();
+        times.sort();
+        times.get(times.len() / 2).copied()
+    }
+
+    /// Its spawns per second, or why it was skipped, for the console.
+    fn summary(&self) -> String {
+        let (contender, mode) = (self.contender, self.mode.label());
+        match self.median() {
+            Some(median) if self.skipped.is_empty() => format!(
+                "{contender}, {mode}: {:.0} spawns/s",
+                SPAWNS as f64 / median.as_secs_f64()
+            ),
+            _ => format!("{contender}, {mode}: skipped: {}", self.skipped),
+        }
+    }
+
+    /// Its line of the data, in `bench_data::SPAWN_COLUMNS`' order.
+    fn cells(&self) -> Vec<String> {
+        let milliseconds =
+            |time: Duration| format!("{:.2}", time.as_secs_f64() * 1e3);
+        let runs: Vec<String> =
+            self.times.iter().copied().map(milliseconds).collect();
+        vec![
+            self.contender.to_owned(),
+            self.mode.label().to_owned(),
+            SPAWNS.to_string(),
+            self.median().map(milliseconds).unwrap_or_default(),
+            runs.join(","),
+            self.skipped.clone(),
+        ]
+    }
 }
 
 fn main() {
@@ -333,59 +400,50 @@ fn main() {
         .iter()
         .position(|arg| arg == "--only")
         .and_then(|at| args.get(at + 1).cloned());
-    for (contender, time) in contenders() {
-        if only.as_ref().is_some_and(|text| !contender.contains(text.as_str()))
-        {
-            continue;
-        }
-        for mode in [Mode::OneAtATime, Mode::Concurrent] {
-            let mut times = Vec::new();
-            let mut skipped = String::new();
-            for _ in 0..runs {
-                match time(mode) {
-                    Ok(elapsed) => times.push(elapsed),
-                    Err(reason) => {
-                        skipped = reason;
-                        break;
-                    }
+    let contenders: Vec<Contender> = contenders()
+        .into_iter()
+        .filter(|(name, _)| {
+            only.as_ref().is_none_or(|text| name.contains(text.as_str()))
+        })
+        .collect();
+    let mut measurements: Vec<Measurement> = contenders
+        .iter()
+        .flat_map(|(name, _)| {
+            [Mode::OneAtATime, Mode::Concurrent].map(|mode| Measurement {
+                contender: name,
+                mode,
+                times: Vec::new(),
+                skipped: String::new(),
+            })
+        })
+        .collect();
+    // Run by run, every contender in turn: when the machine's other work
+    // comes and goes, it slows every contender's runs alike.
+    for _ in 0..runs {
+        for measurement in &mut measurements {
+            let (_, time) = contenders
+                .iter()
+                .find(|(name, _)| *name == measurement.contender)
+                .expect("each measurement's contender");
+            if measurement.skipped.is_empty() {
+                match time(measurement.mode) {
+                    Ok(elapsed) => measurement.times.push(elapsed),
+                    Err(reason) => measurement.skipped = reason,
                 }
             }
-            times.sort();
-            let median = times.get(times.len() / 2).copied();
-            match median {
-                Some(median) if skipped.is_empty() => println!(
-                    "{contender}, {}: {:.0} spawns/s",
-                    mode.label(),
-                    SPAWNS as f64 / median.as_secs_f64()
-                ),
-                _ => println!(
-                    "{contender}, {}: skipped: {skipped}",
-                    mode.label()
-                ),
-            }
-            let milliseconds =
-                |time: Duration| format!("{:.2}", time.as_secs_f64() * 1e3);
-            data.push(vec![
-                contender.to_owned(),
-                mode.label().to_owned(),
-                SPAWNS.to_string(),
-                median.map(milliseconds).unwrap_or_default(),
-                times
-                    .iter()
-                    .copied()
-                    .map(milliseconds)
-                    .collect::<Vec<_>>()
-                    .join(","),
-                skipped,
-            ]);
         }
+    }
+    for measurement in measurements {
+        println!("{}", measurement.summary());
+        data.push(measurement.cells());
     }
     data.set_meta(
         "note",
         &format!(
-            "{SPAWNS} spawns of `{PROGRAM}`, each waited for, one at a time \
-             and with up to {AT_ONCE} alive at once, the median of {runs} \
-             run{}, on {}.",
+            "{SPAWNS} spawns of `{}`, each waited for, one at a time and \
+             with up to {AT_ONCE} alive at once, the median of {runs} run{}, \
+             on {}.",
+            program().display(),
             if runs == 1 { "" } else { "s" },
             bench_data::machine(started),
         ),
