@@ -418,9 +418,13 @@ fn main() {
         })
         .collect();
     // Run by run, every contender in turn: when the machine's other work
-    // comes and goes, it slows every contender's runs alike.
-    for _ in 0..runs {
-        for measurement in &mut measurements {
+    // comes and goes, it slows every contender's runs alike. Each round
+    // starts one contender later than the last, so that no contender always
+    // runs right after the same other one.
+    let count = measurements.len();
+    for round in 0..runs {
+        for turn in 0..count {
+            let measurement = &mut measurements[(turn + round * 2) % count];
             let (_, time) = contenders
                 .iter()
                 .find(|(name, _)| *name == measurement.contender)
