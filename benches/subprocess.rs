@@ -10,8 +10,8 @@
 //!   pidfd per child, watched by the loop) and with `ChildWatcher::Thread`
 //!   (a thread per child, blocked in `waitpid`);
 //! - tokio's `process::Command` (on Linux, a pidfd per child too) on a
-//!   `current_thread` runtime, and smol's (async-process, smol's own
-//!   dependency, which waits on pidfds on a thread of its own);
+//!   `current_thread` runtime, and smol's (async-process, already smol's
+//!   own dependency: a pidfd per child on async-io's reactor);
 //! - Python's `asyncio.create_subprocess_exec` (3.11's default watcher is
 //!   `ThreadedChildWatcher`, a thread per child) and uvloop's (libuv's
 //!   `SIGCHLD` handler); uvloop is installed with pip if missing, and
