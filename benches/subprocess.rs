@@ -1,14 +1,14 @@
 //! Spawning processes: `true`, 500 times, each spawned and waited for, once
 //! one at a time (spawn, wait, the next) and once with up to 50 alive at
-//! once. `true` does nothing, so what is timed is what a runtime adds to
-//! `fork`/`exec`: starting the child, learning that it exited, reaping it
-//! and waking the task that waits.
+//! once. `true` does nothing, so what is timed is the spawn itself:
+//! starting the child, learning that it exited, reaping it and waking the
+//! task that waits.
 //!
 //! The contenders:
 //!
 //! - aio's `create_subprocess_exec`, with its default child watcher (a
 //!   pidfd per child, watched by the loop) and with `ChildWatcher::Thread`
-//!   (a thread per child, blocked in `waitpid`);
+//!   (a thread per child, blocked in `waitid`);
 //! - tokio's `process::Command` (on Linux, a pidfd per child too) on a
 //!   `current_thread` runtime, and smol's (async-process, already smol's
 //!   own dependency: a pidfd per child on async-io's reactor);
@@ -16,12 +16,13 @@
 //!   `ThreadedChildWatcher`, a thread per child) and uvloop's (libuv's
 //!   `SIGCHLD` handler); uvloop is installed with pip if missing, and
 //!   skipped with a note if that fails;
-//! - `std::process::Command::status()` in a plain loop, no runtime: the
-//!   floor (with 50 alive, it waits for them in the order they started).
+//! - `std::process::Command` in a plain loop, no runtime: `spawn` then
+//!   `wait`, which is what `status()` does; the floor (with 50 alive, it
+//!   waits for them in the order they started).
 //!
 //! Every contender is given `true`'s whole path (found on `PATH` once), and
 //! every child inherits the benchmark's standard streams (the default of
-//! `tokio::process`, `std::process::Command::status` and asyncio's
+//! `tokio::process`, `std::process::Command` and asyncio's
 //! `create_subprocess_exec` alike). Python times itself in its own process,
 //! so its interpreter's start is not counted.
 //!
