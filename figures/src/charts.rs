@@ -5,7 +5,8 @@
 
 use crate::Figure;
 use crate::bench_data::{
-    self, DNS_REFERENCE, Data, REFERENCE, Relative, TLS_REFERENCE,
+    self, DNS_REFERENCE, Data, REFERENCE, Relative, SPAWN_REFERENCE,
+    TLS_REFERENCE,
 };
 use crate::svg::{Anchor, Svg};
 
@@ -57,6 +58,14 @@ pub fn all() -> Vec<Figure> {
                 "Name lookups: time per lookup ÷ tokio's",
                 DNS_REFERENCE,
                 &bench_data::dns_relative(&load("dns")),
+            ),
+        ),
+        Figure::new(
+            "bench-spawn",
+            ratio_chart(
+                "Spawning true: time per spawn ÷ tokio's",
+                SPAWN_REFERENCE,
+                &bench_data::spawn_relative(&load("spawn")),
             ),
         ),
     ]

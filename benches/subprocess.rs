@@ -1,0 +1,467 @@
+//! Spawning processes: `true`, 500 times, each spawned and waited for, once
+//! one at a time (spawn, wait, the next) and once with up to 50 alive at
+//! once. `true` does nothing, so what is timed is the spawn itself:
+//! starting the child, learning that it exited, reaping it and waking the
+//! task that waits.
+//!
+//! The contenders:
+//!
+//! - aio's `create_subprocess_exec`, with its default child watcher (a
+//!   pidfd per child, watched by the loop) and with `ChildWatcher::Thread`
+//!   (a thread per child, blocked in `waitid`);
+//! - tokio's `process::Command` (on Linux, a pidfd per child too) on a
+//!   `current_thread` runtime, and smol's (async-process, already smol's
+//!   own dependency: a pidfd per child on async-io's reactor);
+//! - Python's `asyncio.create_subprocess_exec` (3.11's default watcher is
+//!   `ThreadedChildWatcher`, a thread per child) and uvloop's (libuv's
+//!   `SIGCHLD` handler); uvloop is installed with pip if missing, and
+//!   skipped with a note if that fails;
+//! - `std::process::Command` in a plain loop, no runtime: `spawn` then
+//!   `wait`, which is what `status()` does; the floor (with 50 alive, it
+//!   waits for them in the order they started).
+//!
+//! Every contender is given `true`'s whole path (found on `PATH` once), and
+//! every child inherits the benchmark's standard streams (the default of
+//! `tokio::process`, `std::process::Command` and asyncio's
+//! `create_subprocess_exec` alike). Python times itself in its own process,
+//! so its interpreter's start is not counted.
+//!
+//! ```sh
+//! cargo bench --bench subprocess            # 5 runs of each, the median
+//! cargo bench --bench subprocess -- --quick # 1 run of each
+//! cargo bench --bench subprocess -- --only aio # only the contenders named so
+//! ```
+//!
+//! It writes `book/generated/spawn.tsv` and the table rendered from it,
+//! `book/generated/spawn.md`: spawns per second, and each contender's time
+//! relative to tokio's; `cargo run -p figures` draws the chart.
+
+#[allow(dead_code)] // the benchmark writes data; the reading half is for figures
+#[path = "../figures/src/bench_data.rs"]
+mod bench_data;
+
+use std::cell::OnceCell;
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// How many times each run spawns `true`.
+const SPAWNS: usize = 500;
+
+/// How many children are alive at once in the concurrent mode.
+const AT_ONCE: usize = 50;
+
+/// The program every contender spawns.
+const PROGRAM: &str = "true";
+
+/// Where [`PROGRAM`] is, found on `PATH` once: every contender is given the
+/// whole path, so that none of them pays for a search of its own (Python
+/// runs with a longer `PATH`, with pyenv's directories in front).
+fn program() -> &'static Path {
+    static FOUND: OnceLock<PathBuf> = OnceLock::new();
+    FOUND.get_or_init(|| {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(PROGRAM))
+            .find(|file| file.is_file())
+            .unwrap_or_else(|| panic!("`{PROGRAM}` is not on PATH"))
+    })
+}
+
+/// `true` takes no arguments.
+const NO_ARGUMENTS: [&str; 0] = [];
+
+/// How the spawns of one run are made.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    OneAtATime,
+    Concurrent,
+}
+
+impl Mode {
+    fn label(self) -> &'static str {
+        match self {
+            Mode::OneAtATime => "one at a time",
+            Mode::Concurrent => "50 at once",
+        }
+    }
+}
+
+// ------------------------------------------------------------ the contenders
+
+/// One spawn of `true` on aio, waited for: its exit status.
+async fn aio_true(watcher: aio::ChildWatcher) -> Result<i32, aio::SpawnError> {
+    let options = aio::ProcessOptions::new().child_watcher(watcher);
+    let process =
+        aio::create_subprocess_exec(program(), NO_ARGUMENTS, options).await?;
+    Ok(process.wait().await)
+}
+
+fn aio_spawns(watcher: aio::ChildWatcher, mode: Mode) -> Duration {
+    aio::run(async move {
+        let started = Instant::now();
+        match mode {
+            Mode::OneAtATime => {
+                for _ in 0..SPAWNS {
+                    let status = aio_true(watcher).await;
+                    assert!(matches!(status, Ok(0)), "{status:?}");
+                }
+            }
+            Mode::Concurrent => {
+                let slots = aio::Semaphore::new(AT_ONCE);
+                let spawns = (0..SPAWNS).map(|_| {
+                    let slots = slots.clone();
+                    aio::spawn(async move {
+                        let _slot = slots.permit().await;
+                        aio_true(watcher).await
+                    })
+                    .unwrap()
+                });
+                let statuses = aio::gather(spawns.collect::<Vec<_>>()).await;
+                for status in statuses.expect("every spawning task ran") {
+                    assert!(matches!(status, Ok(Ok(0))), "{status:?}");
+                }
+            }
+        }
+        started.elapsed()
+    })
+    .unwrap()
+}
+
+fn tokio_spawns(mode: Mode) -> Duration {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let status = || tokio::process::Command::new(program()).status();
+    runtime.block_on(async move {
+        let started = Instant::now();
+        match mode {
+            Mode::OneAtATime => {
+                for _ in 0..SPAWNS {
+                    let status = status().await;
+                    assert!(status.as_ref().is_ok_and(|s| s.success()));
+                }
+            }
+            Mode::Concurrent => {
+                let slots =
+                    std::sync::Arc::new(tokio::sync::Semaphore::new(AT_ONCE));
+                let mut set = tokio::task::JoinSet::new();
+                for _ in 0..SPAWNS {
+                    let slots = slots.clone();
+                    set.spawn(async move {
+                        let _slot = slots.acquire().await;
+                        status().await
+                    });
+                }
+                while let Some(status) = set.join_next().await {
+                    assert!(
+                        matches!(&status, Ok(Ok(s)) if s.success()),
+                        "{status:?}"
+                    );
+                }
+            }
+        }
+        started.elapsed()
+    })
+}
+
+fn smol_spawns(mode: Mode) -> Duration {
+    let status = || smol::process::Command::new(program()).status();
+    let executor = smol::LocalExecutor::new();
+    smol::block_on(executor.run(async {
+        let started = Instant::now();
+        match mode {
+            Mode::OneAtATime => {
+                for _ in 0..SPAWNS {
+                    let status = status().await;
+                    assert!(status.as_ref().is_ok_and(|s| s.success()));
+                }
+            }
+            Mode::Concurrent => {
+                let slots =
+                    std::rc::Rc::new(smol::lock::Semaphore::new(AT_ONCE));
+                let tasks: Vec<_> = (0..SPAWNS)
+                    .map(|_| {
+                        let slots = slots.clone();
+                        executor.spawn(async move {
+                            let _slot = slots.acquire().await;
+                            status().await
+                        })
+                    })
+                    .collect();
+                for task in tasks {
+                    let status = task.await;
+                    assert!(status.as_ref().is_ok_and(|s| s.success()));
+                }
+            }
+        }
+        started.elapsed()
+    }))
+}
+
+/// The floor: `std::process::Command`, blocking, no runtime. With 50 alive
+/// at once, it waits for the oldest child before it starts another.
+fn std_spawns(mode: Mode) -> Duration {
+    let alive = match mode {
+        Mode::OneAtATime => 1,
+        Mode::Concurrent => AT_ONCE,
+    };
+    let wait = |mut child: std::process::Child| {
+        assert!(child.wait().is_ok_and(|status| status.success()));
+    };
+    let started = Instant::now();
+    let mut children = VecDeque::with_capacity(alive);
+    for _ in 0..SPAWNS {
+        if children.len() == alive {
+            wait(children.pop_front().unwrap());
+        }
+        children
+            .push_back(Command::new(program()).spawn().expect("spawn true"));
+    }
+    children.into_iter().for_each(wait);
+    started.elapsed()
+}
+
+/// Python's spawns: `python3 -c PYTHON STYLE MODE PROGRAM SPAWNS AT_ONCE`
+/// prints the seconds they took, timed in the interpreter.
+const PYTHON: &str = r#"
+import asyncio, sys, time
+style, mode, program = sys.argv[1], sys.argv[2], sys.argv[3]
+spawns, at_once = int(sys.argv[4]), int(sys.argv[5])
+if style == 'uvloop':
+    import uvloop
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+async def spawn_true():
+    process = await asyncio.create_subprocess_exec(program)
+    status = await process.wait()
+    if status != 0:
+        raise SystemExit(f'{program} exited with {status}')
+async def main():
+    started = time.perf_counter()
+    if mode == 'one':
+        for _ in range(spawns):
+            await spawn_true()
+    else:
+        slots = asyncio.Semaphore(at_once)
+        async def one():
+            async with slots:
+                await spawn_true()
+        await asyncio.gather(*(one() for _ in range(spawns)))
+    print(time.perf_counter() - started)
+asyncio.run(main())
+"#;
+
+fn python(style: &str, mode: Mode) -> Result<Duration, String> {
+    let mode = match mode {
+        Mode::OneAtATime => "one",
+        Mode::Concurrent => "many",
+    };
+    let output = Command::new("python3")
+        .args([
+            "-c",
+            PYTHON,
+            style,
+            mode,
+            &program().display().to_string(),
+            &SPAWNS.to_string(),
+            &AT_ONCE.to_string(),
+        ])
+        .output()
+        .map_err(|error| format!("python3 could not start: {error}"))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let last = stderr.lines().last().unwrap_or("no message").to_owned();
+        return Err(format!("python3 failed: {last}"));
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let seconds: f64 =
+        text.trim().parse().map_err(|_| format!("python3 printed {text:?}"))?;
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+/// Makes sure uvloop can be imported, installing it with pip if it is
+/// missing.
+fn ensure_uvloop() -> Result<(), String> {
+    let importable = || {
+        Command::new("python3")
+            .args(["-c", "import uvloop"])
+            .status()
+            .is_ok_and(|status| status.success())
+    };
+    if importable() {
+        return Ok(());
+    }
+    let _ = Command::new("python3")
+        .args(["-m", "pip", "install", "--quiet", "uvloop"])
+        .status();
+    if importable() {
+        Ok(())
+    } else {
+        Err("uvloop is not installed and `pip install uvloop` failed"
+            .to_owned())
+    }
+}
+
+// ------------------------------------------------------------ the run
+
+/// A contender: its name, and how to time one run of it.
+type Contender = (&'static str, Box<dyn Fn(Mode) -> Result<Duration, String>>);
+
+fn contenders() -> Vec<Contender> {
+    let uvloop = OnceCell::new();
+    vec![
+        (
+            "aio, pidfd watcher",
+            Box::new(|mode| Ok(aio_spawns(aio::ChildWatcher::Pidfd, mode))),
+        ),
+        (
+            "aio, thread watcher",
+            Box::new(|mode| Ok(aio_spawns(aio::ChildWatcher::Thread, mode))),
+        ),
+        (bench_data::SPAWN_REFERENCE, Box::new(|mode| Ok(tokio_spawns(mode)))),
+        ("smol (async-process)", Box::new(|mode| Ok(smol_spawns(mode)))),
+        ("Python asyncio", Box::new(|mode| python("asyncio", mode))),
+        (
+            "uvloop",
+            Box::new(move |mode| {
+                uvloop.get_or_init(ensure_uvloop).clone()?;
+                python("uvloop", mode)
+            }),
+        ),
+        ("std, blocking (floor)", Box::new(|mode| Ok(std_spawns(mode)))),
+    ]
+}
+
+/// One contender's runs in one mode.
+struct Measurement {
+    contender: &'static str,
+    mode: Mode,
+    times: Vec<Duration>,
+    /// Why the contender could not run, if it could not.
+    skipped: String,
+}
+
+impl Measurement {
+    /// The median run.
+    fn median(&self) -> Option<Duration> {
+        let mut times = self.times.clone();
+        times.sort();
+        times.get(times.len() / 2).copied()
+    }
+
+    /// Its spawns per second, or why it was skipped, for the console.
+    fn summary(&self) -> String {
+        let (contender, mode) = (self.contender, self.mode.label());
+        match self.median() {
+            Some(median) if self.skipped.is_empty() => format!(
+                "{contender}, {mode}: {:.0} spawns/s",
+                SPAWNS as f64 / median.as_secs_f64()
+            ),
+            _ => format!("{contender}, {mode}: skipped: {}", self.skipped),
+        }
+    }
+
+    /// Its line of the data, in `bench_data::SPAWN_COLUMNS`' order.
+    fn cells(&self) -> Vec<String> {
+        let milliseconds =
+            |time: Duration| format!("{:.2}", time.as_secs_f64() * 1e3);
+        let runs: Vec<String> =
+            self.times.iter().copied().map(milliseconds).collect();
+        vec![
+            self.contender.to_owned(),
+            self.mode.label().to_owned(),
+            SPAWNS.to_string(),
+            self.median().map(milliseconds).unwrap_or_default(),
+            runs.join(","),
+            self.skipped.clone(),
+        ]
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|arg| arg == "--quick");
+    let runs = if quick { 1 } else { 5 };
+    let started = bench_data::load_average();
+    let mut data = bench_data::Data::new(&bench_data::SPAWN_COLUMNS);
+    data.set_meta(
+        "command",
+        if quick {
+            "cargo bench --bench subprocess -- --quick"
+        } else {
+            "cargo bench --bench subprocess"
+        },
+    );
+    // `--only TEXT` measures only the contenders whose names contain it
+    // (for profiling; the data file is not written then).
+    let only = args
+        .iter()
+        .position(|arg| arg == "--only")
+        .and_then(|at| args.get(at + 1).cloned());
+    let contenders: Vec<Contender> = contenders()
+        .into_iter()
+        .filter(|(name, _)| {
+            only.as_ref().is_none_or(|text| name.contains(text.as_str()))
+        })
+        .collect();
+    let mut measurements: Vec<Measurement> = contenders
+        .iter()
+        .flat_map(|(name, _)| {
+            [Mode::OneAtATime, Mode::Concurrent].map(|mode| Measurement {
+                contender: name,
+                mode,
+                times: Vec::new(),
+                skipped: String::new(),
+            })
+        })
+        .collect();
+    // Run by run, every contender in turn: when the machine's other work
+    // comes and goes, it slows every contender's runs alike. Each round
+    // starts one contender later than the last, so that no contender always
+    // runs right after the same other one.
+    let count = measurements.len();
+    for round in 0..runs {
+        for turn in 0..count {
+            let measurement = &mut measurements[(turn + round * 2) % count];
+            let (_, time) = contenders
+                .iter()
+                .find(|(name, _)| *name == measurement.contender)
+                .expect("each measurement's contender");
+            if measurement.skipped.is_empty() {
+                match time(measurement.mode) {
+                    Ok(elapsed) => measurement.times.push(elapsed),
+                    Err(reason) => measurement.skipped = reason,
+                }
+            }
+        }
+    }
+    for measurement in measurements {
+        println!("{}", measurement.summary());
+        data.push(measurement.cells());
+    }
+    data.set_meta(
+        "note",
+        &format!(
+            "{SPAWNS} spawns of `{}`, each waited for, one at a time and \
+             with up to {AT_ONCE} alive at once, the median of {runs} run{}, \
+             on {}.",
+            program().display(),
+            if runs == 1 { "" } else { "s" },
+            bench_data::machine(started),
+        ),
+    );
+    print!("\n{}", bench_data::table("spawn", &data));
+    if only.is_none() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("book/generated");
+        data.save(&dir, "spawn").unwrap();
+        println!(
+            "\nwritten to {}/spawn.tsv and spawn.md; run `cargo run -p \
+             figures` to redraw the chart",
+            dir.display()
+        );
+    }
+}
