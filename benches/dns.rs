@@ -32,6 +32,11 @@ mod sandbox;
 #[path = "../figures/src/bench_data.rs"]
 mod bench_data;
 
+#[path = "support/bench_args.rs"]
+mod bench_args;
+
+use bench_args::{BenchArgs, ensure_uvloop};
+
 use simple_dns::rdata::{A, RData};
 use simple_dns::{CLASS, Packet, PacketFlag, QTYPE, ResourceRecord, TYPE};
 use std::net::{Ipv4Addr, UdpSocket};
@@ -357,12 +362,14 @@ fn contenders() -> Vec<Contender> {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let quick = args.iter().any(|arg| arg == "--quick");
+    let args = BenchArgs::from_env();
     if !sandbox::inside() {
-        ensure_uvloop();
+        // Before the sandbox, which has no network for pip. Without uvloop,
+        // its contender says it was skipped.
+        let _ = ensure_uvloop();
         let this = std::env::current_exe().expect("the benchmark's binary");
-        let arguments: Vec<&str> = args.iter().map(String::as_str).collect();
+        let given: Vec<String> = std::env::args().skip(1).collect();
+        let arguments: Vec<&str> = given.iter().map(String::as_str).collect();
         let sandbox = sandbox::Sandbox {
             resolv_conf: "nameserver 127.0.0.1\noptions timeout:2 attempts:2\n"
                 .into(),
@@ -374,27 +381,13 @@ fn main() {
         std::process::exit(status.code().unwrap_or(1));
     }
     start_name_server();
-    let runs = if quick { 1 } else { 5 };
+    let runs = args.runs();
     let started = bench_data::load_average();
     let mut data = bench_data::Data::new(&bench_data::DNS_COLUMNS);
-    data.set_meta(
-        "command",
-        if quick {
-            "cargo bench --bench dns -- --quick"
-        } else {
-            "cargo bench --bench dns"
-        },
-    );
-    // `--only TEXT` measures only the contenders whose names contain it
-    // (for profiling; the data file is not written then).
-    let only = args
-        .iter()
-        .position(|arg| arg == "--only")
-        .and_then(|at| args.get(at + 1).cloned());
+    data.set_meta("command", &args.command("dns"));
     let mut run_number = 0;
     for (contender, time) in contenders() {
-        if only.as_ref().is_some_and(|text| !contender.contains(text.as_str()))
-        {
+        if !args.includes(contender) {
             continue;
         }
         for mode in [Mode::OneAtATime, Mode::HundredAtOnce] {
@@ -451,25 +444,9 @@ fn main() {
         ),
     );
     print!("\n{}", bench_data::table("dns", &data));
-    if only.is_none() {
+    if args.only.is_none() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("book/generated");
         data.save(&dir, "dns").unwrap();
-    }
-}
-
-/// Makes sure uvloop can be imported, installing it with pip if it is
-/// missing (before the sandbox, which has no network).
-fn ensure_uvloop() {
-    let importable = || {
-        Command::new("python3")
-            .args(["-c", "import uvloop"])
-            .status()
-            .is_ok_and(|status| status.success())
-    };
-    if !importable() {
-        let _ = Command::new("python3")
-            .args(["-m", "pip", "install", "--quiet", "uvloop"])
-            .status();
     }
 }

@@ -390,28 +390,6 @@ fn python_server(
     }
 }
 
-/// Makes sure uvloop can be imported, installing it with pip if it is missing.
-fn ensure_uvloop() -> Result<(), String> {
-    let importable = || {
-        Command::new("python3")
-            .args(["-c", "import uvloop"])
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if importable() {
-        return Ok(());
-    }
-    let _ = Command::new("python3")
-        .args(["-m", "pip", "install", "--quiet", "uvloop"])
-        .status();
-    if importable() {
-        Ok(())
-    } else {
-        Err("uvloop is not installed and `pip install uvloop` failed"
-            .to_owned())
-    }
-}
-
 // ---------------------------------------------------------------- TLS: one
 // certificate and one cipher suite for every server
 
@@ -887,6 +865,12 @@ fn main() {
 #[allow(dead_code)] // the benchmark writes data; the reading half is for figures
 #[path = "../figures/src/bench_data.rs"]
 mod bench_data;
+
+#[path = "support/bench_args.rs"]
+#[allow(dead_code)] // echo reads its own flags; it shares uvloop's install
+mod bench_args;
+
+use bench_args::ensure_uvloop;
 
 /// Where the data files and their tables go.
 fn generated_dir() -> std::path::PathBuf {

@@ -40,6 +40,11 @@
 #[path = "../figures/src/bench_data.rs"]
 mod bench_data;
 
+#[path = "support/bench_args.rs"]
+mod bench_args;
+
+use bench_args::{BenchArgs, ensure_uvloop};
+
 use std::cell::OnceCell;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -282,29 +287,6 @@ fn python(style: &str, mode: Mode) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(seconds))
 }
 
-/// Makes sure uvloop can be imported, installing it with pip if it is
-/// missing.
-fn ensure_uvloop() -> Result<(), String> {
-    let importable = || {
-        Command::new("python3")
-            .args(["-c", "import uvloop"])
-            .status()
-            .is_ok_and(|status| status.success())
-    };
-    if importable() {
-        return Ok(());
-    }
-    let _ = Command::new("python3")
-        .args(["-m", "pip", "install", "--quiet", "uvloop"])
-        .status();
-    if importable() {
-        Ok(())
-    } else {
-        Err("uvloop is not installed and `pip install uvloop` failed"
-            .to_owned())
-    }
-}
-
 // ------------------------------------------------------------ the run
 
 /// A contender: its name, and how to time one run of it.
@@ -382,30 +364,14 @@ impl Measurement {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let quick = args.iter().any(|arg| arg == "--quick");
-    let runs = if quick { 1 } else { 5 };
+    let args = BenchArgs::from_env();
+    let runs = args.runs();
     let started = bench_data::load_average();
     let mut data = bench_data::Data::new(&bench_data::SPAWN_COLUMNS);
-    data.set_meta(
-        "command",
-        if quick {
-            "cargo bench --bench subprocess -- --quick"
-        } else {
-            "cargo bench --bench subprocess"
-        },
-    );
-    // `--only TEXT` measures only the contenders whose names contain it
-    // (for profiling; the data file is not written then).
-    let only = args
-        .iter()
-        .position(|arg| arg == "--only")
-        .and_then(|at| args.get(at + 1).cloned());
+    data.set_meta("command", &args.command("subprocess"));
     let contenders: Vec<Contender> = contenders()
         .into_iter()
-        .filter(|(name, _)| {
-            only.as_ref().is_none_or(|text| name.contains(text.as_str()))
-        })
+        .filter(|(name, _)| args.includes(name))
         .collect();
     let mut measurements: Vec<Measurement> = contenders
         .iter()
@@ -454,7 +420,7 @@ fn main() {
         ),
     );
     print!("\n{}", bench_data::table("spawn", &data));
-    if only.is_none() {
+    if args.only.is_none() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("book/generated");
         data.save(&dir, "spawn").unwrap();

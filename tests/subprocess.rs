@@ -23,6 +23,18 @@ use std::io;
 use std::rc::Rc;
 use std::time::Duration;
 
+/// Waits, on the loop, until process `pid` is gone (neither running nor a
+/// zombie), for ten seconds at most (a hang guard); gives whether it went.
+async fn gone(pid: u32) -> bool {
+    for _ in 0..1000 {
+        if !exists(pid) {
+            return true;
+        }
+        aio::sleep(Duration::from_millis(10)).await;
+    }
+    false
+}
+
 fn piped() -> ProcessOptions {
     ProcessOptions::new()
         .stdin(Stdio::Pipe)
@@ -381,13 +393,7 @@ fn a_dropped_process_is_still_reaped_when_its_child_exits() {
             // The child runs on after its Process is gone...
             assert!(exists(pid));
             // ...and is reaped once it exits: no zombie stays.
-            for _ in 0..1000 {
-                if !exists(pid) {
-                    return;
-                }
-                aio::sleep(Duration::from_millis(10)).await;
-            }
-            panic!("child {pid} was never reaped");
+            assert!(gone(pid).await, "child {pid} was never reaped");
         });
     }
 }
@@ -402,13 +408,7 @@ fn kill_on_drop_kills_a_dropped_processs_child() {
             .unwrap();
         let pid = process.pid();
         drop(process);
-        for _ in 0..1000 {
-            if !exists(pid) {
-                return;
-            }
-            aio::sleep(Duration::from_millis(10)).await;
-        }
-        panic!("child {pid} was neither killed nor reaped");
+        assert!(gone(pid).await, "child {pid} was neither killed nor reaped");
     });
 }
 
