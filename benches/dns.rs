@@ -35,7 +35,7 @@ mod bench_data;
 #[path = "support/bench_args.rs"]
 mod bench_args;
 
-use bench_args::{BenchArgs, ensure_uvloop};
+use bench_args::{BenchArgs, ensure_uvloop, python_seconds};
 
 use simple_dns::rdata::{A, RData};
 use simple_dns::{CLASS, Packet, PacketFlag, QTYPE, ResourceRecord, TYPE};
@@ -316,17 +316,8 @@ fn python(style: &str, run: usize, mode: Mode) -> Result<Duration, String> {
             &LOOKUPS.to_string(),
             &IN_FLIGHT.to_string(),
         ])
-        .output()
-        .map_err(|error| format!("python3 could not start: {error}"))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let last = stderr.lines().last().unwrap_or("no message").to_owned();
-        return Err(format!("python3 failed: {last}"));
-    }
-    let text = String::from_utf8_lossy(&output.stdout);
-    let seconds: f64 =
-        text.trim().parse().map_err(|_| format!("python3 printed {text:?}"))?;
-    Ok(Duration::from_secs_f64(seconds))
+        .output();
+    python_seconds(output)
 }
 
 // ------------------------------------------------------------ the run

@@ -1,10 +1,12 @@
 //! What the benchmarks share around their measurements: the arguments they
 //! take (`--quick`: one run of each contender instead of five; `--only
 //! TEXT`: only the contenders whose names contain TEXT, for profiling, and
-//! the data file is not written then), and uvloop, which a Python contender
-//! needs installed.
+//! the data file is not written then), uvloop, which a Python contender
+//! needs installed, and reading the time a Python contender measured.
 
-use std::process::Command;
+use std::io;
+use std::process::{Command, Output};
+use std::time::Duration;
 
 /// A benchmark's command line.
 pub struct BenchArgs {
@@ -65,4 +67,20 @@ pub fn ensure_uvloop() -> Result<(), String> {
         Err("uvloop is not installed and `pip install uvloop` failed"
             .to_owned())
     }
+}
+
+/// The time a Python contender measured in its own interpreter: the seconds
+/// it printed as its only output, or why there are none.
+pub fn python_seconds(output: io::Result<Output>) -> Result<Duration, String> {
+    let output =
+        output.map_err(|error| format!("python3 could not start: {error}"))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let last = stderr.lines().last().unwrap_or("no message").to_owned();
+        return Err(format!("python3 failed: {last}"));
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let seconds: f64 =
+        text.trim().parse().map_err(|_| format!("python3 printed {text:?}"))?;
+    Ok(Duration::from_secs_f64(seconds))
 }
