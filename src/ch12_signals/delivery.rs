@@ -92,8 +92,10 @@ impl SignalSlot {
             Delivery::NotHandled
         } else {
             // Mark first, then wake: a loop that reads the byte finds the
-            // mark.
-            self.pending.store(true, Ordering::Release);
+            // mark. (A swap, where a store would do: loom, which checks this
+            // code, can misplace a plain store against the loop's swap,
+            // tokio-rs/loom#254.)
+            self.pending.swap(true, Ordering::Release);
             pipe.wake(fd as RawFd, byte);
             Delivery::Queued
         };
