@@ -1,24 +1,27 @@
 //! Chapter 12's Unix signals: how one signal reaches its callback, and what
-//! `aio::run` does with Ctrl-C. Both depict `src/ch12_signals/`: the signal
-//! handler and the pending flags, the self-pipe and its drain callback, and
-//! `aio::run`'s SIGINT handling.
+//! `aio::run` does with Ctrl-C.
 //!
-//! - `signal-path`: one SIGHUP, from top to bottom, in two frames. In the
-//!   signal-handler context (any thread, async-signal-safe calls only): the
-//!   kernel interrupts a thread of the process to run the handler (installed
-//!   once per signal through signal-hook-registry), which sets the signal's
-//!   pending flag in the process-wide table and writes the signal's number,
-//!   one byte, to the owning loop's self-pipe. In the loop thread (ordinary
-//!   Rust): the pipe's read end, registered with the poller, turns readable;
-//!   the drain callback reads the pipe empty and, byte by byte, swaps each
+//! - `signal-path` (in `src/ch12_signals/`: `process_signals.rs`'s handler
+//!   and table of slots, `delivery.rs`'s slot, `wakeup_pipe.rs`, and
+//!   `handlers.rs`'s drain): one SIGHUP, from top to bottom, in two frames.
+//!   In the signal-handler context (any thread, async-signal-safe calls
+//!   only): the kernel interrupts a thread of the process to run the
+//!   handler (installed once per signal through signal-hook-registry),
+//!   which sets the signal's pending flag in the process-wide table and
+//!   writes the signal's number, one byte, to the owning loop's self-pipe.
+//!   In the loop's thread (ordinary Rust): the pipe's read end, registered
+//!   with the poller, turns readable and its listener queues the drain
+//!   callback, which reads the pipe empty and, byte by byte, swaps each
 //!   signal's flag to false and queues its callback; the next tick runs it.
-//! - `ctrl-c`: `aio::run` and Ctrl-C, in order: the main task runs, the
-//!   first SIGINT's callback cancels it, its future is dropped (its `Drop`
-//!   clean-up runs), the other tasks are cancelled and the loop closes,
-//!   `aio::run` returns `Err(Interrupted)` and the program ends by SIGINT
-//!   (`Signal::INT.exit_process()`: the shell shows 130). Beside the
-//!   clean-up, the side branch: a second SIGINT then ends the process at
-//!   once, the signal handler itself taking the default action.
+//! - `ctrl-c` (`src/ch01_coroutines/run.rs`, `src/ch12_signals/ctrl_c.rs`,
+//!   and `delivery.rs`'s first-only slot): `aio::run` and Ctrl-C, in order:
+//!   the main task runs, the first SIGINT's callback cancels it, its future
+//!   is dropped (its `Drop` clean-up runs), the other tasks are cancelled
+//!   and the loop closes, `aio::run` returns `Err(Interrupted)` and the
+//!   program ends by SIGINT (`Signal::INT.exit_process()`: the shell shows
+//!   130). Beside the clean-up, the side branch: a second SIGINT then ends
+//!   the process at once, the signal handler itself taking the default
+//!   action.
 
 use super::layout::{
     MARGIN, Step, WIDTH, box_height, check_fit, flow_width, steps_column,
@@ -82,7 +85,8 @@ pub fn signal_path() -> Figure {
             tag: "poller",
             lines: &[
                 "it is registered with the loop's poller (mio on",
-                "epoll): Poll::poll returns, the loop wakes",
+                "epoll): Poll::poll returns, the loop wakes, and",
+                "the pipe's listener queues the drain callback",
             ],
             class: "box",
             arrow: "",
@@ -130,7 +134,8 @@ pub fn signal_path() -> Figure {
     ];
     let notes = [
         "Many SIGHUPs before a drain: many bytes, one flag set, one",
-        "callback. The byte wakes the loop; the flag says \"run it\".",
+        "callback. The flag is the truth, the byte a wake-up: a full",
+        "pipe drops bytes, so each drain also takes any flag left set.",
     ];
     let heading = "one signal, from the kernel to its callback";
     let widest_step = zones
