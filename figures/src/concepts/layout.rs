@@ -130,24 +130,47 @@ pub fn flow(heading: &str, steps: &[Step<'_>], notes: &[&str]) -> Svg {
         y += 24.0;
     }
     let w = width - 2.0 * MARGIN;
+    let boxes = steps_column(&mut svg, MARGIN, y, w, steps);
+    let mut y = boxes.last().map_or(y, |&(_, bottom)| bottom) + 6.0;
+    for note in notes {
+        y += LINE_HEIGHT;
+        svg.text(MARGIN, y, Anchor::Start, "note", note);
+    }
+    svg.set_height(y + MARGIN);
+    svg
+}
+
+/// Draws `steps` from top to bottom in a column `w` wide whose left edge is
+/// `x`, the first box's top at `y`, joined by arrows as in a [`flow`] (a
+/// step's back arrow runs 8 px right of the column). Returns each box's top
+/// and bottom, for a figure that draws more around them.
+pub fn steps_column(
+    svg: &mut Svg,
+    x: f64,
+    y: f64,
+    w: f64,
+    steps: &[Step<'_>],
+) -> Vec<(f64, f64)> {
+    let mut y = y;
+    let mut boxes = Vec::new();
     let mut previous_middle = y;
     for (i, step) in steps.iter().enumerate() {
         if i > 0 {
             let gap = 26.0;
-            let x = width / 2.0;
-            svg.arrow(x, y, x, y + gap - 2.0);
+            let centre = x + w / 2.0;
+            svg.arrow(centre, y, centre, y + gap - 2.0);
             if !step.arrow.is_empty() {
-                svg.text(x + 10.0, y + 17.0, Anchor::Start, "note", step.arrow);
+                let label_x = centre + 10.0;
+                svg.text(label_x, y + 17.0, Anchor::Start, "note", step.arrow);
             }
             y += gap;
         }
         let h = titled_box(
-            &mut svg, MARGIN, y, w, step.class, step.title, step.tag,
-            step.lines,
+            svg, x, y, w, step.class, step.title, step.tag, step.lines,
         );
         let middle = y + h / 2.0;
         if step.back {
-            let (edge, outside) = (MARGIN + w, width - 4.0);
+            let (edge, outside) = (x + w, x + w + 8.0);
             svg.polyline(
                 &[
                     (edge, middle),
@@ -159,19 +182,14 @@ pub fn flow(heading: &str, steps: &[Step<'_>], notes: &[&str]) -> Svg {
             );
         }
         previous_middle = middle;
+        boxes.push((y, y + h));
         y += h;
     }
-    y += 6.0;
-    for note in notes {
-        y += LINE_HEIGHT;
-        svg.text(MARGIN, y, Anchor::Start, "note", note);
-    }
-    svg.set_height(y + MARGIN);
-    svg
+    boxes
 }
 
 /// The narrowest canvas on which every text of a [`flow`] fits.
-fn flow_width(heading: &str, steps: &[Step<'_>], notes: &[&str]) -> f64 {
+pub fn flow_width(heading: &str, steps: &[Step<'_>], notes: &[&str]) -> f64 {
     let boxes = steps.iter().map(|step| {
         let tag = if step.tag.is_empty() {
             0.0

@@ -13,6 +13,7 @@ mod loop_parts;
 mod museum;
 mod promise_states;
 mod read_path;
+mod signals;
 mod streams;
 mod subprocess;
 mod task_in_memory;
@@ -54,6 +55,8 @@ pub fn all() -> Vec<Figure> {
         tls::layers(),
         subprocess::pipes(),
         subprocess::exit_three_ways(),
+        signals::signal_path(),
+        signals::ctrl_c(),
     ];
     figures.extend(cancel_race::figure());
     figures.extend(control::all());
