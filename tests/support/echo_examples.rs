@@ -165,37 +165,47 @@ pub trait Peer: Read + Write + Send {}
 
 impl<T: Read + Write + Send> Peer for T {}
 
+/// How many clients [`stop_with_clients_connected`] holds: more than one,
+/// since the loop closes their connections in no set order.
+const STILL_CONNECTED: usize = 2;
+
 /// Starts the server binary on a free port (with `args` after the host and
-/// port), connects `connect(port)`, has one word echoed, and stops the server
-/// with `signal` while the client is still connected. Checks that the server
-/// still stops cleanly ([`stop_cleanly`]) and the client sees its connection
-/// end. Gives the server's redacted output, its whole run.
-pub fn stop_with_a_client_connected<P: Peer + 'static>(
+/// port), connects clients with `connect(port)`, has one word echoed to each,
+/// and stops the server with `signal` while they are still connected. Checks
+/// that the server still stops cleanly ([`stop_cleanly`]) and each client
+/// sees its connection end. Gives the server's redacted output, its whole
+/// run.
+pub fn stop_with_clients_connected<P: Peer + 'static>(
     binary: &str,
     args: &[&str],
     signal: Signal,
-    connect: impl FnOnce(u16) -> P,
+    connect: impl Fn(u16) -> P,
 ) -> String {
     let (server, first) = start_server(binary, args);
     let port = port_of(&first);
-    let mut peer = connect(port.parse().expect("a port"));
-    peer.write_all(b"still here").expect("sent");
-    let mut echo = [0; 10];
-    peer.read_exact(&mut echo).expect("the echo");
-    assert_eq!(&echo, b"still here");
     let mut lines = vec![first];
-    lines.extend(server.until("sent b'still here'"));
-    // The client waits for more, until its connection ends.
     let (ended_tx, ended_rx) = mpsc::channel();
-    thread::spawn(move || {
-        let mut more = Vec::new();
-        let _ = ended_tx.send((peer.read_to_end(&mut more), more));
-    });
+    for _ in 0..STILL_CONNECTED {
+        let mut peer = connect(port.parse().expect("a port"));
+        peer.write_all(b"still here").expect("sent");
+        let mut echo = [0; 10];
+        peer.read_exact(&mut echo).expect("the echo");
+        assert_eq!(&echo, b"still here");
+        lines.extend(server.until("sent b'still here'"));
+        // The client waits for more, until its connection ends.
+        let ended_tx = ended_tx.clone();
+        thread::spawn(move || {
+            let mut more = Vec::new();
+            let _ = ended_tx.send((peer.read_to_end(&mut more), more));
+        });
+    }
     lines.extend(stop_cleanly(server, &port, signal));
-    let (read, more) = ended_rx
-        .recv_timeout(HANG_GUARD)
-        .expect("the client sees its connection end");
-    assert!(more.is_empty(), "no more bytes ({read:?}): {more:?}");
+    for _ in 0..STILL_CONNECTED {
+        let (read, more) = ended_rx
+            .recv_timeout(HANG_GUARD)
+            .expect("the client sees its connection end");
+        assert!(more.is_empty(), "no more bytes ({read:?}): {more:?}");
+    }
     redact(&(lines.join("\n") + "\n"))
 }
 

@@ -36,15 +36,15 @@ fn sigterm_stops_the_server_as_ctrl_c_does() {
 }
 
 #[test]
-fn a_client_still_connected_does_not_keep_the_server_from_stopping() {
-    let server = harness::stop_with_a_client_connected(
+fn clients_still_connected_do_not_keep_the_server_from_stopping() {
+    let server = harness::stop_with_clients_connected(
         SERVER,
         &[],
         Signal::INT,
         |port| TcpStream::connect(("localhost", port)).expect("connects"),
     );
     insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
-        insta::assert_snapshot!("echo_server_coroutine_client_connected", server);
+        insta::assert_snapshot!("echo_server_coroutine_clients_connected", server);
     });
 }
 

@@ -58,7 +58,7 @@ fn sigterm_stops_the_server_as_ctrl_c_does() {
 }
 
 #[test]
-fn a_client_still_connected_does_not_keep_the_server_from_stopping() {
+fn clients_still_connected_do_not_keep_the_server_from_stopping() {
     let scratch = Scratch::new("connected");
     let issued = ch09_tls::certificate::self_signed().unwrap();
     let cert = scratch.write("cert.pem", &issued.cert_pem);
@@ -66,20 +66,20 @@ fn a_client_still_connected_does_not_keep_the_server_from_stopping() {
     let Ok(SslContext::Client(config)) = issued.client_context() else {
         panic!("a client context");
     };
-    let server = harness::stop_with_a_client_connected(
+    let server = harness::stop_with_clients_connected(
         SERVER,
         &["--certfile", &cert, "--keyfile", &key],
         Signal::INT,
         |port| {
             let name = ServerName::try_from("localhost").expect("a name");
-            let tls = ClientConnection::new(config, name).expect("TLS");
+            let tls = ClientConnection::new(config.clone(), name).expect("TLS");
             let socket =
                 TcpStream::connect(("localhost", port)).expect("connects");
             StreamOwned::new(tls, socket)
         },
     );
     insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
-        insta::assert_snapshot!("echo_server_ssl_client_connected", server);
+        insta::assert_snapshot!("echo_server_ssl_clients_connected", server);
     });
 }
 
