@@ -1,14 +1,25 @@
 //! What chapters 7 to 9 test the same way (each includes this file with
 //! `#[path]`): an echo server and client run as separate processes on a free
-//! port, against each other and against CPython's asyncio.
+//! port, against each other and against CPython's asyncio, and the server
+//! stopped by a signal, as Ctrl-C stops it.
 
 #![allow(dead_code)] // each test binary uses a different part
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use aio::Signal;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, ToSocketAddrs};
+use std::os::unix::process::ExitStatusExt;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::Duration;
+
+/// How long a test waits for what comes long before: a hang guard only.
+const HANG_GUARD: Duration = Duration::from_secs(60);
+
+/// The lines a server prints once a signal has stopped it, before it ends.
+pub const CLOSING: [&str; 2] =
+    ["main: closing server", "main: closing event loop"];
 
 /// Kills a child process when the test ends, however it ends.
 pub struct Running(pub Child);
@@ -52,15 +63,16 @@ fn redact_word(word: &str) -> String {
     word.to_owned()
 }
 
-/// Runs the server binary on a free port and the client binary against it;
-/// returns their redacted outputs (server, client). The server's output ends at
-/// its last word for the connection, `<name>: closing`.
+/// Runs the server binary on a free port and the client binary against it,
+/// then stops the server with Ctrl-C's SIGINT ([`stop_cleanly`]); returns
+/// their redacted outputs (server, client), the server's whole run.
 pub fn converse(server: &str, client: &str) -> (String, String) {
     converse_with(server, &[], client, &[], ": closing")
 }
 
 /// [`converse`], with more arguments for each side (chapter 9's certificate
-/// files, after the host and port), and the end of the server's last line.
+/// files, after the host and port), and the end of the server's last line
+/// for the connection.
 pub fn converse_with(
     server: &str,
     server_args: &[&str],
@@ -68,10 +80,27 @@ pub fn converse_with(
     client_args: &[&str],
     server_ends_with: &str,
 ) -> (String, String) {
-    let mut args = vec!["localhost", "0"];
-    args.extend_from_slice(server_args);
-    let server = Lines::start(server, &args);
-    let first = server.next();
+    converse_stopped_by(
+        Signal::INT,
+        server,
+        server_args,
+        client,
+        client_args,
+        server_ends_with,
+    )
+}
+
+/// [`converse_with`], stopping the server with `signal`. Checks that the
+/// server's closing lines end its output.
+pub fn converse_stopped_by(
+    signal: Signal,
+    server: &str,
+    server_args: &[&str],
+    client: &str,
+    client_args: &[&str],
+    server_ends_with: &str,
+) -> (String, String) {
+    let (server, first) = start_server(server, server_args);
     let port = port_of(&first);
     let client = Command::new(client)
         .args(["localhost", &port])
@@ -85,25 +114,127 @@ pub fn converse_with(
     );
     let mut server_lines = vec![first];
     server_lines.extend(server.until(server_ends_with));
-    drop(server);
+    server_lines.extend(stop_cleanly(server, &port, signal));
+    let end = server_lines.len().saturating_sub(CLOSING.len());
+    assert!(server_lines[end..] == CLOSING, "closing: {server_lines:#?}");
     (
         redact(&(server_lines.join("\n") + "\n")),
         redact(&String::from_utf8(client.stdout).expect("UTF-8")),
     )
 }
 
-/// A process whose standard output arrives line by line.
+/// Starts the server binary on a free port of localhost, with `args` after
+/// the host and port; gives it and its first line, which names the port.
+fn start_server(binary: &str, args: &[&str]) -> (Lines, String) {
+    let mut all = vec!["localhost", "0"];
+    all.extend_from_slice(args);
+    let server = Lines::start(binary, &all);
+    let first = server.next();
+    (server, first)
+}
+
+/// Sends `signal` to a server listening on localhost `port`, and checks that
+/// it stopped cleanly: it printed its closing lines, reported nothing on
+/// stderr (no warning of sources left open), ended killed by that signal (as
+/// a shell sees it: 130 for SIGINT), and left the port free. Gives the lines
+/// it printed after the signal.
+pub fn stop_cleanly(server: Lines, port: &str, signal: Signal) -> Vec<String> {
+    let ended = server.stop_with(signal);
+    let said = format!("{:#?}\nstderr: {}", ended.rest, ended.stderr);
+    assert!(
+        ended.rest.windows(2).any(|pair| pair == CLOSING),
+        "the closing lines: {said}"
+    );
+    assert_eq!(ended.stderr, "", "nothing on stderr: {said}");
+    assert_eq!(
+        ended.status.signal(),
+        Some(signal.as_raw()),
+        "ended by {signal}: {:?}; {said}",
+        ended.status
+    );
+    let port: u16 = port.parse().expect("a port");
+    for address in ("localhost", port).to_socket_addrs().expect("localhost") {
+        let bound = TcpListener::bind(address);
+        assert!(bound.is_ok(), "{address} is free again: {bound:?}");
+    }
+    ended.rest
+}
+
+/// A client's connection: a socket, or TLS over one.
+pub trait Peer: Read + Write + Send {}
+
+impl<T: Read + Write + Send> Peer for T {}
+
+/// How many clients [`stop_with_clients_connected`] holds: more than one,
+/// since the loop closes their connections in no set order.
+const STILL_CONNECTED: usize = 2;
+
+/// Starts the server binary on a free port (with `args` after the host and
+/// port), connects clients with `connect(port)`, has one word echoed to each,
+/// and stops the server with `signal` while they are still connected. Checks
+/// that the server still stops cleanly ([`stop_cleanly`]) and each client
+/// sees its connection end. Gives the server's redacted output, its whole
+/// run.
+pub fn stop_with_clients_connected<P: Peer + 'static>(
+    binary: &str,
+    args: &[&str],
+    signal: Signal,
+    connect: impl Fn(u16) -> P,
+) -> String {
+    let (server, first) = start_server(binary, args);
+    let port = port_of(&first);
+    let mut lines = vec![first];
+    let (ended_tx, ended_rx) = mpsc::channel();
+    for _ in 0..STILL_CONNECTED {
+        let mut peer = connect(port.parse().expect("a port"));
+        peer.write_all(b"still here").expect("sent");
+        let mut echo = [0; 10];
+        peer.read_exact(&mut echo).expect("the echo");
+        assert_eq!(&echo, b"still here");
+        lines.extend(server.until("sent b'still here'"));
+        // The client waits for more, until its connection ends.
+        let ended_tx = ended_tx.clone();
+        thread::spawn(move || {
+            let mut more = Vec::new();
+            let _ = ended_tx.send((peer.read_to_end(&mut more), more));
+        });
+    }
+    lines.extend(stop_cleanly(server, &port, signal));
+    for _ in 0..STILL_CONNECTED {
+        let (read, more) = ended_rx
+            .recv_timeout(HANG_GUARD)
+            .expect("the client sees its connection end");
+        assert!(more.is_empty(), "no more bytes ({read:?}): {more:?}");
+    }
+    redact(&(lines.join("\n") + "\n"))
+}
+
+/// A process whose standard output arrives line by line, and whose standard
+/// error is kept until it ends.
 pub struct Lines {
     pub process: Running,
     lines: mpsc::Receiver<String>,
+    stderr: mpsc::Receiver<String>,
+}
+
+/// How a process ended after a signal.
+pub struct Ended {
+    /// Its exit status.
+    pub status: ExitStatus,
+    /// The lines of its standard output not read before the signal.
+    pub rest: Vec<String>,
+    /// All it wrote to standard error.
+    pub stderr: String,
 }
 
 impl Lines {
-    /// Starts `binary` with `args`.
+    /// Starts `binary` with `args` (with the runtime's default logging).
     pub fn start(binary: &str, args: &[&str]) -> Lines {
         let mut child = Command::new(binary)
             .args(args)
+            .env_remove("AIO_LOG")
             .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("starts");
         let stdout = child.stdout.take().expect("piped");
@@ -115,14 +246,37 @@ impl Lines {
                 }
             }
         });
-        Lines { process: Running(child), lines }
+        let mut stderr = child.stderr.take().expect("piped");
+        let (sender, said) = mpsc::channel();
+        thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stderr.read_to_string(&mut text);
+            let _ = sender.send(text);
+        });
+        Lines { process: Running(child), lines, stderr: said }
     }
 
     /// The next line (a hang guard only: it comes long before the limit).
     pub fn next(&self) -> String {
-        self.lines
-            .recv_timeout(Duration::from_secs(60))
-            .expect("another line of output")
+        self.lines.recv_timeout(HANG_GUARD).expect("another line of output")
+    }
+
+    /// Sends `signal` to the process and reads its output until it ends.
+    pub fn stop_with(mut self, signal: Signal) -> Ended {
+        signal.send(self.process.0.id()).expect("the signal is sent");
+        let mut rest = Vec::new();
+        loop {
+            match self.lines.recv_timeout(HANG_GUARD) {
+                Ok(line) => rest.push(line),
+                Err(RecvTimeoutError::Disconnected) => break, // it has ended
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!("still running after {signal}: {rest:#?}")
+                }
+            }
+        }
+        let status = self.process.0.wait().expect("it ends");
+        let stderr = self.stderr.recv_timeout(HANG_GUARD).expect("stderr");
+        Ended { status, rest, stderr }
     }
 
     /// The lines up to the first that ends with `last`, that one included.

@@ -84,14 +84,19 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let event_loop = aio::EventLoop::new()?;
     let server = event_loop
         .run_until_complete(async move { start(&host, port).await })??;
-    // Serve until the process is stopped (Python: run_forever until Ctrl-C).
-    let serving = server.clone();
-    let outcome = event_loop
-        .run_until_complete(async move { serving.serve_forever().await });
+    // Serve until Ctrl-C or SIGTERM stops the loop (Python: run_forever
+    // until KeyboardInterrupt), then close the server and the loop.
+    let signals = crate::stop_on_signals(&event_loop)?;
+    event_loop.run_forever()?;
     println!("main: closing server");
     server.close();
+    event_loop.run_until_complete(async move { server.wait_closed().await })?;
     println!("main: closing event loop");
-    event_loop.close()?;
-    Ok(outcome?)
+    event_loop.close()?; // and with it, the connections still open
+    match signals.received() {
+        // End as the signal would have, as Python's KeyboardInterrupt does.
+        Some(signal) => signal.exit_process(),
+        None => Ok(()),
+    }
 }
 // ANCHOR_END: start

@@ -7,6 +7,9 @@
 //! one process, on a free port, so you can read the two sides of the
 //! conversation together.
 //!
+//! The servers run until Ctrl-C (SIGINT) or SIGTERM, then close the server
+//! and the loop, as PyMOTW's do: [`stop_on_signals`].
+//!
 //! [`first_cut`] is a level-triggered echo server on poll(2), which the
 //! chapter shows before the edge-triggered reactor.
 
@@ -14,7 +17,10 @@ pub mod echo_client_protocol;
 pub mod echo_server_protocol;
 pub mod first_cut;
 
+use aio::{EventLoop, Signal, SignalError};
+use std::cell::Cell;
 use std::future::Future;
+use std::rc::Rc;
 use std::time::Duration;
 
 /// How long a client waits for the echo, unless told otherwise.
@@ -84,6 +90,44 @@ pub async fn give_up_after<T>(
     }
 }
 // ANCHOR_END: give_up_after
+
+// ANCHOR: stop_on_signals
+/// Which signal stopped a server's loop, once one has.
+#[derive(Debug, Clone, Default)]
+pub struct StopSignals {
+    received: Rc<Cell<Option<Signal>>>,
+}
+
+impl StopSignals {
+    /// The first SIGINT or SIGTERM that arrived, if one did.
+    pub fn received(&self) -> Option<Signal> {
+        self.received.get()
+    }
+}
+
+/// Makes Ctrl-C (SIGINT) and SIGTERM stop `event_loop`'s `run_forever`, as
+/// Ctrl-C ends asyncio's with `KeyboardInterrupt`, so that the program can
+/// close its server and its loop. Chapter 12 explains signals.
+pub fn stop_on_signals(
+    event_loop: &EventLoop,
+) -> Result<StopSignals, SignalError> {
+    let stop = StopSignals::default();
+    for signal in [Signal::INT, Signal::TERM] {
+        let received = stop.received.clone();
+        event_loop.add_signal_handler(signal, move || {
+            if received.get().is_none() {
+                received.set(Some(signal));
+            }
+            // The running loop, not a clone kept here: the loop holds this
+            // callback, so a clone would be a cycle the loop could not free.
+            if let Ok(running) = aio::get_running_loop() {
+                running.stop();
+            }
+        })?;
+    }
+    Ok(stop)
+}
+// ANCHOR_END: stop_on_signals
 
 /// Shows bytes the way Python's `repr` shows a `bytes` object: `b'...'`, or
 /// `b"..."` when the bytes hold a `'` and no `"`.

@@ -1,9 +1,12 @@
 //! Snapshot tests: the server and the client run as separate processes, as a
-//! reader would run them, on a free port. Only addresses and ports are
-//! redacted.
+//! reader would run them, on a free port, and a signal stops the server, as
+//! Ctrl-C would. Only addresses and ports are redacted.
 
 #[path = "../../../tests/support/echo_examples.rs"]
 mod harness;
+
+use aio::Signal;
+use std::net::TcpStream;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_echo_server_protocol");
 const CLIENT: &str = env!("CARGO_BIN_EXE_echo_client_protocol");
@@ -14,6 +17,34 @@ fn server_and_client_as_separate_processes() {
     insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
         insta::assert_snapshot!("echo_server_protocol", server);
         insta::assert_snapshot!("echo_client_protocol", client);
+    });
+}
+
+#[test]
+fn sigterm_stops_the_server_as_ctrl_c_does() {
+    let (server, _) = harness::converse_stopped_by(
+        Signal::TERM,
+        SERVER,
+        &[],
+        CLIENT,
+        &[],
+        ": closing",
+    );
+    insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!("echo_server_protocol", server);
+    });
+}
+
+#[test]
+fn clients_still_connected_do_not_keep_the_server_from_stopping() {
+    let server = harness::stop_with_clients_connected(
+        SERVER,
+        &[],
+        Signal::INT,
+        |port| TcpStream::connect(("localhost", port)).expect("connects"),
+    );
+    insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!("echo_server_protocol_clients_connected", server);
     });
 }
 

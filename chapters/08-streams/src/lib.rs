@@ -8,8 +8,9 @@
 pub mod echo_client_coroutine;
 pub mod echo_server_coroutine;
 
-/// The command-line arguments, the clients' patience and Python-style bytes,
-/// as in chapter 7.
+/// The command-line arguments, the clients' patience, Python-style bytes and
+/// the server's stop on Ctrl-C, as in chapter 7.
 pub use ch07_protocols::{
     address_from_args, bytes_repr, give_up_after, patience_from_args,
+    stop_on_signals,
 };

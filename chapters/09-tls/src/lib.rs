@@ -21,8 +21,9 @@ pub mod echo_client_ssl;
 pub mod echo_server_ssl;
 pub mod first_cut;
 
-/// Python-style bytes and the clients' patience, as in chapter 7.
-pub use ch07_protocols::{bytes_repr, give_up_after};
+/// Python-style bytes, the clients' patience and the server's stop on
+/// Ctrl-C, as in chapter 7.
+pub use ch07_protocols::{bytes_repr, give_up_after, stop_on_signals};
 
 use std::time::Duration;
 

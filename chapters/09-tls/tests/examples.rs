@@ -1,14 +1,18 @@
 //! Snapshot tests: the server and the client run as separate processes, as a
 //! reader would run them, on a free port, with the certificate written to a
-//! directory of the test's own. Only addresses, ports and that directory are
-//! redacted.
+//! directory of the test's own, and a signal stops the server, as Ctrl-C
+//! would. Only addresses, ports and that directory are redacted.
 
 #[path = "../../../tests/support/echo_examples.rs"]
 mod harness;
 
 mod common;
 
+use aio::rustls::pki_types::ServerName;
+use aio::rustls::{ClientConnection, StreamOwned};
+use aio::{Signal, SslContext};
 use common::Scratch;
+use std::net::TcpStream;
 use std::process::{Command, Output};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_echo_server_ssl");
@@ -32,6 +36,50 @@ fn server_and_client_as_separate_processes() {
     insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
         insta::assert_snapshot!("echo_server_ssl", server);
         insta::assert_snapshot!("echo_client_ssl", client);
+    });
+}
+
+#[test]
+fn sigterm_stops_the_server_as_ctrl_c_does() {
+    let scratch = Scratch::new("sigterm");
+    let cert = scratch.path("server.pem");
+    let (server, _) = harness::converse_stopped_by(
+        Signal::TERM,
+        SERVER,
+        &["--write-cert", &cert],
+        CLIENT,
+        &["--cafile", &cert],
+        TERMINATED,
+    );
+    let server = server.replace(&scratch.dir(), "[dir]");
+    insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!("echo_server_ssl", server);
+    });
+}
+
+#[test]
+fn clients_still_connected_do_not_keep_the_server_from_stopping() {
+    let scratch = Scratch::new("connected");
+    let issued = ch09_tls::certificate::self_signed().unwrap();
+    let cert = scratch.write("cert.pem", &issued.cert_pem);
+    let key = scratch.write("key.pem", &issued.key_pem);
+    let Ok(SslContext::Client(config)) = issued.client_context() else {
+        panic!("a client context");
+    };
+    let server = harness::stop_with_clients_connected(
+        SERVER,
+        &["--certfile", &cert, "--keyfile", &key],
+        Signal::INT,
+        |port| {
+            let name = ServerName::try_from("localhost").expect("a name");
+            let tls = ClientConnection::new(config.clone(), name).expect("TLS");
+            let socket =
+                TcpStream::connect(("localhost", port)).expect("connects");
+            StreamOwned::new(tls, socket)
+        },
+    );
+    insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!("echo_server_ssl_clients_connected", server);
     });
 }
 
