@@ -1522,3 +1522,74 @@ fn a_flooded_datagram_endpoint_does_not_freeze_the_other_connections() {
     );
     event_loop.close().unwrap();
 }
+
+/// A server whose handlers hold their connections open until the server
+/// closes them: gives the server and the client's streams.
+async fn server_with_a_client_holding_on()
+-> io::Result<(aio::Server, aio::StreamReader, aio::StreamWriter)> {
+    let server = aio::start_server(
+        |reader: aio::StreamReader, writer: aio::StreamWriter| async move {
+            let _ = reader.read_to_end().await; // until the server closes it
+            writer.close();
+        },
+        "127.0.0.1",
+        0,
+    )
+    .await?;
+    let (reader, writer) =
+        aio::open_connection("127.0.0.1", server.port()).await?;
+    writer.write(b"hello")?; // the server has surely accepted it once read
+    aio::sleep(Duration::from_millis(20)).await;
+    Ok((server, reader, writer))
+}
+
+#[test]
+fn wait_closed_waits_for_the_connections_that_close_clients_ends() {
+    let event_loop = real_loop();
+    event_loop
+        .run_until_complete(async {
+            let (server, reader, writer) =
+                server_with_a_client_holding_on().await?;
+            server.close();
+            server.serve_forever().await; // returns at close
+            let waited =
+                aio::wait_for(server.wait_closed(), Duration::from_millis(50))
+                    .await;
+            assert!(
+                matches!(waited, Err(aio::Error::TimedOut)),
+                "a connection is still open, so the server is not done"
+            );
+            server.close_clients();
+            server.wait_closed().await;
+            let rest = reader.read_to_end().await.map_err(io::Error::other)?;
+            assert!(rest.is_empty(), "the client sees a clean end: {rest:?}");
+            writer.close();
+            Ok::<_, io::Error>(())
+        })
+        .unwrap()
+        .unwrap();
+    event_loop.close().unwrap();
+}
+
+#[test]
+fn abort_clients_ends_the_connections_at_once() {
+    let event_loop = real_loop();
+    event_loop
+        .run_until_complete(async {
+            let (server, reader, writer) =
+                server_with_a_client_holding_on().await?;
+            server.close();
+            server.abort_clients();
+            server.wait_closed().await;
+            let end = reader.read_to_end().await;
+            assert!(
+                matches!(&end, Ok(rest) if rest.is_empty()) || end.is_err(),
+                "the connection ended: {end:?}"
+            );
+            writer.close();
+            Ok::<_, io::Error>(())
+        })
+        .unwrap()
+        .unwrap();
+    event_loop.close().unwrap();
+}

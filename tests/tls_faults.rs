@@ -823,3 +823,54 @@ fn pause_reading_reaches_through_tls_to_the_sender() {
     );
     assert_eq!(at_the_end, FLOOD, "everything came after the resume");
 }
+
+#[test]
+fn a_tls_connection_still_open_when_its_loop_closes_is_closed_quietly() {
+    let log = CapturedLog::start();
+    let issued = certificates::self_signed(&["localhost"]);
+    let (server, _) = certificates::contexts(&issued);
+    let ca = issued.cert_pem.clone();
+    let (hold_tx, hold_rx) = std::sync::mpsc::channel::<()>();
+    let event_loop = real_loop();
+    event_loop
+        .run_until_complete(async move {
+            let accepted = aio::Event::new();
+            let seen = accepted.clone();
+            let server = aio::start_server_ssl(
+                move |_reader, writer| {
+                    let seen = seen.clone();
+                    async move {
+                        seen.set();
+                        // Holds the writer until the loop closes.
+                        aio::sleep(Duration::from_secs(3600)).await;
+                        writer.close();
+                    }
+                },
+                "127.0.0.1",
+                0,
+                Ssl::new(server),
+            )
+            .await
+            .unwrap();
+            let port = server.port();
+            std::thread::spawn(move || {
+                let (socket, _tls) = blocking_tls_client(port, &ca);
+                let _ = hold_rx.recv_timeout(Duration::from_secs(60));
+                drop(socket);
+            });
+            accepted.wait().await;
+            server.close();
+        })
+        .unwrap();
+    // The handler's task is still running: closing the loop drops it, and
+    // with it a writer whose TLS connection must close without a loop.
+    event_loop.close().unwrap();
+    drop(hold_tx);
+    let errors: Vec<String> = log
+        .records()
+        .into_iter()
+        .filter(|(level, _)| *level == aio::Level::Error)
+        .map(|(_, message)| message)
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}

@@ -13,17 +13,18 @@ use crate::ch01_coroutines::spawn::spawn;
 use crate::ch04_tasks::task_ref::TaskRef;
 use crate::ch06_sync::event::Event;
 use crate::ch07_protocols::callbacks::call_protocol;
-use crate::ch07_protocols::interface::Protocol;
+use crate::ch07_protocols::interface::{Protocol, Transport};
 use crate::ch07_protocols::reactor::{Direction, IoSource};
 use crate::ch07_protocols::resolver::resolve;
 use crate::ch07_protocols::socket::{Connection, Listener};
 use crate::ch07_protocols::transport::SocketTransport;
 use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::future::poll_fn;
 use std::io;
 use std::net::SocketAddr;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::task::Poll;
 use std::time::Duration;
 
@@ -41,6 +42,11 @@ struct ServerInner {
     addresses: Vec<SocketAddr>,
     serving: Cell<bool>,
     closed: Event,
+    /// The transports of the connections still open, by number.
+    clients: RefCell<BTreeMap<u64, Transport>>,
+    next_client: Cell<u64>,
+    /// Set once the server is closed and every connection has ended.
+    all_gone: Event,
     /// The listening socket, until `close` drops it (closing it at once).
     listener: RefCell<Option<IoSource<Listener>>>,
     /// The accepting task, cancelled by `close`.
@@ -78,6 +84,9 @@ impl Server {
                 addresses,
                 serving: Cell::new(true),
                 closed: Event::new(),
+                clients: RefCell::default(),
+                next_client: Cell::new(0),
+                all_gone: Event::new(),
                 listener: RefCell::new(Some(IoSource::new(listener)?)),
                 acceptor: RefCell::new(None),
             }),
@@ -108,7 +117,7 @@ impl Server {
                 break; // closed while we waited
             }
             match accepted {
-                Ok(stream) => start_connection(stream, &factory),
+                Ok(stream) => self.start_connection(stream, &factory),
                 Err(error) if is_out_of_descriptors(&error) => {
                     logging::error!(
                         "aio.server",
@@ -127,20 +136,89 @@ impl Server {
     }
 }
 
-/// Runs a protocol made by `factory` on an accepted connection. If the factory
-/// panics, that is logged and the connection is closed.
-fn start_connection<P: Protocol>(stream: Connection, factory: impl Fn() -> P) {
-    let Ok(protocol) = call_protocol("protocol_factory()", factory) else {
-        return; // dropping `stream` closes the connection
-    };
-    let protocol: Rc<RefCell<dyn Protocol>> = Rc::new(RefCell::new(protocol));
-    if let Err(error) = IoSource::new(stream)
-        .and_then(|io| SocketTransport::start(io, protocol))
-    {
-        logging::error!("aio.server", "could not start a connection: {error}");
+impl Server {
+    /// Runs a protocol made by `factory` on an accepted connection. If the
+    /// factory panics, that is logged and the connection is closed.
+    fn start_connection<P: Protocol>(
+        &self,
+        stream: Connection,
+        factory: impl Fn() -> P,
+    ) {
+        let Ok(protocol) = call_protocol("protocol_factory()", factory) else {
+            return; // dropping `stream` closes the connection
+        };
+        let id =
+            self.inner.next_client.replace(self.inner.next_client.get() + 1);
+        let client =
+            Client { protocol, server: Rc::downgrade(&self.inner), id };
+        let protocol: Rc<RefCell<dyn Protocol>> = Rc::new(RefCell::new(client));
+        if let Err(error) = IoSource::new(stream)
+            .and_then(|io| SocketTransport::start(io, protocol))
+        {
+            logging::error!(
+                "aio.server",
+                "could not start a connection: {error}"
+            );
+        }
     }
 }
 // ANCHOR_END: create_server
+
+// ANCHOR: client
+/// An accepted connection's protocol, as the server sees it: the
+/// application's own, and the server's note of the connection, kept from
+/// `connection_made` to `connection_lost` (asyncio's `Server._attach` and
+/// `_detach`), so that the server can close its clients and know when they
+/// have all gone.
+struct Client<P> {
+    protocol: P,
+    server: Weak<ServerInner>,
+    id: u64,
+}
+
+impl<P: Protocol> Protocol for Client<P> {
+    fn connection_made(&mut self, transport: Transport) {
+        if let Some(server) = self.server.upgrade() {
+            server.clients.borrow_mut().insert(self.id, transport.clone());
+        }
+        self.protocol.connection_made(transport);
+    }
+
+    fn data_received(&mut self, data: &[u8]) {
+        self.protocol.data_received(data);
+    }
+
+    fn eof_received(&mut self) -> bool {
+        self.protocol.eof_received()
+    }
+
+    fn connection_lost(&mut self, error: Option<io::Error>) {
+        // First, so that a protocol that panics here is still forgotten.
+        if let Some(server) = self.server.upgrade() {
+            let gone = server.clients.borrow_mut().remove(&self.id);
+            drop(gone);
+            server.set_all_gone_if_done();
+        }
+        self.protocol.connection_lost(error);
+    }
+
+    fn pause_writing(&mut self) {
+        self.protocol.pause_writing();
+    }
+
+    fn resume_writing(&mut self) {
+        self.protocol.resume_writing();
+    }
+}
+
+impl ServerInner {
+    fn set_all_gone_if_done(&self) {
+        if !self.serving.get() && self.clients.borrow().is_empty() {
+            self.all_gone.set();
+        }
+    }
+}
+// ANCHOR_END: client
 
 fn is_out_of_descriptors(error: &io::Error) -> bool {
     // EMFILE (24) and ENFILE (23): the process or the system ran out of
@@ -167,7 +245,7 @@ impl Server {
     }
 
     /// Stops accepting and closes the listening socket. Connections already
-    /// accepted carry on.
+    /// accepted carry on (see [`close_clients`](Server::close_clients)).
     pub fn close(&self) {
         self.inner.serving.set(false);
         let listener = self.inner.listener.borrow_mut().take();
@@ -176,16 +254,35 @@ impl Server {
             acceptor.cancel();
         }
         self.inner.closed.set();
+        self.inner.set_all_gone_if_done();
     }
 
-    /// Waits until the server is closed.
+    /// Closes every connection the server accepted that is still open, each
+    /// after sending what it has buffered (asyncio 3.13's `close_clients`).
+    pub fn close_clients(&self) {
+        self.clients().iter().for_each(Transport::close);
+    }
+
+    /// Closes every connection the server accepted at once, dropping what
+    /// they have buffered (asyncio 3.13's `abort_clients`).
+    pub fn abort_clients(&self) {
+        self.clients().iter().for_each(Transport::abort);
+    }
+
+    /// The transports of the connections still open.
+    fn clients(&self) -> Vec<Transport> {
+        self.inner.clients.borrow().values().cloned().collect()
+    }
+
+    /// Waits until the server is closed and every connection it accepted has
+    /// ended, as `wait_closed` does since Python 3.12.
     pub async fn wait_closed(&self) {
-        self.inner.closed.wait().await;
+        self.inner.all_gone.wait().await;
     }
 
     /// Serves until the server is closed (asyncio's `serve_forever`).
     pub async fn serve_forever(&self) {
-        self.wait_closed().await;
+        self.inner.closed.wait().await;
     }
 }
 

@@ -533,6 +533,11 @@ impl TlsLayer {
         if self.peer_closed.get() || self.peer_eof.get() {
             return self.close_lower();
         }
+        if get_running_loop().is_err() {
+            // The loop is closing (a writer dropped as it drops its tasks):
+            // nothing will wait for the peer's close_notify, or time it.
+            return self.close_lower();
+        }
         let limit = self.shutdown_timeout;
         self.start_timer(limit, move |layer| {
             layer.app.fail(TlsError::ShutdownTimeout(limit).into());

@@ -141,8 +141,14 @@ fn start_server(binary: &str, args: &[&str]) -> (Lines, String) {
 pub fn stop_cleanly(server: Lines, port: &str, signal: Signal) -> Vec<String> {
     let ended = server.stop_with(signal);
     let said = format!("{:#?}\nstderr: {}", ended.rest, ended.stderr);
+    // The server's line, each open connection's goodbye, the loop's line.
+    let [server_line, loop_line] = CLOSING;
+    let closing_server = ended.rest.iter().position(|line| line == server_line);
     assert!(
-        ended.rest.windows(2).any(|pair| pair == CLOSING),
+        closing_server.is_some_and(|at| ended.rest[at + 1..]
+            .iter()
+            .all(|line| line == loop_line || line.ends_with(": closing")))
+            && ended.rest.last().is_some_and(|line| line == loop_line),
         "the closing lines: {said}"
     );
     assert_eq!(ended.stderr, "", "nothing on stderr: {said}");

@@ -132,9 +132,10 @@ pub fn main() -> Result<(), Box<dyn Error>> {
     event_loop.run_forever()?;
     println!("main: closing server");
     server.close();
+    server.close_clients(); // the connections still open, too (Python 3.13)
     event_loop.run_until_complete(async move { server.wait_closed().await })?;
     println!("main: closing event loop");
-    event_loop.close()?; // and with it, the connections still open
+    event_loop.close()?;
     match signals.received() {
         // End as the signal would have, as Python's KeyboardInterrupt does.
         Some(signal) => signal.exit_process(),
