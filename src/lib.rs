@@ -25,6 +25,7 @@ mod ch08_streams;
 mod ch09_tls;
 mod ch10_dns;
 mod ch11_subprocess;
+mod ch12_signals;
 mod ch14_debugging;
 
 pub use ch01_coroutines::trace;
@@ -120,6 +121,10 @@ pub use ch11_subprocess::subprocess_transport::{
     SubprocessProtocol, SubprocessTransport, subprocess_exec, subprocess_shell,
 };
 
+pub use ch12_signals::handlers::{add_signal_handler, remove_signal_handler};
+pub use ch12_signals::signal::Signal;
+pub use ch12_signals::signal_error::SignalError;
+
 // ANCHOR: default_resolver
 /// The resolver a loop uses until [`EventLoop::set_resolver`] chooses
 /// another. This is the one place where a later chapter's piece becomes an
@@ -131,3 +136,14 @@ pub(crate) fn default_resolver() -> std::rc::Rc<dyn Resolver> {
     std::rc::Rc::new(ThreadResolver::new())
 }
 // ANCHOR_END: default_resolver
+
+// ANCHOR: cancel_on_ctrl_c
+/// What `aio::run` (chapter 1) does about Ctrl-C: chapter 12's handler
+/// cancels the main task (`tests/architecture.rs` allows this call too).
+pub(crate) fn cancel_on_ctrl_c(
+    event_loop: &EventLoop,
+    cancel_main: Box<dyn Fn() -> bool>,
+) -> Option<Box<dyn ch01_coroutines::run::WatchingCtrlC>> {
+    ch12_signals::ctrl_c::cancel_on_ctrl_c(event_loop, cancel_main)
+}
+// ANCHOR_END: cancel_on_ctrl_c

@@ -166,7 +166,7 @@ fn crate_paths_used(text: &str) -> Vec<Used> {
 
 /// The composition root's defaults: the `pub(crate) fn`s of `lib.rs`, each
 /// naming the later chapter's piece an earlier seam gets by default.
-const ROOT_DEFAULTS: &[&str] = &["default_resolver"];
+const ROOT_DEFAULTS: &[&str] = &["default_resolver", "cancel_on_ctrl_c"];
 
 /// Every module's uses of other modules, resolved through re-exports.
 fn module_graph() -> (BTreeMap<Module, BTreeSet<Module>>, Vec<String>) {

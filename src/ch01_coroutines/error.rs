@@ -74,6 +74,9 @@ pub enum Error {
     TimedOut,
     /// `wait` was given nothing to wait for.
     NothingToWaitFor,
+    /// Ctrl-C (SIGINT) cancelled the main task of `aio::run`, whose clean-up
+    /// then ran (chapter 12): asyncio's `KeyboardInterrupt`.
+    Interrupted,
 }
 
 impl fmt::Display for Error {
@@ -122,6 +125,10 @@ impl fmt::Display for Error {
                     "wait() was given no tasks or futures; pass at least one, or skip the call"
                 )
             }
+            Error::Interrupted => write!(
+                f,
+                "interrupted by Ctrl-C (SIGINT): the main task was cancelled and its clean-up ran; end the program with aio::Signal::INT.exit_process() so that its parent sees the interrupt"
+            ),
         }
     }
 }

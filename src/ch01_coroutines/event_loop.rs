@@ -444,6 +444,13 @@ impl EventLoop {
     {
         self.check_can_run()?;
         let task = self.create_task(future)?;
+        self.run_until_done(&task)
+    }
+
+    /// Runs the loop until `task` is done, and takes its result
+    /// (`run_until_complete` for a task that is already spawned).
+    pub(crate) fn run_until_done<T>(&self, task: &Task<T>) -> Result<T, Error> {
+        self.check_can_run()?;
         let stopper = self.clone();
         let stop_callback =
             task.add_done_callback_internal(Box::new(move || stopper.stop()));

@@ -11,14 +11,23 @@
 //! `cfg(loom)` too, and would then need loom themselves.
 
 #[cfg(not(aio_loom))]
-pub(crate) use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+pub(crate) use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 #[cfg(not(aio_loom))]
 pub(crate) use std::sync::{Arc, Mutex, MutexGuard};
 
 #[cfg(aio_loom)]
-pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+pub(crate) use loom::sync::atomic::{
+    AtomicBool, AtomicU8, AtomicU64, Ordering,
+};
 #[cfg(aio_loom)]
 pub(crate) use loom::sync::{Arc, Mutex, MutexGuard};
+
+/// Gives way to other threads while spinning on a flag: under loom, lets the
+/// checker run the thread being waited for.
+#[cfg(aio_loom)]
+pub(crate) use loom::thread::yield_now;
+#[cfg(not(aio_loom))]
+pub(crate) use std::thread::yield_now;
 
 /// Thread-local storage that the model checker can see (each loom thread gets
 /// its own).

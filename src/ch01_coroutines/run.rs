@@ -7,6 +7,8 @@
 use crate::ch01_coroutines::error::Error;
 use crate::ch01_coroutines::event_loop;
 use crate::ch01_coroutines::event_loop::EventLoop;
+use crate::ch01_coroutines::loom::TaskArc;
+use crate::ch01_coroutines::task::Task;
 
 // ANCHOR: run
 /// Runs `future` on a new loop and returns its output, like `asyncio.run`.
@@ -14,6 +16,11 @@ use crate::ch01_coroutines::event_loop::EventLoop;
 /// Afterwards the tasks still pending are cancelled and driven until they are
 /// gone, and the loop is closed. Fails with [`Error::RunInsideLoop`] if a loop
 /// is already running on this thread.
+///
+/// On the main thread, while SIGINT has its default action, Ctrl-C cancels
+/// the main task (chapter 12): its future is dropped, so its `Drop` clean-up
+/// runs, and `run` returns [`Error::Interrupted`] once the loop is closed. A
+/// second Ctrl-C before then ends the process at once.
 ///
 /// ```
 /// use std::time::Duration;
@@ -38,12 +45,35 @@ where
         return Err(Error::RunInsideLoop);
     }
     let event_loop = EventLoop::new()?;
-    let output = event_loop.run_until_complete(future);
+    let main_task = event_loop.create_task(future)?;
+    let ctrl_c = crate::cancel_on_ctrl_c(&event_loop, cancel_of(&main_task));
+    let output = event_loop.run_until_done(&main_task);
+    // From here on a Ctrl-C ends the process at once, as asyncio's does.
+    let interrupted = ctrl_c.is_some_and(|ctrl_c| ctrl_c.finish());
     let shutdown = event_loop.cancel_all_tasks();
     let closed = event_loop.close();
+    if interrupted {
+        return Err(Error::Interrupted);
+    }
     let output = output?;
     shutdown?;
     closed?;
     Ok(output)
 }
 // ANCHOR_END: run
+
+/// What cancels the main task: it says whether the task was still running.
+fn cancel_of<T>(main_task: &Task<T>) -> Box<dyn Fn() -> bool> {
+    let main_task = main_task.runnable();
+    Box::new(move || TaskArc::clone(&main_task).request_cancel())
+}
+
+// ANCHOR: watching_ctrl_c
+/// What `run` asks of chapter 12, through the crate root: Ctrl-C cancels the
+/// main task while this is alive.
+pub(crate) trait WatchingCtrlC {
+    /// Stops watching (the handler is removed, so SIGINT's default action is
+    /// back), and says whether Ctrl-C cancelled the main task.
+    fn finish(self: Box<Self>) -> bool;
+}
+// ANCHOR_END: watching_ctrl_c
