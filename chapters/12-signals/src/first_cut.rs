@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 // ANCHOR: flags
-/// Set inside the signal handler, cleared by the loop: one per signal.
+// One flag per signal: set inside the signal handler, cleared by the loop.
 static HUP_SEEN: AtomicBool = AtomicBool::new(false);
 static USR1_SEEN: AtomicBool = AtomicBool::new(false);
 

@@ -126,6 +126,9 @@ fn send(pid: u32, signal: i32) {
 fn one_ctrl_c_cancels_the_main_task_and_ends_the_program_by_sigint() {
     let mut running = Running::ctrl_c(&[], |_| {});
     running.expect_line(WORKING);
+    // SIGINT had its default action: aio::run catches it.
+    let pid = running.child.id();
+    assert_eq!(ignored_and_caught(pid, libc::SIGINT), (false, true));
     running.send(libc::SIGINT);
     let (status, output) = running.finish(HANG_GUARD);
     assert_eq!(status.signal(), Some(libc::SIGINT), "{status}: {output}");
