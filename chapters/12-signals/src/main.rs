@@ -1,0 +1,5 @@
+//! `cargo run -p ch12-signals`: the chapter's example, `signal`.
+
+fn main() -> std::process::ExitCode {
+    ch12_signals::run_example("signal", ch12_signals::signal::main)
+}
