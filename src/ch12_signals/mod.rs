@@ -1,4 +1,4 @@
-//! Chapter 12: Unix signals, as loop callbacks.
+//! Chapter 12 (signals): Unix signals, as loop callbacks.
 //!
 //! A signal interrupts whatever a thread was doing, so its handler may do
 //! almost nothing. aio's handler marks the signal's slot and writes a byte
