@@ -35,9 +35,27 @@ fn signal_runs_each_handler_once_the_sender_yields() {
 
 #[test]
 fn first_cut_runs_each_handler_when_the_poller_sees_its_flag() {
-    let output = the_same_in_every_setting(FIRST_CUT);
-    let how = "cargo run -p ch12-signals --bin first_cut";
-    snapshot("first_cut", how, &output);
+    // On the virtual clock the poller's looks and the sender's sleeps are
+    // exact, so the output is always this.
+    let exact = redacted(FIRST_CUT, SETTINGS[1]);
+    let how = "AIO_CLOCK=virtual cargo run -p ch12-signals --bin first_cut";
+    snapshot("first_cut", how, &exact);
+    // On the real clock a busy machine can delay the poller past the next
+    // signal, and then two SIGHUPs make one flag and one call: the first
+    // cut's own coalescing. Everything else is the same, and every signal
+    // sent is handled at least once.
+    let real = redacted(FIRST_CUT, SETTINGS[0]);
+    let calls = |output: &str, signal: &str| {
+        let call = format!("signal_handler(\"{signal}\")");
+        output.lines().filter(|line| *line == call).count()
+    };
+    let others = |output: &str| -> Vec<String> {
+        let lines = output.lines().filter(|l| !l.starts_with("signal_handler"));
+        lines.map(str::to_owned).collect()
+    };
+    assert_eq!(others(&real), others(&exact), "{real}");
+    assert!((1..=2).contains(&calls(&real, "SIGHUP")), "{real}");
+    assert_eq!(calls(&real, "SIGUSR1"), 1, "{real}");
 }
 
 #[test]
