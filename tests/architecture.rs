@@ -295,6 +295,29 @@ fn src_is_lib_and_one_folder_per_chapter() {
     }
 }
 
+/// Every chapter crate's binaries land in the one `target/debug/`, so two
+/// with the same name overwrite each other, and a test that runs one of them
+/// (through `CARGO_BIN_EXE_name`) may run the other chapter's.
+#[test]
+fn example_binaries_have_names_of_their_own() {
+    let mut crates_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for entry in fs::read_dir(root().join("chapters")).expect("chapters") {
+        let chapter = entry.expect("an entry").path();
+        let Ok(bins) = fs::read_dir(chapter.join("src/bin")) else { continue };
+        for bin in bins.flatten() {
+            let name = bin.path().file_stem().expect("a name").to_owned();
+            let crate_name = chapter.file_name().expect("a folder");
+            crates_of
+                .entry(name.to_string_lossy().into_owned())
+                .or_default()
+                .push(crate_name.to_string_lossy().into_owned());
+        }
+    }
+    let shared: Vec<_> =
+        crates_of.into_iter().filter(|(_, crates)| crates.len() > 1).collect();
+    assert!(shared.is_empty(), "binaries in two crates: {shared:?}");
+}
+
 #[test]
 fn chapter_folders_line_up_with_crates_and_pages() {
     for folder in chapter_folders() {

@@ -8,7 +8,7 @@ mod common;
 use common::{SETTINGS, redact_pid, snapshot, succeeds};
 
 const SIGNAL: &str = env!("CARGO_BIN_EXE_signal");
-const FIRST_CUT: &str = env!("CARGO_BIN_EXE_first_cut");
+const FIRST_CUT: &str = env!("CARGO_BIN_EXE_polled_flag");
 const CHAPTER: &str = env!("CARGO_BIN_EXE_ch12-signals");
 
 /// What `binary` printed, its pid redacted.
@@ -38,8 +38,8 @@ fn first_cut_runs_each_handler_when_the_poller_sees_its_flag() {
     // On the virtual clock the poller's looks and the sender's sleeps are
     // exact, so the output is always this.
     let exact = redacted(FIRST_CUT, SETTINGS[1]);
-    let how = "AIO_CLOCK=virtual cargo run -p ch12-signals --bin first_cut";
-    snapshot("first_cut", how, &exact);
+    let how = "AIO_CLOCK=virtual cargo run -p ch12-signals --bin polled_flag";
+    snapshot("polled_flag", how, &exact);
     // On the real clock a busy machine can delay the poller past the next
     // signal, and then two SIGHUPs make one flag and one call: the first
     // cut's own coalescing. Everything else is the same, and every signal
