@@ -58,7 +58,7 @@ async fn send_and_poll() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The `first_cut` binary: the raw handlers, then the signals on a new loop.
+/// The `polled_flag` binary: raw handlers, then the signals on a new loop.
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (signal, flag, _) in &WATCHED {
         install(*signal, flag)?;
