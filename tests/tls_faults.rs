@@ -432,6 +432,17 @@ impl Protocol for Closer {
     }
 }
 
+/// Connects a blocking TLS client to `port` on a thread of its own, which
+/// completes the handshake, then says nothing and holds the connection until
+/// `hold` is dropped (or a minute passes).
+fn hold_a_client(port: u16, ca: String, hold: std::sync::mpsc::Receiver<()>) {
+    std::thread::spawn(move || {
+        let (socket, _tls) = blocking_tls_client(port, &ca);
+        let _ = hold.recv_timeout(Duration::from_secs(60));
+        drop(socket);
+    });
+}
+
 /// Serves one `Closer` (aborting or closing), with a client that completes
 /// the handshake and then never answers; gives what the server saw.
 fn close_with_a_silent_peer(abort: bool, shutdown: Duration) -> Vec<String> {
@@ -454,12 +465,7 @@ fn close_with_a_silent_peer(abort: bool, shutdown: Duration) -> Vec<String> {
             )
             .await
             .unwrap();
-            let port = server.port();
-            std::thread::spawn(move || {
-                let (socket, _tls) = blocking_tls_client(port, &ca);
-                let _ = hold_rx.recv_timeout(Duration::from_secs(60));
-                drop(socket);
-            });
+            hold_a_client(server.port(), ca, hold_rx);
             // A hang guard far below the 30 s default shutdown timeout.
             for _ in 0..1000 {
                 if !seen.borrow().is_empty() {
@@ -852,12 +858,7 @@ fn a_tls_connection_still_open_when_its_loop_closes_is_closed_quietly() {
             )
             .await
             .unwrap();
-            let port = server.port();
-            std::thread::spawn(move || {
-                let (socket, _tls) = blocking_tls_client(port, &ca);
-                let _ = hold_rx.recv_timeout(Duration::from_secs(60));
-                drop(socket);
-            });
+            hold_a_client(server.port(), ca, hold_rx);
             accepted.wait().await;
             server.close();
         })

@@ -20,8 +20,25 @@ pub mod first_cut;
 use aio::{EventLoop, Signal, SignalError};
 use std::cell::Cell;
 use std::future::Future;
+use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::Duration;
+
+/// An example's entry point.
+pub type Example = fn() -> Result<(), Box<dyn std::error::Error>>;
+
+/// Runs the example `name`: exit status 0 if it succeeded, or a line on
+/// standard error that says why not and status 1. (The examples of later
+/// chapters use it too.)
+pub fn run_example(name: &str, example: Example) -> ExitCode {
+    match example() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{name} failed: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
 
 /// How long a client waits for the echo, unless told otherwise.
 pub const DEFAULT_PATIENCE: Duration = Duration::from_secs(10);

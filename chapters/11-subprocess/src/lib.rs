@@ -21,7 +21,8 @@ pub mod subprocess_protocol;
 /// Python-style bytes (`b'...'`), as in chapters 7 and 8.
 pub use ch07_protocols::bytes_repr;
 
-use std::process::ExitCode;
+/// How an example binary runs its example (chapter 7's).
+pub use ch07_protocols::{Example, run_example};
 
 /// PyMOTW's `error exit N`: a return code other than 0 is printed, and is
 /// the example's error too, so that its binary exits with status 1.
@@ -36,24 +37,9 @@ pub fn error_exit(
     Err(format!("{program} exited with return code {return_code}").into())
 }
 
-/// An example's entry point.
-pub type Example = fn() -> Result<(), Box<dyn std::error::Error>>;
-
 /// The chapter's examples in book order: binary name and entry point.
 pub const EXAMPLES: &[(&str, Example)] = &[
     ("subprocess_protocol", subprocess_protocol::main),
     ("subprocess_coroutine", subprocess_coroutine::main),
     ("subprocess_coroutine_write", subprocess_coroutine_write::main),
 ];
-
-/// Runs the example `name`: exit status 0 if it succeeded, or a line on
-/// standard error that says why not and status 1.
-pub fn run_example(name: &str, example: Example) -> ExitCode {
-    match example() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("{name} failed: {error}");
-            ExitCode::FAILURE
-        }
-    }
-}

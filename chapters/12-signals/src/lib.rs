@@ -17,19 +17,5 @@ pub mod ctrl_c;
 pub mod first_cut;
 pub mod signal;
 
-use std::process::ExitCode;
-
-/// An example's entry point.
-pub type Example = fn() -> Result<(), Box<dyn std::error::Error>>;
-
-/// Runs the example `name`: exit status 0 if it succeeded, or a line on
-/// standard error that says why not and status 1.
-pub fn run_example(name: &str, example: Example) -> ExitCode {
-    match example() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("{name} failed: {error}");
-            ExitCode::FAILURE
-        }
-    }
-}
+/// How an example binary runs its example (chapter 7's).
+pub use ch07_protocols::{Example, run_example};
