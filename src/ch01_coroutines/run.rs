@@ -70,7 +70,7 @@ fn cancel_of<T>(main_task: &Task<T>) -> Box<dyn Fn() -> bool> {
 
 // ANCHOR: watching_ctrl_c
 /// What `run` asks of chapter 12, through the crate root: Ctrl-C cancels the
-/// main task while this is alive.
+/// main task until `finish` is called.
 pub(crate) trait WatchingCtrlC {
     /// Stops watching (the handler is removed, so SIGINT's default action is
     /// back), and says whether Ctrl-C cancelled the main task.
