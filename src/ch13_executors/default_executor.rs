@@ -154,13 +154,16 @@ pub(crate) fn shut_down_before_close(event_loop: &EventLoop) {
         .is_some_and(|slot| slot.executor.borrow().is_some());
     if made {
         let shutting = event_loop.clone();
-        let shutdown = event_loop.run_until_complete(async move {
+        let shutdown = event_loop.create_task(async move {
             shutting.shutdown_default_executor(Some(SHUTDOWN_TIMEOUT)).await
         });
-        if let Err(error) = shutdown
-            .map_err(|e| e.to_string())
-            .and_then(|shutdown| shutdown.map_err(|e| e.to_string()))
-        {
+        let shutdown = shutdown.and_then(|task| {
+            task.set_name("executor shutdown");
+            event_loop.run_until_done(&task)
+        });
+        if let Err(error) = shutdown.map_err(|e| e.to_string()).and_then(
+            |shutdown| shutdown.map_err(|e| e.to_string()),
+        ) {
             logging::warn!(
                 "aio.executor",
                 "could not shut the default executor down: {error}"
