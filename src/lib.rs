@@ -26,6 +26,7 @@ mod ch09_tls;
 mod ch10_dns;
 mod ch11_subprocess;
 mod ch12_signals;
+mod ch13_executors;
 mod ch14_debugging;
 
 pub use ch01_coroutines::trace;
@@ -124,6 +125,11 @@ pub use ch11_subprocess::subprocess_transport::{
 pub use ch12_signals::handlers::{add_signal_handler, remove_signal_handler};
 pub use ch12_signals::signal::Signal;
 pub use ch12_signals::signal_error::SignalError;
+
+pub use ch13_executors::executor_error::ExecutorError;
+pub use ch13_executors::pool_functions::{
+    PoolCall, PoolFunction, PoolFunctions,
+};
 
 // ANCHOR: default_resolver
 /// The resolver a loop uses until [`EventLoop::set_resolver`] chooses

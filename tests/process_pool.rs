@@ -1,0 +1,3 @@
+//! Chapter 13: the process pool (cases to come).
+
+fn main() {}
