@@ -9,11 +9,13 @@
 //! and no extra descriptor behind.
 
 use aio::{ExecutorError, PoolFunction, PoolFunctions, ProcessPoolExecutor};
+use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 const MODE: &str = "AIO_POOL_TEST_MODE";
@@ -107,14 +109,17 @@ const CASES: &[(&str, Case)] = &[
     ("a worker killed from outside breaks its job only", killed_worker),
     ("a cancelled queued job never runs", cancelled_queued_job),
     ("run_in_executor awaits a call in a task", awaited_in_a_task),
+    ("cancelling the awaiting task cancels a queued job", cancelled_task),
     ("shutdown(wait) leaves no process and no descriptor", shutdown_waits),
     ("a program that does not serve is told to", program_does_not_serve),
     ("workers die with their parent", workers_die_with_parent),
 ];
 
 fn run_cases(functions: &Functions) {
+    let watchdog = watchdog();
     let mut failed = 0;
     for (name, case) in CASES {
+        watchdog.send(name).unwrap();
         match run_case(functions, *case) {
             Ok(()) => println!("test {name} ... ok"),
             Err(problem) => {
@@ -127,6 +132,26 @@ fn run_cases(functions: &Functions) {
     if failed > 0 {
         std::process::exit(1);
     }
+}
+
+/// A thread that ends the test if a case hangs (a shutdown that never
+/// returns, say): send it each case's name as the case starts.
+fn watchdog() -> std::sync::mpsc::Sender<&'static str> {
+    let (started, cases) = std::sync::mpsc::channel::<&str>();
+    std::thread::spawn(move || {
+        let mut running = cases.recv().ok();
+        while let Some(name) = running {
+            match cases.recv_timeout(2 * HANG_GUARD) {
+                Ok(next) => running = Some(next),
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    println!("test {name} ... FAILED: hang guard, it hangs");
+                    std::process::exit(1);
+                }
+            }
+        }
+    });
+    started
 }
 
 /// Runs one case, then checks that it left no child and no descriptor.
@@ -367,6 +392,36 @@ fn awaited_in_a_task(f: &Functions) {
         aio::run(async move { aio::run_in_executor(&handle, call).await });
     assert_eq!(nine.unwrap().unwrap(), 9);
     pool.shutdown(true, false);
+}
+
+fn cancelled_task(f: &Functions) {
+    let markers = Markers::new("task");
+    let pool = pool(1);
+    let first = f.hold.call((markers.path("started"), markers.path("go")));
+    let first = pool.submit(first).unwrap();
+    eventually("started", || markers.exists("started"));
+    let (handle, queued) = (pool.clone(), f.touch.call(markers.path("queued")));
+    let outcome = aio::run(async move {
+        let submitted = Rc::new(Cell::new(false));
+        let said = Rc::clone(&submitted);
+        let task = aio::spawn(async move {
+            let job = aio::run_in_executor(&handle, queued);
+            said.set(true);
+            job.await
+        })
+        .unwrap();
+        while !submitted.get() {
+            aio::sleep(Duration::ZERO).await;
+        }
+        task.cancel();
+        task.await
+    });
+    let outcome = outcome.unwrap();
+    assert!(matches!(outcome, Err(aio::TaskError::Cancelled)), "{outcome:?}");
+    markers.release("go");
+    wait(first).unwrap();
+    pool.shutdown(true, false);
+    assert!(!markers.exists("queued"), "the cancelled job never ran");
 }
 
 fn shutdown_waits(f: &Functions) {
