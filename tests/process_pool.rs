@@ -87,8 +87,8 @@ fn functions() -> Functions {
 fn main() {
     let functions = functions();
     let mode = std::env::var(MODE).unwrap_or_default();
-    if mode == "no-serve" {
-        return forgets_to_serve(&functions);
+    if mode.starts_with("no-serve") {
+        return forgets_to_serve(&functions, &mode);
     }
     functions.registry.serve_if_worker();
     if mode == "parent" {
@@ -112,6 +112,7 @@ const CASES: &[(&str, Case)] = &[
     ("cancelling the awaiting task cancels a queued job", cancelled_task),
     ("shutdown(wait) leaves no process and no descriptor", shutdown_waits),
     ("a program that does not serve is told to", program_does_not_serve),
+    ("a program that never serves does not hang the pool", program_hangs),
     ("workers die with their parent", workers_die_with_parent),
 ];
 
@@ -470,12 +471,32 @@ fn program_does_not_serve(_: &Functions) {
     );
 }
 
-/// Mode `no-serve`: a program that never calls `serve_if_worker`. Its
-/// workers run this `main` too, and try to start a pool of their own.
-fn forgets_to_serve(f: &Functions) {
-    let pool = ProcessPoolExecutor::new(1);
+fn program_hangs(_: &Functions) {
+    let output = this_binary("no-serve-hangs").output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("did not say hello within 1s (the pool killed it)")
+            && stdout.contains("call `PoolFunctions::serve_if_worker()`"),
+        "the job's error: {stdout}"
+    );
+}
+
+/// Modes `no-serve` and `no-serve-hangs`: a program that never calls
+/// `serve_if_worker`. Its workers run this `main` too, and either try to
+/// start a pool of their own and exit, or hang.
+fn forgets_to_serve(f: &Functions, mode: &str) {
+    let pool = ProcessPoolExecutor::builder()
+        .max_workers(1)
+        .start_timeout(Duration::from_secs(1))
+        .build();
     if std::env::args().nth(1).as_deref() == Some("--aio-process-pool-worker") {
         eprintln!("{}", pool.unwrap_err());
+        if mode == "no-serve-hangs" {
+            loop {
+                std::thread::sleep(Duration::from_secs(3600));
+            }
+        }
         std::process::exit(3);
     }
     let pool = pool.unwrap();

@@ -26,7 +26,9 @@ use crate::ch13_executors::pool_functions::{PoolCall, result_of};
 use crate::ch13_executors::thread_pool::{
     DEFAULT_IDLE_TIMEOUT, ThreadPoolExecutor,
 };
-use crate::ch13_executors::worker_process::{LiveWorkers, WorkerProcess};
+use crate::ch13_executors::worker_process::{
+    DEFAULT_START_TIMEOUT, LiveWorkers, WorkerProcess,
+};
 use crate::ch13_executors::worker_serve::is_worker;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -60,6 +62,7 @@ thread_local! {
 pub struct ProcessPoolExecutor {
     threads: ThreadPoolExecutor,
     live: Arc<LiveWorkers>,
+    start_timeout: Duration,
 }
 
 /// Builds a [`ProcessPoolExecutor`] with settings of your own.
@@ -67,6 +70,7 @@ pub struct ProcessPoolExecutor {
 pub struct ProcessPoolBuilder {
     max_workers: usize,
     idle_timeout: Duration,
+    start_timeout: Duration,
 }
 
 impl ProcessPoolBuilder {
@@ -81,6 +85,14 @@ impl ProcessPoolBuilder {
     /// workers wait forever, or until `max_tasks_per_child`).
     pub fn idle_timeout(mut self, idle_timeout: Duration) -> Self {
         self.idle_timeout = idle_timeout;
+        self
+    }
+
+    /// How long a new worker has to start serving before the pool kills it
+    /// and fails the job (default: 10 seconds). A worker that does not
+    /// serve in time is a program that forgot `serve_if_worker`.
+    pub fn start_timeout(mut self, start_timeout: Duration) -> Self {
+        self.start_timeout = start_timeout;
         self
     }
 
@@ -101,7 +113,8 @@ impl ProcessPoolBuilder {
             .thread_name_prefix(format!("aio-process-pool-{number}"))
             .build()?;
         let live = Arc::new(LiveWorkers::default());
-        Ok(ProcessPoolExecutor { threads, live })
+        let start_timeout = self.start_timeout;
+        Ok(ProcessPoolExecutor { threads, live, start_timeout })
     }
 }
 
@@ -119,6 +132,7 @@ impl ProcessPoolExecutor {
         ProcessPoolBuilder {
             max_workers: cpus,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            start_timeout: DEFAULT_START_TIMEOUT,
         }
     }
 
@@ -135,9 +149,10 @@ impl ProcessPoolExecutor {
         R: DeserializeOwned + Send + 'static,
     {
         let (function, argument) = call.encode()?;
-        let live = Arc::clone(&self.live);
-        self.threads
-            .submit_fallible(move || dispatch(&live, function, &argument))
+        let (live, timeout) = (Arc::clone(&self.live), self.start_timeout);
+        self.threads.submit_fallible(move || {
+            dispatch(&live, timeout, function, &argument)
+        })
     }
     // ANCHOR_END: submit
 
@@ -168,12 +183,13 @@ impl ProcessPoolExecutor {
 /// starting the worker if the thread has none (or its last one died).
 fn dispatch<R: DeserializeOwned>(
     live: &Arc<LiveWorkers>,
+    start_timeout: Duration,
     function: &'static str,
     argument: &[u8],
 ) -> Result<R, ExecutorError> {
     let mut worker = match WORKER.take() {
         Some(worker) => worker,
-        None => WorkerProcess::start(live)?,
+        None => WorkerProcess::start(live, start_timeout)?,
     };
     match worker.call(function, argument) {
         Ok(reply) => {

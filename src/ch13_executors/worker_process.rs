@@ -11,8 +11,9 @@
 //! one killed with `SIGKILL`.
 //!
 //! A worker that never says hello is not serving: its program runs its
-//! own `main` instead of calling `serve_if_worker`. After
-//! [`HELLO_TIMEOUT`] the pool kills it and says what to fix.
+//! own `main` instead of calling `serve_if_worker`. After the start
+//! timeout (10 seconds unless the pool's builder says otherwise) the pool
+//! kills it and says what to fix.
 
 use crate::ch12_signals::signal::Signal;
 use crate::ch13_executors::executor_error::ExecutorError;
@@ -29,7 +30,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// How long a new worker has to say hello before the pool gives up on it.
-pub(crate) const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const DEFAULT_START_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The pids of a pool's worker processes that have not been reaped yet.
 #[derive(Debug, Default)]
@@ -82,9 +83,11 @@ pub(crate) struct WorkerProcess {
 
 impl WorkerProcess {
     // ANCHOR: start
-    /// Starts a worker and waits for its hello.
+    /// Starts a worker and waits for its hello, for `start_timeout` at
+    /// most.
     pub(crate) fn start(
         live: &Arc<LiveWorkers>,
+        start_timeout: Duration,
     ) -> Result<WorkerProcess, ExecutorError> {
         let (child, requests, replies) =
             spawn_worker().map_err(ExecutorError::Spawn)?;
@@ -95,7 +98,7 @@ impl WorkerProcess {
             replies: BufReader::new(replies),
             live: Arc::clone(live),
         };
-        worker.await_hello()?;
+        worker.await_hello(start_timeout)?;
         Ok(worker)
     }
     // ANCHOR_END: start
@@ -139,15 +142,14 @@ impl WorkerProcess {
     // ANCHOR_END: call
 
     /// Waits for the hello, or says why the program is not serving.
-    fn await_hello(&mut self) -> Result<(), ExecutorError> {
+    fn await_hello(&mut self, timeout: Duration) -> Result<(), ExecutorError> {
         let fd = self.replies.get_ref().as_raw_fd();
-        let hello = match wait_readable(fd, HELLO_TIMEOUT) {
+        let hello = match wait_readable(fd, timeout) {
             Ok(true) => read_hello(&mut self.replies),
             Ok(false) => {
                 self.stop();
-                let seconds = HELLO_TIMEOUT.as_secs();
                 return Err(not_serving(&format!(
-                    "did not say hello within {seconds} s (the pool killed it)"
+                    "did not say hello within {timeout:?} (the pool killed it)"
                 )));
             }
             Err(error) => Err(error),
@@ -318,7 +320,8 @@ mod tests {
     #[test]
     fn a_program_that_does_not_serve_is_told_what_to_call() {
         let live = Arc::new(LiveWorkers::default());
-        let error = WorkerProcess::start(&live).unwrap_err();
+        let error =
+            WorkerProcess::start(&live, DEFAULT_START_TIMEOUT).unwrap_err();
         let message = error.to_string();
         assert!(message.contains("serve_if_worker()"), "{message}");
         assert!(live.pids().is_empty(), "reaped: {:?}", live.pids());
