@@ -41,6 +41,11 @@ fn panics(message: String) -> u32 {
     panic!("{message}")
 }
 
+/// Ends the worker process in the middle of its job.
+fn exits(code: i32) -> u32 {
+    std::process::exit(code)
+}
+
 /// Writes the file `path` with our pid in it; returns the pid.
 fn touch(path: String) -> u32 {
     std::fs::write(&path, std::process::id().to_string())
@@ -65,6 +70,7 @@ struct Functions {
     pid_and_square: PoolFunction<u64, (u32, u64)>,
     shout: PoolFunction<String, String>,
     panics: PoolFunction<String, u32>,
+    exits: PoolFunction<i32, u32>,
     touch: PoolFunction<String, u32>,
     hold: PoolFunction<(String, String), u32>,
 }
@@ -78,6 +84,7 @@ fn functions() -> Functions {
             .unwrap(),
         shout: registry.register("shout", shout).unwrap(),
         panics: registry.register("panics", panics).unwrap(),
+        exits: registry.register("exits", exits).unwrap(),
         touch: registry.register("touch", touch).unwrap(),
         hold: registry.register("hold", hold).unwrap(),
         registry,
@@ -107,6 +114,7 @@ const CASES: &[(&str, Case)] = &[
     ("an unregistered function is the worker's refusal", unknown_function),
     ("a result of another type is a codec error", wrong_result_type),
     ("a worker killed from outside breaks its job only", killed_worker),
+    ("a worker that exits mid-job breaks its job only", exiting_worker),
     ("a cancelled queued job never runs", cancelled_queued_job),
     ("run_in_executor awaits a call in a task", awaited_in_a_task),
     ("cancelling the awaiting task cancels a queued job", cancelled_task),
@@ -367,6 +375,26 @@ fn killed_worker(f: &Functions) {
     assert_eq!(nine, 9);
     assert_ne!(next_pid, pid, "a fresh worker");
     assert_eq!(pool.worker_pids(), vec![next_pid]);
+    pool.shutdown(true, false);
+}
+
+fn exiting_worker(f: &Functions) {
+    let pool = pool(1);
+    let first = wait(pool.submit(f.pid_and_square.call(1)).unwrap());
+    let (pid, _) = first.unwrap();
+    match wait(pool.submit(f.exits.call(7)).unwrap()) {
+        Err(ExecutorError::BrokenWorker { reason }) => {
+            let expected = format!(
+                "the worker process {pid} exited with status 7 while running \
+                 `exits`"
+            );
+            assert_eq!(reason, expected);
+        }
+        other => panic!("an exiting worker gave {other:?}"),
+    }
+    let (next_pid, _) = wait(pool.submit(f.pid_and_square.call(2)).unwrap())
+        .expect("the pool recovers");
+    assert_ne!(next_pid, pid, "a fresh worker");
     pool.shutdown(true, false);
 }
 

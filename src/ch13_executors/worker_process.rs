@@ -127,13 +127,13 @@ impl WorkerProcess {
     /// Reaps a worker whose `call` failed, and says how it ended.
     pub(crate) fn died(mut self, function: &str, failure: io::Error) -> String {
         let pid = self.pid();
+        // Killing it first means a worker that closed its pipe but lives on
+        // cannot hang us; one that has died keeps the status it died with.
+        let how = self.stop();
         let how = match failure.kind() {
             // It closed its end: it exited, or was killed.
-            io::ErrorKind::UnexpectedEof | io::ErrorKind::BrokenPipe => {
-                self.reap()
-            }
+            io::ErrorKind::UnexpectedEof | io::ErrorKind::BrokenPipe => how,
             _ => {
-                self.stop();
                 format!("sent a bad reply ({failure}), so the pool killed it,")
             }
         };
@@ -169,9 +169,10 @@ impl WorkerProcess {
         Err(not_serving(&format!("{what_happened} (the pool killed it)")))
     }
 
-    /// Kills the worker and reaps it.
+    /// Kills the worker and reaps it. A worker that has died already (a
+    /// zombie) keeps the status it died with.
     fn stop(&mut self) -> String {
-        // Fails only if it has exited already, which the reaping says.
+        // Fails only if it has been reaped already, which `wait` tells.
         let _ = self.child.kill();
         self.reap()
     }
