@@ -58,6 +58,26 @@ thread_local! {
 /// Cloning gives another handle to the same pool; dropping the last one
 /// shuts it down without waiting. Workers are started for jobs, reused,
 /// and stopped when idle for the idle timeout, or at shutdown.
+///
+/// ```no_run
+/// fn square(x: u64) -> u64 {
+///     x * x
+/// }
+///
+/// fn main() {
+///     let mut functions = aio::PoolFunctions::new();
+///     let square = functions.register("square", square).unwrap();
+///     functions.serve_if_worker(); // workers stop here
+///
+///     let pool = aio::ProcessPoolExecutor::new(2).unwrap();
+///     let nine = pool.submit(square.call(3)).unwrap().result(None);
+///     assert_eq!(nine.unwrap(), 9);
+///     let awaited = aio::run(async move {
+///         aio::run_in_executor(&pool, square.call(4)).await
+///     });
+///     assert_eq!(awaited.unwrap().unwrap(), 16);
+/// }
+/// ```
 #[derive(Clone)]
 pub struct ProcessPoolExecutor {
     threads: ThreadPoolExecutor,
