@@ -8,6 +8,11 @@
 //! worker alike (a worker is the same program run again), and a job says
 //! which one to run. The argument and the result cross the pipe as
 //! postcard, through serde.
+//!
+//! `serve_if_worker` is aio's `if __name__ == "__main__":`. Python's spawn
+//! start method runs the program again in each worker, and the guard keeps
+//! the worker from running the program's main part; here the worker runs
+//! `main` up to that call, and serves from there.
 
 use crate::ch13_executors::executor_error::ExecutorError;
 use crate::ch13_executors::pool_frames::{Reply, decode, encode};
