@@ -119,6 +119,7 @@ const CASES: &[(&str, Case)] = &[
     ("run_in_executor awaits a call in a task", awaited_in_a_task),
     ("cancelling the awaiting task cancels a queued job", cancelled_task),
     ("shutdown(wait) leaves no process and no descriptor", shutdown_waits),
+    ("idle workers are stopped, and so after shutdown(no wait)", idle),
     ("a program that does not serve is told to", program_does_not_serve),
     ("a program that never serves does not hang the pool", program_hangs),
     ("workers die with their parent", workers_die_with_parent),
@@ -474,6 +475,29 @@ fn shutdown_waits(f: &Functions) {
     }
     assert_eq!(pool.worker_pids(), Vec::<u32>::new());
     // `run_case` checks the children and the descriptors.
+}
+
+fn idle(f: &Functions) {
+    let idling = ProcessPoolExecutor::builder()
+        .max_workers(1)
+        .idle_timeout(Duration::from_millis(1))
+        .build()
+        .unwrap();
+    let (pid, _) =
+        wait(idling.submit(f.pid_and_square.call(5)).unwrap()).unwrap();
+    eventually("the idle worker stopped", || idling.worker_pids().is_empty());
+    let (next, _) =
+        wait(idling.submit(f.pid_and_square.call(6)).unwrap()).unwrap();
+    assert_ne!(next, pid, "a fresh worker after the idle one stopped");
+    idling.shutdown(true, false);
+
+    let pool = pool(1);
+    wait(pool.submit(f.square.call(7)).unwrap()).unwrap();
+    let watch = pool.clone();
+    pool.shutdown(false, false);
+    drop(pool);
+    eventually("the worker stopped", || watch.worker_pids().is_empty());
+    // `run_case` checks that each one was reaped.
 }
 
 /// Starts this binary again in `mode`, with piped output.

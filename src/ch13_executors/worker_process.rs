@@ -76,9 +76,15 @@ impl LiveWorkers {
 pub(crate) struct WorkerProcess {
     child: Child,
     /// `None` once closed: the worker reads end-of-file and exits.
-    requests: Option<PipeWriter>,
-    replies: BufReader<PipeReader>,
+    pipes: Option<Pipes>,
     live: Arc<LiveWorkers>,
+}
+
+/// Our ends of a worker's two pipes.
+#[derive(Debug)]
+struct Pipes {
+    requests: PipeWriter,
+    replies: BufReader<PipeReader>,
 }
 
 impl WorkerProcess {
@@ -92,10 +98,10 @@ impl WorkerProcess {
         let (child, requests, replies) =
             spawn_worker().map_err(ExecutorError::Spawn)?;
         live.add(child.id());
+        let replies = BufReader::new(replies);
         let mut worker = WorkerProcess {
             child,
-            requests: Some(requests),
-            replies: BufReader::new(replies),
+            pipes: Some(Pipes { requests, replies }),
             live: Arc::clone(live),
         };
         worker.await_hello(start_timeout)?;
@@ -117,10 +123,9 @@ impl WorkerProcess {
         function: &str,
         argument: &[u8],
     ) -> io::Result<Reply> {
-        let requests =
-            self.requests.as_mut().ok_or(io::ErrorKind::BrokenPipe)?;
-        write_request(requests, function, argument)?;
-        read_reply(&mut self.replies)?
+        let pipes = self.pipes.as_mut().ok_or(io::ErrorKind::BrokenPipe)?;
+        write_request(&mut pipes.requests, function, argument)?;
+        read_reply(&mut pipes.replies)?
             .ok_or_else(|| io::ErrorKind::UnexpectedEof.into())
     }
 
@@ -143,9 +148,12 @@ impl WorkerProcess {
 
     /// Waits for the hello, or says why the program is not serving.
     fn await_hello(&mut self, timeout: Duration) -> Result<(), ExecutorError> {
-        let fd = self.replies.get_ref().as_raw_fd();
+        let Some(pipes) = self.pipes.as_mut() else {
+            return Err(not_serving("was gone before it said hello"));
+        };
+        let fd = pipes.replies.get_ref().as_raw_fd();
         let hello = match wait_readable(fd, timeout) {
-            Ok(true) => read_hello(&mut self.replies),
+            Ok(true) => read_hello(&mut pipes.replies),
             Ok(false) => {
                 self.stop();
                 return Err(not_serving(&format!(
@@ -177,9 +185,10 @@ impl WorkerProcess {
         self.reap()
     }
 
-    /// Waits for the worker to end, and says how it did.
+    /// Closes the pipes, waits for the worker to end, and says how it did.
+    /// Its pid leaves `live` last, once nothing of it is left open.
     fn reap(&mut self) -> String {
-        self.requests = None;
+        self.pipes = None;
         let how = match self.child.wait() {
             Ok(status) => how_it_ended(status),
             Err(error) => format!("could not be waited for ({error})"),
@@ -191,7 +200,7 @@ impl WorkerProcess {
 
 // ANCHOR: drop
 impl Drop for WorkerProcess {
-    /// Closes the requests pipe, so the worker reads end-of-file and exits,
+    /// Closes the pipes, so the worker reads end-of-file and exits,
     /// and reaps it: no zombie is left. (`wait` again after `died` just
     /// gives the status it already has.)
     fn drop(&mut self) {
