@@ -200,9 +200,9 @@ impl WorkerProcess {
 
 // ANCHOR: drop
 impl Drop for WorkerProcess {
-    /// Closes the pipes, so the worker reads end-of-file and exits,
-    /// and reaps it: no zombie is left. (`wait` again after `died` just
-    /// gives the status it already has.)
+    /// Closes the pipes, so the worker reads end-of-file and exits, and
+    /// reaps it: no zombie is left. (`wait` again after `died` just gives
+    /// the status it already has.)
     fn drop(&mut self) {
         self.reap();
     }
