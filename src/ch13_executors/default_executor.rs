@@ -161,9 +161,10 @@ pub(crate) fn shut_down_before_close(event_loop: &EventLoop) {
             task.set_name("executor shutdown");
             event_loop.run_until_done(&task)
         });
-        if let Err(error) = shutdown.map_err(|e| e.to_string()).and_then(
-            |shutdown| shutdown.map_err(|e| e.to_string()),
-        ) {
+        if let Err(error) = shutdown
+            .map_err(|e| e.to_string())
+            .and_then(|shutdown| shutdown.map_err(|e| e.to_string()))
+        {
             logging::warn!(
                 "aio.executor",
                 "could not shut the default executor down: {error}"

@@ -15,6 +15,7 @@
 //! Every job is either run or dropped, never lost: the loom models at the
 //! end check it.
 
+use crate::ch01_coroutines::error::panic_message;
 use crate::ch01_coroutines::logging;
 use crate::ch01_coroutines::loom::{
     Arc, Condvar, IdCounter, JoinHandle, Mutex, MutexGuard, ThreadBuilder,
@@ -224,17 +225,6 @@ fn run_job<T>(
     completer.complete(outcome);
 }
 // ANCHOR_END: run_job
-
-/// The message of a caught panic.
-pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    if let Some(message) = panic.downcast_ref::<&str>() {
-        (*message).to_owned()
-    } else if let Some(message) = panic.downcast_ref::<String>() {
-        message.clone()
-    } else {
-        "<non-string panic payload>".to_owned()
-    }
-}
 
 impl Pool {
     fn lock(&self) -> MutexGuard<'_, PoolState> {
