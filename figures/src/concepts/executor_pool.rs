@@ -4,7 +4,7 @@
 //! - `executor-pool` (the thread pool, `run_in_executor`, the
 //!   `ConcurrentFuture`): on the left the loop's thread, with the task, the
 //!   remote queue and the poller; in the middle what the threads share, the
-//!   pool's queue (a `Mutex`'d `VecDeque` and a `Condvar`) and the future's
+//!   pool's queue (a `VecDeque` behind a `Mutex`, and a `Condvar`) and the future's
 //!   state; on the right the worker threads. Numbered arrows follow one
 //!   job: submitted, taken by a worker, started (or skipped, if cancelled),
 //!   run, completed; completing wakes the task's waker, which pushes the
@@ -177,7 +177,7 @@ pub fn thread_pool() -> Figure {
         first,
         "warm",
         "the pool's queue",
-        &["Mutex<VecDeque<", "  (job, completer)>>", "and a Condvar"],
+        &["VecDeque<Job>", "behind a Mutex,", "and a Condvar"],
     );
     let state = place(
         &mut svg,
@@ -234,8 +234,8 @@ pub fn thread_pool() -> Figure {
     step(&mut svg, (spine, poller.y), (spine, task.bottom() + 2.0), Beside, 6);
 
     let steps = [
-        "run_in_executor: push (job, completer); notify_one",
-        "an idle worker pops it (none idle: a new thread)",
+        "run_in_executor: push the job, which holds its completer",
+        "notify_one: an idle worker pops it (none idle: a new thread)",
         "start(): running (cancelled: skip); job(); complete",
         "completing wakes the task's waker: the task is pushed",
         "the push wakes the poller, from the worker thread",
@@ -251,8 +251,8 @@ pub fn thread_pool() -> Figure {
     super::figure(
         "executor-pool",
         "A thread pool at work. The task calls run_in_executor: the job and \
-         its completer go into the pool's queue, a Mutex'd VecDeque with a \
-         Condvar, and the task awaits. An idle worker thread (or a new one, \
+         its completer go into the pool's queue, a VecDeque behind a Mutex, \
+         with a Condvar, and the task awaits. An idle worker thread (or a new one, \
          up to max_workers) takes the job, starts it unless it was \
          cancelled, runs it and completes the future; completing wakes the \
          task's waker, which pushes the task onto the loop's remote queue \
