@@ -20,6 +20,7 @@ mod streams;
 mod subprocess;
 mod task_in_memory;
 mod task_states;
+mod threadsafe;
 mod tick;
 mod tls;
 mod water_marks;
@@ -62,6 +63,7 @@ pub fn all() -> Vec<Figure> {
         executor_pool::thread_pool(),
         executor_pool::process_pool(),
         executor_states::figure(),
+        threadsafe::figure(),
     ];
     figures.extend(cancel_race::figure());
     figures.extend(control::all());
