@@ -6,6 +6,7 @@
 use figures::measured::{self, Placement};
 
 fn main() -> std::io::Result<()> {
+    let started = figures::bench_data::load_average();
     let runs: Vec<_> =
         Placement::BOTH.iter().map(|&p| measured::measure(p)).collect();
     for run in &runs {
@@ -20,7 +21,11 @@ fn main() -> std::io::Result<()> {
     let dir = measured::data_dir();
     std::fs::create_dir_all(&dir)?;
     let path = dir.join(format!("{}.tsv", measured::NAME));
-    std::fs::write(&path, measured::to_data(&runs).to_tsv())?;
+    std::fs::write(
+        &path,
+        measured::to_data(&runs, &figures::bench_data::machine(started))
+            .to_tsv(),
+    )?;
     eprintln!("wrote {}", path.display());
     Ok(())
 }

@@ -64,8 +64,9 @@ pub struct Measured {
     pub ticks: Vec<f64>,
     /// When the blocking call began and ended, where it ran.
     pub call: (f64, f64),
-    /// With the call on a thread: when the task awaiting it went on.
-    pub resumed: Option<f64>,
+    /// With the call on a thread: when the task began to await it, and
+    /// when it went on.
+    pub awaited: Option<(f64, f64)>,
 }
 
 impl Measured {
@@ -107,13 +108,14 @@ pub fn measure(placement: Placement) -> Measured {
                 ticks
             })?;
             aio::sleep(CALL_AT).await;
-            let (call, resumed) = match placement {
+            let (call, awaited) = match placement {
                 Placement::OnTheLoop => {
                     let begun = ms();
                     std::thread::sleep(BLOCKING);
                     ((begun, ms()), None)
                 }
                 Placement::OnAThread => {
+                    let called = ms();
                     let (sender, receiver) = aio::oneshot::channel();
                     std::thread::spawn(move || {
                         let begun = ms();
@@ -121,7 +123,7 @@ pub fn measure(placement: Placement) -> Measured {
                         let _ = sender.send((begun, ms()));
                     });
                     let call = receiver.await.map_err(|e| e.to_string())?;
-                    (call, Some(ms()))
+                    (call, Some((called, ms())))
                 }
             };
             let ticks = ticker.await.map_err(|error| error.to_string())?;
@@ -129,7 +131,7 @@ pub fn measure(placement: Placement) -> Measured {
                 placement,
                 ticks,
                 call,
-                resumed,
+                awaited,
             })
         })
     });
@@ -146,8 +148,9 @@ pub fn data_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
 }
 
-/// The measurements as a data file, saying how they were made.
-pub fn to_data(runs: &[Measured]) -> Data {
+/// The measurements as a data file, saying how they were made and on what
+/// `machine` (see [`crate::bench_data::machine`]).
+pub fn to_data(runs: &[Measured], machine: &str) -> Data {
     let mut data = Data::new(&["run", "event", "ms"]);
     data.set_meta("command", "cargo run -p figures --example record_blocking");
     data.set_meta(
@@ -162,6 +165,7 @@ pub fn to_data(runs: &[Measured]) -> Data {
             BLOCKING.as_millis()
         ),
     );
+    data.set_meta("machine", machine);
     for run in runs {
         let mut push = |event: &str, ms: f64| {
             let cells = [run.placement.name(), event, &format!("{ms:.1}")];
@@ -172,7 +176,8 @@ pub fn to_data(runs: &[Measured]) -> Data {
         }
         push("call-begun", run.call.0);
         push("call-ended", run.call.1);
-        if let Some(resumed) = run.resumed {
+        if let Some((called, resumed)) = run.awaited {
+            push("awaited", called);
             push("resumed", resumed);
         }
     }
@@ -216,7 +221,7 @@ pub fn from_data(data: &Data) -> Vec<Measured> {
                     .map(|e| e.1)
                     .collect(),
                 call: (begun, ended),
-                resumed: find("resumed"),
+                awaited: find("awaited").zip(find("resumed")),
             }
         })
         .collect()
@@ -269,7 +274,8 @@ fn blocking_call(runs: &[Measured]) -> Figure {
         "Each dot is one tick, when the ticker actually ran. On the loop,",
         "the sleep holds the only thread that runs tasks: no tick, no",
         "timer, no I/O until it returns. On a thread, the task waits and",
-        "the loop goes on.",
+        "the loop goes on. One real run, recorded by the example",
+        "record_blocking in figures/data/; times vary run to run.",
     ] {
         svg.text(MARGIN, y, Anchor::Start, "note", note);
         y += crate::svg::LINE_HEIGHT;
@@ -345,8 +351,8 @@ fn draw_run(svg: &mut Svg, run: &Measured, y: f64) -> f64 {
         Placement::OnAThread => vec![
             (
                 "the task",
-                begun,
-                run.resumed.unwrap_or(ended),
+                run.awaited.map_or(begun, |(called, _)| called),
+                run.awaited.map_or(ended, |(_, resumed)| resumed),
                 "warm",
                 "awaits: the loop is free",
             ),

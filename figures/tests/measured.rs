@@ -20,8 +20,8 @@ fn assert_frozen(run: &Measured) {
 fn assert_ticks_on(run: &Measured) {
     assert!(run.ticks_during_call() >= 1, "{run:?}");
     let (begun, ended) = run.call;
-    let resumed = run.resumed.expect("the task went on after the call");
-    assert!(begun < ended && ended <= resumed, "{run:?}");
+    let (called, resumed) = run.awaited.expect("the task awaited the call");
+    assert!(called <= begun && begun < ended && ended <= resumed, "{run:?}");
 }
 
 #[test]
@@ -44,5 +44,5 @@ fn the_committed_measurement_has_the_same_shape() {
 #[test]
 fn the_data_file_reads_back_as_written() {
     let runs = measured::committed();
-    assert_eq!(measured::from_data(&measured::to_data(&runs)), runs);
+    assert_eq!(measured::from_data(&measured::to_data(&runs, "")), runs);
 }
