@@ -99,17 +99,20 @@ pub fn figure() -> Figure {
         "entering finished or cancelled",
         "complete",
         &[
-            "threads blocked in result() wake (a Condvar);",
-            "the awaiting task's waker runs on the worker: the",
-            "task joins the loop's remote queue, the poller wakes",
+            "threads blocked in result() wake (a Condvar), and the",
+            "awaiting task's waker is woken: from a worker thread,",
+            "it pushes the task onto the loop's remote queue and",
+            "wakes the poller",
         ],
     );
     let notes = [
         "result(): the value, taken once (again: ResultTaken);",
         "Err(Cancelled) if it never ran; Err(Panicked) if it panicked.",
+        "run_coroutine_threadsafe's future stays pending while its task",
+        "runs: cancel() works until the task ends, and cancels it.",
     ];
     svg.lines(MARGIN, y + 20.0, Anchor::Start, "note", &notes);
-    svg.set_height(y + 20.0 + LINE_HEIGHT + MARGIN);
+    svg.set_height(y + 20.0 + 3.0 * LINE_HEIGHT + MARGIN);
     super::figure(
         "executor-states",
         "A ConcurrentFuture's states: pending while its job waits in the \
