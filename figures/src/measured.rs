@@ -37,7 +37,8 @@ pub const NAME: &str = "timeline-blocking-call";
 pub enum Placement {
     /// In the task, on the loop's thread.
     OnTheLoop,
-    /// Handed to a worker thread, the task awaiting its result.
+    /// Handed to the loop's default executor (`aio::to_thread`), the task
+    /// awaiting its result.
     OnAThread,
 }
 
@@ -116,13 +117,12 @@ pub fn measure(placement: Placement) -> Measured {
                 }
                 Placement::OnAThread => {
                     let called = ms();
-                    let (sender, receiver) = aio::oneshot::channel();
-                    std::thread::spawn(move || {
+                    let call = aio::to_thread(move || {
                         let begun = ms();
                         std::thread::sleep(BLOCKING);
-                        let _ = sender.send((begun, ms()));
-                    });
-                    let call = receiver.await.map_err(|e| e.to_string())?;
+                        (begun, ms())
+                    })
+                    .await?;
                     (call, Some((called, ms())))
                 }
             };
@@ -158,7 +158,8 @@ pub fn to_data(runs: &[Measured], machine: &str) -> Data {
         &format!(
             "a ticker sleeping {} ms between ticks for {} ms; {} ms in, \
              another task calls std::thread::sleep({} ms), on the loop's \
-             thread, then on a worker thread; ms since the loop started",
+             thread, then on a worker thread through aio::to_thread; ms \
+             since the loop started",
             TICK.as_millis(),
             RUN_FOR.as_millis(),
             CALL_AT.as_millis(),
@@ -304,7 +305,7 @@ fn blocking_call(runs: &[Measured]) -> Figure {
 fn draw_run(svg: &mut Svg, run: &Measured, y: f64) -> f64 {
     let heading = match run.placement {
         Placement::OnTheLoop => "on the loop: std::thread::sleep(100 ms)",
-        Placement::OnAThread => "on a thread: the task awaits a oneshot",
+        Placement::OnAThread => "on a thread: aio::to_thread(|| sleep(..))",
     };
     let mut y = y + 12.0;
     svg.text(MARGIN, y, Anchor::Start, "mono", heading);
