@@ -10,9 +10,10 @@
 //!   run, completed; completing wakes the task's waker, which pushes the
 //!   task onto the remote queue and wakes the poller (chapter 1's
 //!   cross-thread door, `cross-thread-wake`); the loop polls the task.
-//! - `executor-process-pool` (`process_pool.rs`, `worker_process.rs`): each
-//!   of the pool's dispatcher threads owns one worker process, the same
-//!   program started again as a worker, and talks to it over two pipes: a
+//! - `executor-process-pool` (`process_pool.rs`, `worker_process.rs`,
+//!   `pool_frames.rs`, `worker_serve.rs`): the pool is a thread pool of
+//!   dispatcher threads, each owning at most one worker process (this
+//!   program run again as a worker), and talking to it over two pipes: a
 //!   request frame down, a reply frame back.
 
 use super::layout::{MARGIN, WIDTH, check_fit, titled_box};
@@ -270,7 +271,7 @@ pub fn process_pool() -> Figure {
     let theirs = Column { x: WIDTH - MARGIN - FRAME_PAD - 170.0, w: 170.0 };
     let top = MARGIN + 26.0;
     let first = top + FRAME_TITLE;
-    let bottom = first + 150.0;
+    let bottom = first + 176.0;
     frame(&mut svg, ours, top, bottom, "our process");
     frame(&mut svg, theirs, top, bottom, "a worker process");
     let dispatcher = place(
@@ -279,7 +280,12 @@ pub fn process_pool() -> Figure {
         first,
         "good",
         "dispatcher thread",
-        &["a thread of the pool:", "takes a PoolCall,", "writes, then waits"],
+        &[
+            "a thread of a thread",
+            "pool; it takes a",
+            "PoolCall, writes it,",
+            "blocks on the reply",
+        ],
     );
     let future = place(
         &mut svg,
@@ -296,8 +302,9 @@ pub fn process_pool() -> Figure {
         "accent",
         "serve_if_worker()",
         &[
-            "the same program, run",
-            "as a pool worker: finds",
+            "this program run again",
+            "with the worker flag:",
+            "serve_if_worker() finds",
             "the function by name,",
             "calls it, replies",
         ],
@@ -307,10 +314,10 @@ pub fn process_pool() -> Figure {
     let (down, up) = (dispatcher.y + 22.0, dispatcher.y + 72.0);
     svg.arrow(left, down, right - 2.0, down);
     svg.text(middle, down - 6.0, Anchor::Middle, "note", "request pipe");
-    svg.text(middle, down + 15.0, Anchor::Middle, "note", "name, argument");
+    svg.text(middle, down + 15.0, Anchor::Middle, "note", "(name, argument)");
     svg.arrow(right, up, left + 2.0, up);
     svg.text(middle, up - 6.0, Anchor::Middle, "note", "reply pipe");
-    svg.text(middle, up + 15.0, Anchor::Middle, "note", "result or error");
+    svg.text(middle, up + 15.0, Anchor::Middle, "note", "(tag, result)");
     svg.line(
         dispatcher.x + 24.0,
         dispatcher.bottom(),
@@ -323,13 +330,18 @@ pub fn process_pool() -> Figure {
         worker.bottom() + 20.0,
         Anchor::Start,
         "note",
-        &["it exits when the pool", "closes its request pipe"],
+        &[
+            "it exits when its request",
+            "pipe closes, and dies",
+            "with its parent",
+        ],
     );
     let notes = [
-        "Each frame is serialised: the function must be registered by",
-        "name before the pool starts, and its argument and result must",
-        "cross a pipe. A worker that dies mid-job fails that job with",
-        "BrokenWorker; the dispatcher starts a new process for the next.",
+        "A frame: a 4-byte length, then postcard bytes. The worker's first",
+        "frame is a hello. A thread starts its worker for its first job,",
+        "and reaps it when the thread ends (idle, or at shutdown). A",
+        "worker that dies mid-job fails that job with BrokenWorker; the",
+        "thread's next job starts a new one: the pool recovers.",
     ];
     let mut y = bottom + 6.0;
     for note in notes {
@@ -340,7 +352,7 @@ pub fn process_pool() -> Figure {
     super::figure(
         "executor-process-pool",
         "A process pool: each dispatcher thread of the pool owns one worker \
-         process, the same program started as a pool worker. It writes a \
+         process, the same program run again as a pool worker. It writes a \
          request frame, the function's name and its argument, down one \
          pipe; the worker calls the function and writes a reply frame, the \
          result or an error, up the other; the dispatcher completes the \
