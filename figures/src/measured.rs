@@ -88,7 +88,6 @@ impl Measured {
     }
 }
 
-// ANCHOR: measure
 /// Runs the ticker beside a task that makes the blocking call, on a real
 /// clock loop, and measures when each thing happened.
 ///
@@ -141,7 +140,6 @@ pub fn measure(placement: Placement) -> Measured {
         Err(error) => panic!("the measured run's loop failed: {error}"),
     }
 }
-// ANCHOR_END: measure
 
 /// The directory of the committed measurements.
 pub fn data_dir() -> std::path::PathBuf {
