@@ -5,6 +5,8 @@
 //!   parts, a task in memory, the state machines, the read path, ...).
 //! - [`timelines`]: what happened, tick by tick, in a real run of an example
 //!   on the virtual clock, recorded by the loop's trace (chapter 1).
+//! - [`measured`]: a real run on the real clock, measured once into a
+//!   committed data file and drawn from it.
 //! - [`charts`]: the benchmarks' bar charts, from the data the benchmark
 //!   programs write next to their tables ([`bench_data`], which also renders
 //!   those tables).
@@ -16,6 +18,7 @@
 pub mod bench_data;
 pub mod charts;
 pub mod concepts;
+pub mod measured;
 pub mod svg;
 pub mod timelines;
 
@@ -45,6 +48,7 @@ pub fn figures_dir() -> std::path::PathBuf {
 pub fn all() -> Vec<Figure> {
     let mut figures = concepts::all();
     figures.extend(timelines::all());
+    figures.extend(measured::all());
     figures.extend(charts::all());
     figures
 }

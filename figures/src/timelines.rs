@@ -236,12 +236,20 @@ const RUNS: &[Run] = &[
 /// while a ticker ticks three times. So that the trace is the same every
 /// run, the worker answers only once the ticker is done: its lookup waits
 /// for the ticker's word, then answers 127.0.0.1 without asking anyone.
+///
+/// It runs with `run_until_complete`, not `aio::run`: the lookup's worker
+/// is a thread of the loop's default executor (chapter 13), which
+/// `aio::run` shuts down at the end in a task of its own, and whether that
+/// task finds the thread already gone at its first poll is a race; the
+/// trace would differ from run to run. Closing the loop drops the executor
+/// instead, and its thread exits by itself.
 fn lookup_off_the_loop() {
     use std::net::SocketAddr;
     use std::sync::{Mutex, mpsc};
     let (go, wait_for_go) = mpsc::channel::<()>();
     let wait_for_go = Mutex::new(wait_for_go);
-    let outcome = aio::run(async move {
+    let event_loop = aio::EventLoop::new().expect("a loop");
+    let outcome = event_loop.run_until_complete(async move {
         let event_loop = aio::get_running_loop()?;
         event_loop.set_resolver(aio::ThreadResolver::with_lookup(
             move |_host, port| {
@@ -259,6 +267,9 @@ fn lookup_off_the_loop() {
         let _ = ticker.await;
         Ok::<_, aio::Error>(found.map_err(|error| error.to_string()))
     });
+    if let Err(error) = event_loop.close() {
+        panic!("the loop did not close: {error}");
+    }
     match outcome {
         Ok(Ok(Ok(_))) => {}
         Ok(Ok(Err(error))) => panic!("the lookup failed: {error}"),

@@ -9,6 +9,8 @@ pub mod layout;
 mod cancel_race;
 mod control;
 mod cross_thread_wake;
+mod executor_pool;
+mod executor_states;
 mod loop_parts;
 mod museum;
 mod promise_states;
@@ -18,6 +20,7 @@ mod streams;
 mod subprocess;
 mod task_in_memory;
 mod task_states;
+mod threadsafe;
 mod tick;
 mod tls;
 mod water_marks;
@@ -57,6 +60,10 @@ pub fn all() -> Vec<Figure> {
         subprocess::exit_three_ways(),
         signals::signal_path(),
         signals::ctrl_c(),
+        executor_pool::thread_pool(),
+        executor_pool::process_pool(),
+        executor_states::figure(),
+        threadsafe::figure(),
     ];
     figures.extend(cancel_race::figure());
     figures.extend(control::all());
