@@ -5,8 +5,8 @@
 
 use crate::Figure;
 use crate::bench_data::{
-    self, DNS_REFERENCE, Data, REFERENCE, Relative, SPAWN_REFERENCE,
-    TLS_REFERENCE,
+    self, DNS_REFERENCE, Data, EXECUTOR_REFERENCE, REFERENCE, Relative,
+    SPAWN_REFERENCE, TLS_REFERENCE,
 };
 use crate::svg::{Anchor, Svg};
 
@@ -66,6 +66,14 @@ pub fn all() -> Vec<Figure> {
                 "Spawning true: time per spawn ÷ tokio's",
                 SPAWN_REFERENCE,
                 &bench_data::spawn_relative(&load("spawn")),
+            ),
+        ),
+        Figure::new(
+            "bench-executor",
+            ratio_chart(
+                "Thread pool round trips: time per job ÷ tokio's",
+                EXECUTOR_REFERENCE,
+                &bench_data::executor_relative(&load("executor")),
             ),
         ),
     ]
