@@ -26,6 +26,7 @@ mod ch09_tls;
 mod ch10_dns;
 mod ch11_subprocess;
 mod ch12_signals;
+mod ch13_executors;
 mod ch14_debugging;
 
 pub use ch01_coroutines::trace;
@@ -125,6 +126,17 @@ pub use ch12_signals::handlers::{add_signal_handler, remove_signal_handler};
 pub use ch12_signals::signal::Signal;
 pub use ch12_signals::signal_error::SignalError;
 
+pub use ch13_executors::concurrent_future::ConcurrentFuture;
+pub use ch13_executors::default_executor::{DefaultExecutor, to_thread};
+pub use ch13_executors::executor::{
+    Executor, WrappedFuture, run_in_executor, wrap_future,
+};
+pub use ch13_executors::executor_error::ExecutorError;
+pub use ch13_executors::thread_pool::{
+    DEFAULT_IDLE_TIMEOUT, ThreadPoolBuilder, ThreadPoolExecutor,
+};
+pub use ch13_executors::threadsafe::run_coroutine_threadsafe;
+
 // ANCHOR: default_resolver
 /// The resolver a loop uses until [`EventLoop::set_resolver`] chooses
 /// another. This is the one place where a later chapter's piece becomes an
@@ -147,3 +159,26 @@ pub(crate) fn cancel_on_ctrl_c(
     ch12_signals::ctrl_c::cancel_on_ctrl_c(event_loop, cancel_main)
 }
 // ANCHOR_END: cancel_on_ctrl_c
+
+// ANCHOR: shutdown_default_executor
+/// What `aio::run` (chapter 1) does before it closes its loop: chapter 13's
+/// default executor, if the loop made one, is shut down and its threads
+/// joined (asyncio's `shutdown_default_executor`).
+pub(crate) fn shutdown_default_executor(event_loop: &EventLoop) {
+    ch13_executors::default_executor::shut_down_before_close(event_loop);
+}
+// ANCHOR_END: shutdown_default_executor
+
+// ANCHOR: run_blocking
+/// Where chapter 10's lookups block: on the running loop's default executor
+/// (chapter 13), as asyncio's `loop.getaddrinfo` does.
+pub(crate) async fn run_blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ch10_dns::worker::OffLoopError> {
+    use ch10_dns::worker::OffLoopError;
+    run_in_executor(&DefaultExecutor, work).await.map_err(|error| match error {
+        ExecutorError::Panicked { .. } => OffLoopError::Panicked,
+        other => OffLoopError::CouldNotRun(other.to_string()),
+    })
+}
+// ANCHOR_END: run_blocking

@@ -166,7 +166,12 @@ fn crate_paths_used(text: &str) -> Vec<Used> {
 
 /// The composition root's defaults: the `pub(crate) fn`s of `lib.rs`, each
 /// naming the later chapter's piece an earlier seam gets by default.
-const ROOT_DEFAULTS: &[&str] = &["default_resolver", "cancel_on_ctrl_c"];
+const ROOT_DEFAULTS: &[&str] = &[
+    "default_resolver",
+    "cancel_on_ctrl_c",
+    "shutdown_default_executor",
+    "run_blocking",
+];
 
 /// Every module's uses of other modules, resolved through re-exports.
 fn module_graph() -> (BTreeMap<Module, BTreeSet<Module>>, Vec<String>) {
@@ -258,8 +263,13 @@ fn the_composition_roots_defaults_are_the_ones_named_here() {
     let lib = fs::read_to_string(root().join("src/lib.rs")).expect("lib.rs");
     let defined: Vec<String> = lib
         .lines()
-        .filter_map(|line| line.strip_prefix("pub(crate) fn "))
-        .map(|rest| rest.split('(').next().unwrap_or_default().to_owned())
+        .filter_map(|line| {
+            line.strip_prefix("pub(crate) fn ")
+                .or_else(|| line.strip_prefix("pub(crate) async fn "))
+        })
+        .map(|rest| {
+            rest.split(['(', '<']).next().unwrap_or_default().to_owned()
+        })
         .collect();
     assert_eq!(
         defined, ROOT_DEFAULTS,

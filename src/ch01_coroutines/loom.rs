@@ -13,14 +13,21 @@
 #[cfg(not(aio_loom))]
 pub(crate) use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 #[cfg(not(aio_loom))]
-pub(crate) use std::sync::{Arc, Mutex, MutexGuard};
+pub(crate) use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 #[cfg(aio_loom)]
 pub(crate) use loom::sync::atomic::{
     AtomicBool, AtomicU8, AtomicU64, Ordering,
 };
 #[cfg(aio_loom)]
-pub(crate) use loom::sync::{Arc, Mutex, MutexGuard};
+pub(crate) use loom::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+/// Threads the model checker can see: chapter 13's pool starts its workers
+/// with this `Builder`, so the loom models run the real pool.
+#[cfg(aio_loom)]
+pub(crate) use loom::thread::{Builder as ThreadBuilder, JoinHandle};
+#[cfg(not(aio_loom))]
+pub(crate) use std::thread::{Builder as ThreadBuilder, JoinHandle};
 
 /// Gives way to other threads while spinning on a flag: under loom, lets the
 /// checker run the thread being waited for.

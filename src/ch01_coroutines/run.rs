@@ -14,7 +14,8 @@ use crate::ch01_coroutines::task::Task;
 /// Runs `future` on a new loop and returns its output, like `asyncio.run`.
 ///
 /// Afterwards the tasks still pending are cancelled and driven until they are
-/// gone, and the loop is closed. Fails with [`Error::RunInsideLoop`] if a loop
+/// gone, the default executor's threads are joined (chapter 13), and the
+/// loop is closed. Fails with [`Error::RunInsideLoop`] if a loop
 /// is already running on this thread.
 ///
 /// On the main thread, while SIGINT has its default action, Ctrl-C cancels
@@ -51,6 +52,7 @@ where
     // From here on a Ctrl-C ends the process at once, as asyncio's does.
     let interrupted = ctrl_c.is_some_and(|ctrl_c| ctrl_c.finish());
     let shutdown = event_loop.cancel_all_tasks();
+    crate::shutdown_default_executor(&event_loop);
     let closed = event_loop.close();
     if interrupted {
         return Err(Error::Interrupted);

@@ -13,7 +13,7 @@ use crate::ch10_dns::addrinfo::{
     getnameinfo_blocking,
 };
 use crate::ch10_dns::gai_error::GaiError;
-use crate::ch10_dns::worker::run_in_thread;
+use crate::ch10_dns::worker::OffLoopError;
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
@@ -30,10 +30,8 @@ pub async fn getaddrinfo(
 ) -> Result<Vec<AddrInfo>, GaiError> {
     check_name(host)?; // on the loop: a bad name costs no thread
     let (service, asked) = (service.into(), host.to_owned());
-    off_the_loop(host, "aio-getaddrinfo", move || {
-        getaddrinfo_blocking(&asked, &service, hints)
-    })
-    .await
+    off_the_loop(host, move || getaddrinfo_blocking(&asked, &service, hints))
+        .await
 }
 // ANCHOR_END: getaddrinfo
 
@@ -45,35 +43,35 @@ pub async fn getnameinfo(
     flags: i32,
 ) -> Result<(String, String), GaiError> {
     let name = address.ip().to_string();
-    off_the_loop(&name, "aio-getnameinfo", move || {
-        getnameinfo_blocking(address, flags)
-    })
-    .await
+    off_the_loop(&name, move || getnameinfo_blocking(address, flags)).await
 }
 
-/// Runs a lookup of `name` on a worker thread named `thread`. No thread, or
-/// a lookup that panicked, is a `GaiError` for `name` like any other (as an
-/// `io::Error`, for a resolver's lookup).
+/// Runs a lookup of `name` off the loop, on the default executor (chapter
+/// 13). Work that could not run, or a lookup that panicked, is a `GaiError`
+/// for `name` like any other (as an `io::Error`, for a resolver's lookup).
 async fn off_the_loop<T, E>(
     name: &str,
-    thread: &str,
     lookup: impl FnOnce() -> Result<T, E> + Send + 'static,
 ) -> Result<T, E>
 where
     T: Send + 'static,
     E: From<GaiError> + Send + 'static,
 {
-    let answer = run_in_thread(thread, lookup)
-        .map_err(|error| thread_failed(name, &error))?;
-    answer.await.unwrap_or_else(|_| Err(worker_panicked(name).into()))
+    match crate::run_blocking(lookup).await {
+        Ok(answer) => answer,
+        Err(OffLoopError::Panicked) => Err(worker_panicked(name).into()),
+        Err(OffLoopError::CouldNotRun(reason)) => {
+            Err(could_not_run(name, &reason).into())
+        }
+    }
 }
 
-/// No thread could be started (a process limit): `EAI_SYSTEM`, as the C
-/// library reports its own resource failures.
-fn thread_failed(name: &str, error: &io::Error) -> GaiError {
+/// The lookup could not run (no thread, a process limit): `EAI_SYSTEM`, as
+/// the C library reports its own resource failures.
+fn could_not_run(name: &str, reason: &str) -> GaiError {
     crate::ch01_coroutines::logging::warn!(
         "aio.dns",
-        "could not start a lookup thread for {name:?}: {error}"
+        "could not run the lookup of {name:?}: {reason}"
     );
     GaiError::from_code(name, libc::EAI_SYSTEM)
 }
@@ -133,8 +131,7 @@ impl Resolver for ThreadResolver {
         Box::pin(async move {
             check_name(&host)?;
             let asked = host.clone();
-            off_the_loop(&host, "aio-resolve", move || lookup(&asked, port))
-                .await
+            off_the_loop(&host, move || lookup(&asked, port)).await
         })
     }
 }

@@ -47,6 +47,16 @@ pub(crate) fn run_in_thread<T: Send + 'static>(
 }
 // ANCHOR_END: run_in_thread
 
+/// Why work sent off the loop (chapter 10's lookups, which run on chapter
+/// 13's default executor, through the crate root) gave no answer.
+#[derive(Debug)]
+pub(crate) enum OffLoopError {
+    /// The work panicked.
+    Panicked,
+    /// It could not run at all: no thread, or the executor is shut down.
+    CouldNotRun(String),
+}
+
 impl<T> Future for ThreadAnswer<T> {
     type Output = Result<T, RecvError>;
 
