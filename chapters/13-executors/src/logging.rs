@@ -4,6 +4,8 @@
 //! here each example names its [`Format`] when it makes a [`Logger`].
 
 use std::fmt::Display;
+use std::io::{self, Write};
+use std::process;
 use std::thread;
 
 // ANCHOR: format
@@ -34,16 +36,19 @@ impl Logger {
     /// Writes one line: who logs it, the logger's name, then `message`.
     pub fn info(&self, message: impl Display) {
         let name = &self.name;
-        // One `eprintln!` per line: it holds standard error's lock for the
-        // whole line, so lines from two threads never mix.
-        match self.format {
+        let line = match self.format {
             Format::ThreadName => {
-                eprintln!("{:>10} {name:>18}: {message}", thread_name())
+                format!("{:>10} {name:>18}: {message}\n", thread_name())
             }
             Format::Process => {
-                eprintln!("PID {:>5} {name:>18}: {message}", std::process::id())
+                format!("PID {:>5} {name:>18}: {message}\n", process::id())
             }
-        }
+        };
+        // The whole line in one write, as Python's logging writes it:
+        // `eprintln!` writes a line piece by piece, and the pieces of two
+        // processes' lines would mix. (A write to a pipe of up to 4 KiB
+        // is never split.)
+        let _ = io::stderr().write_all(line.as_bytes());
     }
     // ANCHOR_END: info
 }
