@@ -28,14 +28,14 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The functions the workers can run, by name, the same in every
     // process; a worker serves here and never returns.
     let mut functions = aio::PoolFunctions::new();
-    let blocks = functions.register("blocks", blocks_in_a_worker)?;
+    let pooled = functions.register("blocks", blocks_in_a_worker)?;
     functions.serve_if_worker();
 
     // Create a limited process pool.
     let executor = aio::ProcessPoolExecutor::new(3)?;
 
     let event_loop = aio::EventLoop::new()?;
-    let job = move |i| blocks.call(i);
+    let job = move |i| pooled.call(i);
     let outcome = event_loop
         .run_until_complete(run_blocking_tasks(FORMAT, executor, job));
     event_loop.close()?;
