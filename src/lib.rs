@@ -132,6 +132,12 @@ pub use ch13_executors::executor::{
     Executor, WrappedFuture, run_in_executor, wrap_future,
 };
 pub use ch13_executors::executor_error::ExecutorError;
+pub use ch13_executors::pool_functions::{
+    PoolCall, PoolFunction, PoolFunctions,
+};
+pub use ch13_executors::process_pool::{
+    ProcessPoolBuilder, ProcessPoolExecutor,
+};
 pub use ch13_executors::thread_pool::{
     DEFAULT_IDLE_TIMEOUT, ThreadPoolBuilder, ThreadPoolExecutor,
 };

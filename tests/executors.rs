@@ -304,10 +304,7 @@ fn to_thread_uses_the_default_executor() {
     .unwrap();
     let names = names.lock().unwrap();
     assert_eq!(names.len(), 3);
-    assert!(
-        names.iter().all(|n| n.starts_with("ThreadPoolExecutor-")),
-        "{names:?}"
-    );
+    assert!(names.iter().all(|n| n.starts_with("aio_")), "{names:?}");
 }
 
 #[test]

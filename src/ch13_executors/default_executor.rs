@@ -44,7 +44,8 @@ fn slot(event_loop: &EventLoop) -> std::rc::Rc<DefaultSlot> {
 // ANCHOR: default_executor
 /// The running loop's default executor, as an [`Executor`]: Python's `None`
 /// in `run_in_executor(None, job)`. It is a [`ThreadPoolExecutor`] with
-/// Python's default size, made by the loop's first job, unless
+/// Python's default size and threads named `aio_0`, `aio_1`, ..., made by
+/// the loop's first job, unless
 /// [`EventLoop::set_default_executor`] chose another.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DefaultExecutor;
@@ -73,7 +74,10 @@ fn default_of(
     }
     let mut executor = slot.executor.borrow_mut();
     if executor.is_none() {
-        *executor = Some(ThreadPoolExecutor::builder().build()?);
+        // Named as asyncio names its default executor's threads
+        // (`asyncio_0`, ...).
+        let pool = ThreadPoolExecutor::builder().thread_name_prefix("aio");
+        *executor = Some(pool.build()?);
     }
     Ok(executor.clone().expect("just made"))
 }
@@ -150,8 +154,12 @@ pub(crate) fn shut_down_before_close(event_loop: &EventLoop) {
         .is_some_and(|slot| slot.executor.borrow().is_some());
     if made {
         let shutting = event_loop.clone();
-        let shutdown = event_loop.run_until_complete(async move {
+        let shutdown = event_loop.create_task(async move {
             shutting.shutdown_default_executor(Some(SHUTDOWN_TIMEOUT)).await
+        });
+        let shutdown = shutdown.and_then(|task| {
+            task.set_name("executor shutdown");
+            event_loop.run_until_done(&task)
         });
         if let Err(error) = shutdown
             .map_err(|e| e.to_string())

@@ -7,3 +7,8 @@ pub(crate) mod thread_pool;
 pub(crate) mod executor;
 pub(crate) mod default_executor;
 pub(crate) mod threadsafe;
+pub(crate) mod pool_frames;
+pub(crate) mod worker_serve;
+pub(crate) mod pool_functions;
+pub(crate) mod worker_process;
+pub(crate) mod process_pool;

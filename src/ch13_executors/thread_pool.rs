@@ -15,6 +15,7 @@
 //! Every job is either run or dropped, never lost: the loom models at the
 //! end check it.
 
+use crate::ch01_coroutines::error::panic_message;
 use crate::ch01_coroutines::logging;
 use crate::ch01_coroutines::loom::{
     Arc, Condvar, IdCounter, JoinHandle, Mutex, MutexGuard, ThreadBuilder,
@@ -182,7 +183,10 @@ impl ThreadPoolExecutor {
         job: impl FnOnce() -> Result<T, ExecutorError> + Send + 'static,
     ) -> Result<ConcurrentFuture<T>, ExecutorError> {
         let (completer, future) = concurrent_pair();
-        self.handle.pool.queue(Box::new(move || run_job(completer, job)))?;
+        Pool::queue(
+            &self.handle.pool,
+            Box::new(move || run_job(completer, job)),
+        )?;
         Ok(future)
     }
     // ANCHOR_END: submit
@@ -222,17 +226,6 @@ fn run_job<T>(
 }
 // ANCHOR_END: run_job
 
-/// The message of a caught panic.
-pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    if let Some(message) = panic.downcast_ref::<&str>() {
-        (*message).to_owned()
-    } else if let Some(message) = panic.downcast_ref::<String>() {
-        message.clone()
-    } else {
-        "<non-string panic payload>".to_owned()
-    }
-}
-
 impl Pool {
     fn lock(&self) -> MutexGuard<'_, PoolState> {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -240,19 +233,19 @@ impl Pool {
 
     // ANCHOR: queue
     /// Queues `job`, and starts a thread if no idle one will take it.
-    fn queue(self: &Arc<Pool>, job: Job) -> Result<(), ExecutorError> {
-        let mut state = self.lock();
+    fn queue(pool: &Arc<Pool>, job: Job) -> Result<(), ExecutorError> {
+        let mut state = pool.lock();
         if state.shutdown {
             return Err(ExecutorError::Shutdown);
         }
         state.queue.push_back(job);
         if state.idle >= state.queue.len() {
             drop(state);
-            self.work_ready.notify_one();
+            pool.work_ready.notify_one();
             return Ok(());
         }
-        if state.threads < self.max_workers
-            && let Err(error) = self.start_thread(&mut state)
+        if state.threads < pool.max_workers
+            && let Err(error) = Pool::start_thread(pool, &mut state)
         {
             if state.threads == 0 {
                 // Nobody would ever run it: give the job back as an error.
@@ -271,11 +264,11 @@ impl Pool {
     // ANCHOR_END: queue
 
     fn start_thread(
-        self: &Arc<Pool>,
+        pool: &Arc<Pool>,
         state: &mut PoolState,
     ) -> std::io::Result<()> {
-        let name = format!("{}_{}", self.name_prefix, state.started);
-        let pool = Arc::clone(self);
+        let name = format!("{}_{}", pool.name_prefix, state.started);
+        let pool = Arc::clone(pool);
         let handle =
             ThreadBuilder::new().name(name).spawn(move || pool.work())?;
         state.started += 1;
