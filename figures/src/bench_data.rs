@@ -187,13 +187,14 @@ pub type Render = fn(&Data) -> String;
 
 /// The benchmark data files, by name, each with the function rendering its
 /// table.
-pub const TABLES: [(&str, Render); 6] = [
+pub const TABLES: [(&str, Render); 7] = [
     ("scheduler", scheduler_table),
     ("echo", echo_table),
     ("echo_flood", flood_table),
     ("echo_tls", echo_tls_table),
     ("dns", dns_table),
     ("spawn", spawn_table),
+    ("executor", executor_table),
 ];
 
 /// The table of the data file `name`.
@@ -692,6 +693,37 @@ pub fn spawn_relative(data: &Data) -> Vec<Relative> {
 /// at once, and each spawner's time per spawn relative to tokio's.
 pub fn spawn_table(data: &Data) -> String {
     SPAWN.table(data)
+}
+
+// ---------------------------------------------------------------- executor
+
+/// The executor benchmark's reference: tokio's `spawn_blocking`.
+pub const EXECUTOR_REFERENCE: &str = "tokio spawn_blocking";
+
+/// The executor benchmark's columns: one line per executor and mode, with
+/// the median and every run, in milliseconds for all the jobs of a run.
+pub const EXECUTOR_COLUMNS: [&str; 6] =
+    ["executor", "mode", "jobs", "median_ms", "runs_ms", "skipped"];
+
+const EXECUTOR: Operations = Operations {
+    named_by: "executor",
+    count: "jobs",
+    operation: "job",
+    reference: EXECUTOR_REFERENCE,
+    whose: "tokio's `spawn_blocking`",
+    file: "executor",
+};
+
+/// The executor benchmark's ratios to tokio's `spawn_blocking`, mode by
+/// mode.
+pub fn executor_relative(data: &Data) -> Vec<Relative> {
+    EXECUTOR.relative(data)
+}
+
+/// The executor benchmark's table: jobs per second, one at a time and all
+/// at once, and each executor's time per job relative to tokio's.
+pub fn executor_table(data: &Data) -> String {
+    EXECUTOR.table(data)
 }
 
 // ---------------------------------------------------------------- flood

@@ -5,8 +5,8 @@
 
 use crate::Figure;
 use crate::bench_data::{
-    self, DNS_REFERENCE, Data, REFERENCE, Relative, SPAWN_REFERENCE,
-    TLS_REFERENCE,
+    self, DNS_REFERENCE, Data, EXECUTOR_REFERENCE, REFERENCE, Relative,
+    SPAWN_REFERENCE, TLS_REFERENCE,
 };
 use crate::svg::{Anchor, Svg};
 
@@ -66,6 +66,14 @@ pub fn all() -> Vec<Figure> {
                 "Spawning true: time per spawn ÷ tokio's",
                 SPAWN_REFERENCE,
                 &bench_data::spawn_relative(&load("spawn")),
+            ),
+        ),
+        Figure::new(
+            "bench-executor",
+            ratio_chart(
+                "Thread pool round trips: time per job ÷ tokio's",
+                EXECUTOR_REFERENCE,
+                &bench_data::executor_relative(&load("executor")),
             ),
         ),
     ]
@@ -145,7 +153,7 @@ fn ratio_chart(title: &str, reference: &str, groups: &[Relative]) -> String {
             svg.text(BARS_LEFT - 6.0, y + 11.5, Anchor::End, "", runtime);
             let class = bar_class(runtime, reference);
             bar(&mut svg, y, x(ratio.min(end)), *ratio > end, class);
-            let label = format!("{ratio:.2}");
+            let label = ratio_label(*ratio);
             svg.text(
                 x(ratio.min(end)) + 4.0,
                 y + 11.5,
@@ -158,6 +166,17 @@ fn ratio_chart(title: &str, reference: &str, groups: &[Relative]) -> String {
         y += GROUP_GAP;
     }
     svg.finish(&format!("{title} (1 = {reference}, shorter is faster)"))
+}
+
+/// A bar's ratio, with as many decimals as fit the room right of the
+/// longest bar: two, one from 10 on, none from 100 on (Python's round trips
+/// through a pool take over a hundred times tokio's).
+fn ratio_label(ratio: f64) -> String {
+    match ratio {
+        ..10.0 => format!("{ratio:.2}"),
+        ..100.0 => format!("{ratio:.1}"),
+        _ => format!("{ratio:.0}"),
+    }
 }
 
 /// aio's bars are blue, the reference's yellow, the others grey.

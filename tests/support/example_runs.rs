@@ -1,7 +1,8 @@
 //! Running a chapter's example binaries as a reader runs them, for the
-//! chapter crates' tests (included with `#[path]` by chapters 11 and 12):
-//! in a chosen setting of the environment, checked to succeed quietly, with
-//! a pid in the output redacted.
+//! chapter crates' tests (included with `#[path]` by chapters 11 to 13):
+//! in a chosen setting of the environment, checked to succeed quietly (or,
+//! for an example that logs, to log and print nothing), with a pid in the
+//! output redacted.
 
 #![allow(dead_code)] // each test binary uses a different part
 
@@ -30,6 +31,18 @@ pub fn succeeds(binary: &str, setting: &[(&str, &str)]) -> String {
     assert!(status.success(), "{binary} {setting:?} failed: {stderr}");
     assert!(stderr.is_empty(), "{binary} {setting:?} wrote: {stderr}");
     String::from_utf8(stdout).expect("UTF-8 output")
+}
+
+/// Runs an example that must succeed and log to standard error, printing
+/// nothing on standard output, and returns its log.
+pub fn logs(binary: &str, setting: &[(&str, &str)]) -> String {
+    let Output { status, stdout, stderr } =
+        command(binary, setting).output().expect("the example runs");
+    let stderr = String::from_utf8(stderr).expect("a UTF-8 log");
+    assert!(status.success(), "{binary} {setting:?} failed: {stderr}");
+    let stdout = String::from_utf8_lossy(&stdout);
+    assert!(stdout.is_empty(), "{binary} {setting:?} printed: {stdout}");
+    stderr
 }
 
 /// Replaces the number of `prefix NUMBER` lines with `[pid]`, after checking
