@@ -12,6 +12,9 @@
 //!   loop's default executor (submitted when first polled, so all at once
 //!   it runs each job in a task of its own, with `aio::gather`, as Python
 //!   must);
+//! - aio's `ProcessPoolExecutor::new(4)`, the job a registered function:
+//!   each trip is a request frame down a pipe to a worker process and a
+//!   reply back, what isolation costs next to a thread;
 //! - tokio's `spawn_blocking` on a `current_thread` runtime with
 //!   `max_blocking_threads(4)`, the reference;
 //! - Python 3.11's `asyncio.to_thread` with a `ThreadPoolExecutor(4)` as
@@ -146,6 +149,41 @@ fn aio_to_thread(mode: Mode) -> Duration {
     .unwrap()
 }
 
+/// `run_in_executor` on a pool of [`WORKERS`] worker processes: `job` is
+/// registered in `main` (this benchmark is its own worker program).
+fn aio_process_pool(mode: Mode, job: aio::PoolFunction<u64, u64>) -> Duration {
+    let pool = aio::ProcessPoolExecutor::new(WORKERS).unwrap();
+    let answers = aio::run(async move {
+        let round = |jobs: u64| {
+            let submitted: Vec<_> = (0..jobs)
+                .map(|i| aio::run_in_executor(&pool, job.call(i)))
+                .collect();
+            async move {
+                let mut answers = Vec::with_capacity(submitted.len());
+                for answer in submitted {
+                    answers.push(answer.await.unwrap());
+                }
+                answers
+            }
+        };
+        round(WORKERS as u64).await; // the workers start
+        let started = Instant::now();
+        match mode {
+            Mode::OneAtATime => {
+                for i in 0..JOBS {
+                    let answer = aio::run_in_executor(&pool, job.call(i));
+                    assert_eq!(answer.await.unwrap(), i + 1);
+                }
+            }
+            Mode::AllAtOnce => check(round(JOBS).await),
+        }
+        let elapsed = started.elapsed();
+        pool.shutdown(true, false); // the workers go before the next run
+        elapsed
+    });
+    answers.unwrap()
+}
+
 /// tokio's `spawn_blocking`, at most [`WORKERS`] blocking threads.
 fn tokio_spawn_blocking(mode: Mode) -> Duration {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -230,11 +268,15 @@ fn python(style: &str, mode: Mode) -> Result<Duration, String> {
 /// A contender: its name, and how to time one run of it.
 type Contender = (&'static str, Box<dyn Fn(Mode) -> Result<Duration, String>>);
 
-fn contenders() -> Vec<Contender> {
+fn contenders(pooled: aio::PoolFunction<u64, u64>) -> Vec<Contender> {
     let uvloop = OnceCell::new();
     vec![
         ("aio run_in_executor", Box::new(|mode| Ok(aio_run_in_executor(mode)))),
         ("aio to_thread", Box::new(|mode| Ok(aio_to_thread(mode)))),
+        (
+            "aio ProcessPoolExecutor",
+            Box::new(move |mode| Ok(aio_process_pool(mode, pooled))),
+        ),
         (
             bench_data::EXECUTOR_REFERENCE,
             Box::new(|mode| Ok(tokio_spawn_blocking(mode))),
@@ -297,12 +339,17 @@ impl Measurement {
 }
 
 fn main() {
+    // The process pool's workers are this program run again: they serve
+    // here, before anything else happens.
+    let mut functions = aio::PoolFunctions::new();
+    let pooled = functions.register("job", job).unwrap();
+    functions.serve_if_worker();
     let args = BenchArgs::from_env();
     let runs = args.runs();
     let started = bench_data::load_average();
     let mut data = bench_data::Data::new(&bench_data::EXECUTOR_COLUMNS);
     data.set_meta("command", &args.command("executor"));
-    let contenders: Vec<Contender> = contenders()
+    let contenders: Vec<Contender> = contenders(pooled)
         .into_iter()
         .filter(|(name, _)| args.includes(name))
         .collect();
@@ -344,8 +391,8 @@ fn main() {
     data.set_meta(
         "note",
         &format!(
-            "{JOBS} jobs (`i + 1`) through a pool of {WORKERS} threads, \
-             each awaited on the loop, one at a time and all at once, the \
+            "{JOBS} jobs (`i + 1`) through a pool of {WORKERS} threads (or \
+             {WORKERS} worker processes), each awaited on the loop, one at a time and all at once, the \
              median of {runs} run{}, on {}.",
             if runs == 1 { "" } else { "s" },
             bench_data::machine(started),

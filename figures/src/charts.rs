@@ -71,7 +71,7 @@ pub fn all() -> Vec<Figure> {
         Figure::new(
             "bench-executor",
             ratio_chart(
-                "Thread pool round trips: time per job ÷ tokio's",
+                "Executor round trips: time per job ÷ tokio's",
                 EXECUTOR_REFERENCE,
                 &bench_data::executor_relative(&load("executor")),
             ),
