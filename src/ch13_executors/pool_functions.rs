@@ -27,7 +27,6 @@ use std::marker::PhantomData;
 /// A registered function, its types erased: encoded argument in, reply out.
 type Erased = Box<dyn Fn(&[u8]) -> Reply + Send + Sync>;
 
-// ANCHOR: pool_functions
 /// The functions a process pool's workers can run, registered by name at
 /// start-up.
 ///
@@ -42,6 +41,7 @@ type Erased = Box<dyn Fn(&[u8]) -> Reply + Send + Sync>;
 /// // ... the program proper: submit `square.call(7)` to a pool.
 /// # let _ = square;
 /// ```
+// ANCHOR: pool_functions
 #[derive(Default)]
 pub struct PoolFunctions {
     functions: HashMap<&'static str, Erased>,
@@ -73,7 +73,10 @@ impl PoolFunctions {
         self.functions.insert(name, erase(name, function));
         Ok(PoolFunction { name, types: PhantomData })
     }
+}
+// ANCHOR_END: pool_functions
 
+impl PoolFunctions {
     /// In a process started as a pool worker (`argv[1]` is
     /// `--aio-process-pool-worker`): serves jobs until the pool closes the
     /// pipe, then exits the process. Elsewhere it returns at once.
@@ -97,7 +100,6 @@ impl PoolFunctions {
         }
     }
 }
-// ANCHOR_END: pool_functions
 
 // ANCHOR: erase
 /// Wraps `function` so that it takes and gives bytes.
