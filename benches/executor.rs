@@ -44,7 +44,11 @@ mod bench_data;
 #[path = "support/bench_args.rs"]
 mod bench_args;
 
+#[path = "support/in_turns.rs"]
+mod in_turns;
+
 use bench_args::{BenchArgs, ensure_uvloop, python_seconds};
+use in_turns::{Contender, measure_in_turns};
 
 use std::cell::OnceCell;
 use std::process::Command;
@@ -265,10 +269,7 @@ fn python(style: &str, mode: Mode) -> Result<Duration, String> {
 
 // ------------------------------------------------------------ the run
 
-/// A contender: its name, and how to time one run of it.
-type Contender = (&'static str, Box<dyn Fn(Mode) -> Result<Duration, String>>);
-
-fn contenders(pooled: aio::PoolFunction<u64, u64>) -> Vec<Contender> {
+fn contenders(pooled: aio::PoolFunction<u64, u64>) -> Vec<Contender<Mode>> {
     let uvloop = OnceCell::new();
     vec![
         ("aio run_in_executor", Box::new(|mode| Ok(aio_run_in_executor(mode)))),
@@ -292,52 +293,6 @@ fn contenders(pooled: aio::PoolFunction<u64, u64>) -> Vec<Contender> {
     ]
 }
 
-/// One contender's runs in one mode.
-struct Measurement {
-    contender: &'static str,
-    mode: Mode,
-    times: Vec<Duration>,
-    /// Why the contender could not run, if it could not.
-    skipped: String,
-}
-
-impl Measurement {
-    /// The median run.
-    fn median(&self) -> Option<Duration> {
-        let mut times = self.times.clone();
-        times.sort();
-        times.get(times.len() / 2).copied()
-    }
-
-    /// Its jobs per second, or why it was skipped, for the console.
-    fn summary(&self) -> String {
-        let (contender, mode) = (self.contender, self.mode.label());
-        match self.median() {
-            Some(median) if self.skipped.is_empty() => format!(
-                "{contender}, {mode}: {:.0} jobs/s",
-                JOBS as f64 / median.as_secs_f64()
-            ),
-            _ => format!("{contender}, {mode}: skipped: {}", self.skipped),
-        }
-    }
-
-    /// Its line of the data, in `bench_data::EXECUTOR_COLUMNS`' order.
-    fn cells(&self) -> Vec<String> {
-        let milliseconds =
-            |time: Duration| format!("{:.2}", time.as_secs_f64() * 1e3);
-        let runs: Vec<String> =
-            self.times.iter().copied().map(milliseconds).collect();
-        vec![
-            self.contender.to_owned(),
-            self.mode.label().to_owned(),
-            JOBS.to_string(),
-            self.median().map(milliseconds).unwrap_or_default(),
-            runs.join(","),
-            self.skipped.clone(),
-        ]
-    }
-}
-
 fn main() {
     // The process pool's workers are this program run again: they serve
     // here, before anything else happens.
@@ -349,44 +304,21 @@ fn main() {
     let started = bench_data::load_average();
     let mut data = bench_data::Data::new(&bench_data::EXECUTOR_COLUMNS);
     data.set_meta("command", &args.command("executor"));
-    let contenders: Vec<Contender> = contenders(pooled)
+    let contenders: Vec<Contender<Mode>> = contenders(pooled)
         .into_iter()
         .filter(|(name, _)| args.includes(name))
         .collect();
-    let mut measurements: Vec<Measurement> = contenders
-        .iter()
-        .flat_map(|(name, _)| {
-            [Mode::OneAtATime, Mode::AllAtOnce].map(|mode| Measurement {
-                contender: name,
-                mode,
-                times: Vec::new(),
-                skipped: String::new(),
-            })
-        })
-        .collect();
-    // Run by run, every contender in turn: when the machine's other work
-    // comes and goes, it slows every contender's runs alike. Each round
-    // starts one contender later than the last, so that no contender always
-    // runs right after the same other one.
-    let count = measurements.len();
-    for round in 0..runs {
-        for turn in 0..count {
-            let measurement = &mut measurements[(turn + round * 2) % count];
-            let (_, time) = contenders
-                .iter()
-                .find(|(name, _)| *name == measurement.contender)
-                .expect("each measurement's contender");
-            if measurement.skipped.is_empty() {
-                match time(measurement.mode) {
-                    Ok(elapsed) => measurement.times.push(elapsed),
-                    Err(reason) => measurement.skipped = reason,
-                }
-            }
-        }
-    }
+    let measurements = measure_in_turns(
+        &contenders,
+        &[
+            (Mode::OneAtATime, Mode::OneAtATime.label()),
+            (Mode::AllAtOnce, Mode::AllAtOnce.label()),
+        ],
+        runs,
+    );
     for measurement in measurements {
-        println!("{}", measurement.summary());
-        data.push(measurement.cells());
+        println!("{}", measurement.summary(JOBS, "jobs"));
+        data.push(measurement.cells(JOBS));
     }
     data.set_meta(
         "note",

@@ -43,7 +43,11 @@ mod bench_data;
 #[path = "support/bench_args.rs"]
 mod bench_args;
 
+#[path = "support/in_turns.rs"]
+mod in_turns;
+
 use bench_args::{BenchArgs, ensure_uvloop, python_seconds};
+use in_turns::{Contender, measure_in_turns};
 
 use std::cell::OnceCell;
 use std::collections::VecDeque;
@@ -280,10 +284,7 @@ fn python(style: &str, mode: Mode) -> Result<Duration, String> {
 
 // ------------------------------------------------------------ the run
 
-/// A contender: its name, and how to time one run of it.
-type Contender = (&'static str, Box<dyn Fn(Mode) -> Result<Duration, String>>);
-
-fn contenders() -> Vec<Contender> {
+fn contenders() -> Vec<Contender<Mode>> {
     let uvloop = OnceCell::new();
     vec![
         (
@@ -308,96 +309,27 @@ fn contenders() -> Vec<Contender> {
     ]
 }
 
-/// One contender's runs in one mode.
-struct Measurement {
-    contender: &'static str,
-    mode: Mode,
-    times: Vec<Duration>,
-    /// Why the contender could not run, if it could not.
-    skipped: String,
-}
-
-impl Measurement {
-    /// The median run.
-    fn median(&self) -> Option<Duration> {
-        let mut times = self.times.clone();
-        times.sort();
-        times.get(times.len() / 2).copied()
-    }
-
-    /// Its spawns per second, or why it was skipped, for the console.
-    fn summary(&self) -> String {
-        let (contender, mode) = (self.contender, self.mode.label());
-        match self.median() {
-            Some(median) if self.skipped.is_empty() => format!(
-                "{contender}, {mode}: {:.0} spawns/s",
-                SPAWNS as f64 / median.as_secs_f64()
-            ),
-            _ => format!("{contender}, {mode}: skipped: {}", self.skipped),
-        }
-    }
-
-    /// Its line of the data, in `bench_data::SPAWN_COLUMNS`' order.
-    fn cells(&self) -> Vec<String> {
-        let milliseconds =
-            |time: Duration| format!("{:.2}", time.as_secs_f64() * 1e3);
-        let runs: Vec<String> =
-            self.times.iter().copied().map(milliseconds).collect();
-        vec![
-            self.contender.to_owned(),
-            self.mode.label().to_owned(),
-            SPAWNS.to_string(),
-            self.median().map(milliseconds).unwrap_or_default(),
-            runs.join(","),
-            self.skipped.clone(),
-        ]
-    }
-}
-
 fn main() {
     let args = BenchArgs::from_env();
     let runs = args.runs();
     let started = bench_data::load_average();
     let mut data = bench_data::Data::new(&bench_data::SPAWN_COLUMNS);
     data.set_meta("command", &args.command("subprocess"));
-    let contenders: Vec<Contender> = contenders()
+    let contenders: Vec<Contender<Mode>> = contenders()
         .into_iter()
         .filter(|(name, _)| args.includes(name))
         .collect();
-    let mut measurements: Vec<Measurement> = contenders
-        .iter()
-        .flat_map(|(name, _)| {
-            [Mode::OneAtATime, Mode::Concurrent].map(|mode| Measurement {
-                contender: name,
-                mode,
-                times: Vec::new(),
-                skipped: String::new(),
-            })
-        })
-        .collect();
-    // Run by run, every contender in turn: when the machine's other work
-    // comes and goes, it slows every contender's runs alike. Each round
-    // starts one contender later than the last, so that no contender always
-    // runs right after the same other one.
-    let count = measurements.len();
-    for round in 0..runs {
-        for turn in 0..count {
-            let measurement = &mut measurements[(turn + round * 2) % count];
-            let (_, time) = contenders
-                .iter()
-                .find(|(name, _)| *name == measurement.contender)
-                .expect("each measurement's contender");
-            if measurement.skipped.is_empty() {
-                match time(measurement.mode) {
-                    Ok(elapsed) => measurement.times.push(elapsed),
-                    Err(reason) => measurement.skipped = reason,
-                }
-            }
-        }
-    }
+    let measurements = measure_in_turns(
+        &contenders,
+        &[
+            (Mode::OneAtATime, Mode::OneAtATime.label()),
+            (Mode::Concurrent, Mode::Concurrent.label()),
+        ],
+        runs,
+    );
     for measurement in measurements {
-        println!("{}", measurement.summary());
-        data.push(measurement.cells());
+        println!("{}", measurement.summary(SPAWNS as u64, "spawns"));
+        data.push(measurement.cells(SPAWNS as u64));
     }
     data.set_meta(
         "note",

@@ -364,6 +364,20 @@ pub(crate) mod loom_models {
         });
     }
 
+    /// `run_coroutine_threadsafe`'s way back: a thread's `cancel` wakes the
+    /// producer (the chain task on the loop) waiting in `poll_cancelled`.
+    #[test]
+    fn loom_a_cancel_on_another_thread_wakes_the_producer() {
+        loom::model(|| {
+            let (completer, future) = concurrent_pair::<u32>();
+            let canceller = thread::spawn(move || future.cancel());
+            loom::future::block_on(std::future::poll_fn(|cx| {
+                completer.poll_cancelled(cx)
+            }));
+            assert!(canceller.join().unwrap(), "it had not started");
+        });
+    }
+
     /// An awaiting task is woken by a completion on another thread (the
     /// path `wrap_future` takes), and a completer dropped unused still
     /// settles the future.
