@@ -93,13 +93,20 @@ fn check(answers: impl IntoIterator<Item = u64>) {
     assert_eq!(count, JOBS as usize);
 }
 
-/// `aio::run_in_executor` on a pool of [`WORKERS`] threads.
-fn aio_run_in_executor(mode: Mode) -> Duration {
-    let pool = aio::ThreadPoolExecutor::new(WORKERS).unwrap();
+/// `aio::run_in_executor` on `executor`, job `i` made by `make(i)`.
+fn aio_run_in_executor<E, J>(
+    mode: Mode,
+    executor: E,
+    make: impl Fn(u64) -> J + 'static,
+) -> Duration
+where
+    E: aio::Executor<J, Output = u64> + 'static,
+    J: 'static,
+{
     aio::run(async move {
         let round = |jobs: u64| {
             let submitted: Vec<_> = (0..jobs)
-                .map(|i| aio::run_in_executor(&pool, move || job(i)))
+                .map(|i| aio::run_in_executor(&executor, make(i)))
                 .collect();
             async move {
                 let mut answers = Vec::with_capacity(submitted.len());
@@ -109,12 +116,12 @@ fn aio_run_in_executor(mode: Mode) -> Duration {
                 answers
             }
         };
-        round(WORKERS as u64).await; // the threads start
+        round(WORKERS as u64).await; // the workers start
         let started = Instant::now();
         match mode {
             Mode::OneAtATime => {
                 for i in 0..JOBS {
-                    let answer = aio::run_in_executor(&pool, move || job(i));
+                    let answer = aio::run_in_executor(&executor, make(i));
                     assert_eq!(answer.await.unwrap(), job(i));
                 }
             }
@@ -123,6 +130,26 @@ fn aio_run_in_executor(mode: Mode) -> Duration {
         started.elapsed()
     })
     .unwrap()
+}
+
+/// `aio::run_in_executor` on a pool of [`WORKERS`] threads.
+fn aio_thread_pool(mode: Mode) -> Duration {
+    let pool = aio::ThreadPoolExecutor::new(WORKERS).unwrap();
+    aio_run_in_executor(mode, pool, |i| move || job(i))
+}
+
+/// `aio::run_in_executor` on a pool of [`WORKERS`] worker processes:
+/// `pooled` is `job`, registered in `main` (this benchmark is its own
+/// worker program).
+fn aio_process_pool(
+    mode: Mode,
+    pooled: aio::PoolFunction<u64, u64>,
+) -> Duration {
+    let pool = aio::ProcessPoolExecutor::new(WORKERS).unwrap();
+    let elapsed =
+        aio_run_in_executor(mode, pool.clone(), move |i| pooled.call(i));
+    pool.shutdown(true, false); // the workers go before the next run
+    elapsed
 }
 
 /// `aio::to_thread`, the loop's default executor a pool of [`WORKERS`].
@@ -151,41 +178,6 @@ fn aio_to_thread(mode: Mode) -> Duration {
         started.elapsed()
     })
     .unwrap()
-}
-
-/// `run_in_executor` on a pool of [`WORKERS`] worker processes: `job` is
-/// registered in `main` (this benchmark is its own worker program).
-fn aio_process_pool(mode: Mode, job: aio::PoolFunction<u64, u64>) -> Duration {
-    let pool = aio::ProcessPoolExecutor::new(WORKERS).unwrap();
-    let answers = aio::run(async move {
-        let round = |jobs: u64| {
-            let submitted: Vec<_> = (0..jobs)
-                .map(|i| aio::run_in_executor(&pool, job.call(i)))
-                .collect();
-            async move {
-                let mut answers = Vec::with_capacity(submitted.len());
-                for answer in submitted {
-                    answers.push(answer.await.unwrap());
-                }
-                answers
-            }
-        };
-        round(WORKERS as u64).await; // the workers start
-        let started = Instant::now();
-        match mode {
-            Mode::OneAtATime => {
-                for i in 0..JOBS {
-                    let answer = aio::run_in_executor(&pool, job.call(i));
-                    assert_eq!(answer.await.unwrap(), i + 1);
-                }
-            }
-            Mode::AllAtOnce => check(round(JOBS).await),
-        }
-        let elapsed = started.elapsed();
-        pool.shutdown(true, false); // the workers go before the next run
-        elapsed
-    });
-    answers.unwrap()
 }
 
 /// tokio's `spawn_blocking`, at most [`WORKERS`] blocking threads.
@@ -272,7 +264,7 @@ fn python(style: &str, mode: Mode) -> Result<Duration, String> {
 fn contenders(pooled: aio::PoolFunction<u64, u64>) -> Vec<Contender<Mode>> {
     let uvloop = OnceCell::new();
     vec![
-        ("aio run_in_executor", Box::new(|mode| Ok(aio_run_in_executor(mode)))),
+        ("aio run_in_executor", Box::new(|mode| Ok(aio_thread_pool(mode)))),
         ("aio to_thread", Box::new(|mode| Ok(aio_to_thread(mode)))),
         (
             "aio ProcessPoolExecutor",
