@@ -143,6 +143,8 @@ pub use ch13_executors::thread_pool::{
 };
 pub use ch13_executors::threadsafe::run_coroutine_threadsafe;
 
+pub use ch14_debugging::tree_server::{request_task_tree, tree_socket_path};
+
 // ANCHOR: default_resolver
 /// The resolver a loop uses until [`EventLoop::set_resolver`] chooses
 /// another. This is the one place where a later chapter's piece becomes an
