@@ -21,6 +21,7 @@ use crate::ch07_protocols::socket::{ByteStream, Connection, Listener};
 use crate::ch07_protocols::unix::bind_unix_listener;
 use std::cell::{Cell, RefCell};
 use std::fmt;
+use std::io::ErrorKind::WouldBlock;
 use std::io::{self, Read};
 use std::os::unix::fs::PermissionsExt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -176,37 +177,25 @@ struct Listening {
     event_loop: WeakLoop,
 }
 
-// ANCHOR: accept_and_answer
+// ANCHOR: accept
 impl ReadinessListener for Listening {
-    /// Accepts every waiting connection and answers it with the task tree,
-    /// taken once for all of them.
+    /// Accepts every waiting connection, and answers each with the task tree
+    /// (taken once for all of them).
     fn on_event(&self, _: &mio::event::Event, _: &mut Vec<Waker>) {
         let Some(event_loop) = self.event_loop.upgrade() else { return };
-        let mut tree: Option<Rc<[u8]>> = None;
-        while let Some(accepted) = self.socket.with(Listener::accept) {
-            let connection = match accepted {
-                Ok(connection) => connection,
-                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
-                    return;
+        let mut tree = None;
+        loop {
+            match self.socket.with(Listener::accept) {
+                Some(Ok(connection)) => {
+                    self.answer(&event_loop, connection, &mut tree);
                 }
-                Err(error) => {
+                Some(Err(error)) if error.kind() != WouldBlock => {
                     let what = "could not accept a task-tree request";
                     logging::warn!("aio.debug", "{what}: {error}");
                     return;
                 }
-            };
-            let mut answers = self.answers.borrow_mut();
-            answers.retain(|answer| answer.socket.is_open());
-            if answers.len() >= MAX_ANSWERS {
-                continue; // dropping the connection closes it unanswered
+                _ => return, // all accepted (or the socket is closed)
             }
-            drop(answers);
-            let Some(text) = tree.clone().or_else(|| tree_text(&event_loop))
-            else {
-                return; // taking the tree failed (and said so)
-            };
-            tree = Some(text.clone());
-            self.answer(&event_loop, connection, text);
         }
     }
 
@@ -214,31 +203,34 @@ impl ReadinessListener for Listening {
         self.socket.close_for_loop()
     }
 }
-// ANCHOR_END: accept_and_answer
-
-/// The loop's task tree as text, or `None` if taking it panicked (a bug,
-/// logged: the loop carries on).
-fn tree_text(event_loop: &EventLoop) -> Option<Rc<[u8]>> {
-    let taken =
-        catch_unwind(AssertUnwindSafe(|| event_loop.task_tree().to_string()));
-    match taken {
-        Ok(text) => Some(text.into_bytes().into()),
-        Err(payload) => {
-            let message = panic_message(&*payload);
-            logging::error!(
-                "aio.debug",
-                "taking the task tree panicked: {message}; the request is \
-                 closed unanswered, and the loop carries on"
-            );
-            None
-        }
-    }
-}
+// ANCHOR_END: accept
 
 impl Listening {
-    /// Sends `text` on `connection`: at once if the socket takes it all (the
-    /// usual case), otherwise the rest as the socket drains.
+    /// Answers `connection` with the task tree, taken now unless `tree`
+    /// holds it already. Beyond [`MAX_ANSWERS`] under way, or if taking the
+    /// tree fails, the connection is closed unanswered.
     fn answer(
+        &self,
+        event_loop: &EventLoop,
+        connection: Connection,
+        tree: &mut Option<Rc<[u8]>>,
+    ) {
+        self.answers.borrow_mut().retain(|answer| answer.socket.is_open());
+        if self.answers.borrow().len() >= MAX_ANSWERS {
+            return; // dropping the connection closes it
+        }
+        if tree.is_none() {
+            *tree = tree_text(event_loop);
+        }
+        if let Some(text) = tree {
+            self.send(event_loop, connection, text.clone());
+        }
+    }
+
+    // ANCHOR: send
+    /// Sends `text` on `connection`: at once if the socket takes it all (the
+    /// usual case), otherwise the rest as the socket drains, then closes it.
+    fn send(
         &self,
         event_loop: &EventLoop,
         connection: Connection,
@@ -257,6 +249,26 @@ impl Listening {
         let listener: Rc<dyn ReadinessListener> = answer.clone();
         if answer.socket.register(event_loop, connection, listener).is_ok() {
             self.answers.borrow_mut().push(answer);
+        }
+    }
+    // ANCHOR_END: send
+}
+
+/// The loop's task tree as text, or `None` if taking it panicked (a bug,
+/// logged: the loop carries on).
+fn tree_text(event_loop: &EventLoop) -> Option<Rc<[u8]>> {
+    let taken =
+        catch_unwind(AssertUnwindSafe(|| event_loop.task_tree().to_string()));
+    match taken {
+        Ok(text) => Some(text.into_bytes().into()),
+        Err(payload) => {
+            let message = panic_message(&*payload);
+            logging::error!(
+                "aio.debug",
+                "taking the task tree panicked: {message}; the request is \
+                 closed unanswered, and the loop carries on"
+            );
+            None
         }
     }
 }
@@ -295,7 +307,7 @@ fn send_rest(connection: &Connection, text: &[u8], sent: &Cell<usize>) -> bool {
             Ok(written) => sent.set(sent.get() + written),
             Err(error) => match error.kind() {
                 io::ErrorKind::Interrupted => {}
-                io::ErrorKind::WouldBlock => return false,
+                WouldBlock => return false,
                 _ => return true,
             },
         }
@@ -323,7 +335,7 @@ pub fn request_task_tree(pid: u32) -> io::Result<String> {
 /// `error`, in words that say what to do about it.
 fn explain(error: io::Error, pid: u32, path: &Path) -> io::Error {
     use io::ErrorKind::{
-        ConnectionRefused, NotFound, PermissionDenied, TimedOut, WouldBlock,
+        ConnectionRefused, NotFound, PermissionDenied, TimedOut,
     };
     let path = path.display();
     let message = match error.kind() {
@@ -394,7 +406,7 @@ mod tests {
         let text: Vec<u8> =
             (0..4_000_000).map(|i| b'a' + (i % 26) as u8).collect();
         let (server_end, mut client_end) = connection_pair();
-        listening.answer(&event_loop, server_end, text.clone().into());
+        listening.send(&event_loop, server_end, text.clone().into());
         assert_eq!(listening.answers.borrow().len(), 1, "not sent at once");
         let read = event_loop.run_until_complete(async move {
             let (sender, receiver) = oneshot::channel();
@@ -440,7 +452,7 @@ mod tests {
         let listening = listening(&event_loop);
         let (server_end, mut client_end) = connection_pair();
         let text = vec![b'x'; 4_000_000];
-        listening.answer(&event_loop, server_end, text.into());
+        listening.send(&event_loop, server_end, text.into());
         assert_eq!(listening.answers.borrow().len(), 1, "not sent at once");
         // The unsent answer keeps neither the loop running nor time still.
         let nap = Duration::from_millis(1);
