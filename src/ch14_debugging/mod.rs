@@ -1,5 +1,4 @@
 //! Chapter 14 (debugging): debugging with asyncio.
 
 pub(crate) mod bug_museum;
-pub(crate) mod stub_task_tree;
 pub(crate) mod tree_server;
