@@ -27,6 +27,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::Waker;
 use std::time::Duration;
 
@@ -53,11 +54,23 @@ pub(crate) struct TreeServer {
     event_loop: WeakLoop,
 }
 
+/// Whether a loop of this process serves its tree: the socket is named
+/// after the process, so only one loop can at a time.
+static SERVING: AtomicBool = AtomicBool::new(false);
+
 /// Serves `event_loop`'s task tree on [`tree_socket_path`] of this process,
-/// until the returned server is dropped. `None` (and a warning in the log)
-/// if the socket cannot be made.
+/// until the returned server is dropped. `None` if another loop of this
+/// process serves already (the first to turn debug mode on), and if the
+/// socket cannot be made (with a warning in the log).
 pub(crate) fn start_tree_server(event_loop: &EventLoop) -> Option<TreeServer> {
-    serve_at(event_loop, &tree_socket_path(std::process::id()))
+    if SERVING.swap(true, Ordering::AcqRel) {
+        return None;
+    }
+    let server = serve_at(event_loop, &tree_socket_path(std::process::id()));
+    if server.is_none() {
+        SERVING.store(false, Ordering::Release);
+    }
+    server
 }
 
 /// [`start_tree_server`] on the socket at `path`.
@@ -102,6 +115,7 @@ impl Drop for TreeServer {
         }
         // Dropping the listener removes the socket file, if it is still ours.
         self.listening.socket.close(&self.event_loop);
+        SERVING.store(false, Ordering::Release);
     }
 }
 
@@ -328,6 +342,10 @@ pub fn request_task_tree(pid: u32) -> io::Result<String> {
     stream.set_read_timeout(Some(REQUEST_TIMEOUT)).map_err(explained)?;
     let mut tree = String::new();
     stream.read_to_string(&mut tree).map_err(explained)?;
+    if tree.is_empty() {
+        // Even a loop with no tasks says so: this is a refusal.
+        return Err(explained(io::ErrorKind::ConnectionAborted.into()));
+    }
     Ok(tree)
 }
 // ANCHOR_END: request_task_tree
@@ -335,7 +353,8 @@ pub fn request_task_tree(pid: u32) -> io::Result<String> {
 /// `error`, in words that say what to do about it.
 fn explain(error: io::Error, pid: u32, path: &Path) -> io::Error {
     use io::ErrorKind::{
-        ConnectionRefused, NotFound, PermissionDenied, TimedOut,
+        ConnectionAborted, ConnectionRefused, NotFound, PermissionDenied,
+        TimedOut,
     };
     let path = path.display();
     let message = match error.kind() {
@@ -357,6 +376,11 @@ fn explain(error: io::Error, pid: u32, path: &Path) -> io::Error {
              is blocked (in a callback or a task step that does not return) \
              or not running"
         ),
+        ConnectionAborted => format!(
+            "PID {pid} closed the connection unanswered: it is answering \
+             too many requests at once (try again), or taking its tree \
+             failed (see its log)"
+        ),
         _ => format!("could not read the task tree of PID {pid}: {error}"),
     };
     io::Error::new(error.kind(), message)
@@ -376,11 +400,15 @@ mod tests {
         ONE_SERVER.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// A loop on the real clock, out of debug mode even with `AIO_DEBUG`
+    /// set: these tests start their servers themselves.
     fn real_loop() -> EventLoop {
-        EventLoop::builder()
+        let event_loop = EventLoop::builder()
             .clock(crate::ch01_coroutines::clock::ClockKind::Real)
             .build()
-            .unwrap()
+            .unwrap();
+        event_loop.set_debug(false);
+        event_loop
     }
 
     /// Warnings and errors logged on this thread while `during` runs.
@@ -550,5 +578,34 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         assert_eq!(error.kind(), io::ErrorKind::ConnectionRefused);
         assert!(error.to_string().contains("remove the file"), "{error}");
+    }
+
+    #[test]
+    fn clients_that_never_read_cannot_pile_up_answers() {
+        let _one = one_server();
+        let event_loop = real_loop();
+        let server = start_tree_server(&event_loop).expect("serving");
+        let mut silent = Vec::new();
+        for _ in 0..MAX_ANSWERS {
+            let (server_end, client_end) = connection_pair();
+            let text = vec![b'x'; 4_000_000];
+            server.listening.send(&event_loop, server_end, text.into());
+            silent.push(client_end);
+        }
+        let pid = std::process::id();
+        let refused = event_loop
+            .run_until_complete(async move {
+                let (sender, receiver) = oneshot::channel();
+                std::thread::spawn(move || {
+                    let _ = sender.send(request_task_tree(pid));
+                });
+                receiver.await.unwrap()
+            })
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(refused.kind(), io::ErrorKind::ConnectionAborted);
+        assert!(refused.to_string().contains("unanswered"), "{refused}");
+        drop(server);
+        event_loop.close().unwrap();
     }
 }

@@ -87,7 +87,7 @@ fn aio_ps_prints_the_tree_of_a_live_program() {
         assert_eq!(*child_depth, depth + 2, "{tree}");
         assert!(child.contains(" pending, created at "), "{tree}");
         assert_eq!(*timer_depth, depth + 3, "{tree}");
-        assert!(timer.starts_with("timer at "), "{tree}");
+        assert!(timer.starts_with("timer due at "), "{tree}");
     }
 }
 
