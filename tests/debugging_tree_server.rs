@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{CapturedLog, real_loop};
+use common::{CapturedLog, real_loop, virtual_loop};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -90,5 +90,17 @@ fn turning_debug_mode_off_stops_serving() {
     assert!(path.exists());
     event_loop.set_debug(false);
     assert!(!path.exists(), "{} is still there", path.display());
+    event_loop.close().unwrap();
+}
+
+#[test]
+fn the_server_keeps_neither_the_loop_running_nor_time_still() {
+    let _one = one_server();
+    let event_loop = virtual_loop();
+    event_loop.set_debug(true);
+    let an_hour = Duration::from_secs(3600);
+    event_loop.run_until_complete(aio::sleep(an_hour)).unwrap();
+    assert!(event_loop.time() >= an_hour, "virtual time jumped");
+    assert!(aio::tree_socket_path(std::process::id()).exists());
     event_loop.close().unwrap();
 }
