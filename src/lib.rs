@@ -146,6 +146,7 @@ pub use ch13_executors::threadsafe::run_coroutine_threadsafe;
 pub use ch01_coroutines::event_loop::DEBUG_ENV;
 pub use ch14_debugging::debug_mode::DEFAULT_SLOW_CALLBACK_DURATION;
 pub use ch14_debugging::task_tree::{TaskTree, task_tree};
+pub use ch14_debugging::tree_server::{request_task_tree, tree_socket_path};
 pub use ch14_debugging::wait_node::{TaskNode, WaitNode};
 
 // ANCHOR: default_resolver

@@ -25,7 +25,12 @@ pub async fn create_unix_server<P: Protocol>(
     factory: impl Fn() -> P + 'static,
     path: impl AsRef<Path>,
 ) -> io::Result<Server> {
-    let path = path.as_ref();
+    Server::listen(bind_unix_listener(path.as_ref())?, Vec::new(), factory)
+}
+
+/// Binds a listening Unix socket at `path`, replacing a stale socket file
+/// left there (also chapter 14's task-tree server).
+pub(crate) fn bind_unix_listener(path: &Path) -> io::Result<Listener> {
     if std::fs::symlink_metadata(path).is_ok_and(|meta| {
         std::os::unix::fs::FileTypeExt::is_socket(&meta.file_type())
     }) {
@@ -37,11 +42,7 @@ pub async fn create_unix_server<P: Protocol>(
             format!("could not listen on {}: {error}", path.display()),
         )
     })?;
-    Server::listen(
-        Listener::Unix(listener, SocketFile::bound_at(path)),
-        Vec::new(),
-        factory,
-    )
+    Ok(Listener::Unix(listener, SocketFile::bound_at(path)))
 }
 
 /// Connects to the Unix socket at `path` and runs `protocol` on the connection

@@ -19,6 +19,7 @@ use crate::ch01_coroutines::ready_queue::Callback;
 use crate::ch01_coroutines::seam::Runnable;
 use crate::ch01_coroutines::tick::StepWatch;
 use crate::ch01_coroutines::trace;
+use crate::ch14_debugging::tree_server::{TreeServer, start_tree_server};
 use crate::ch14_debugging::wait_node::describe_wait;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -37,6 +38,8 @@ pub(crate) struct DebugState {
     slow_callback_duration: Cell<Duration>,
     /// What each pending task waited on after its last step, by task id.
     waits: RefCell<HashMap<u64, Vec<WaitingOn>>>,
+    /// Serves the task tree to other processes (`aio_ps PID`).
+    tree_server: RefCell<Option<TreeServer>>,
 }
 // ANCHOR_END: debug_state
 
@@ -50,6 +53,7 @@ impl DebugState {
             event_loop: event_loop.downgrade(),
             slow_callback_duration: Cell::new(DEFAULT_SLOW_CALLBACK_DURATION),
             waits: RefCell::default(),
+            tree_server: RefCell::default(),
         });
         event_loop.local::<DebugState>().expect("it was just set")
     }
@@ -126,9 +130,11 @@ impl EventLoop {
         let state = DebugState::of(self);
         if enabled {
             self.set_step_watch(Some(state.clone()));
+            state.tree_server.replace(start_tree_server(self));
         } else {
             self.set_step_watch(None);
             state.waits.borrow_mut().clear();
+            drop(state.tree_server.take()); // stops serving, removes the file
         }
     }
 
