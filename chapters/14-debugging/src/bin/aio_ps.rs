@@ -10,6 +10,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+// ANCHOR: main
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [pid] = args.as_slice() else { return usage() };
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
         }
     }
 }
+// ANCHOR_END: main
 
 fn usage() -> ExitCode {
     eprintln!(
