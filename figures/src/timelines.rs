@@ -812,9 +812,11 @@ pub fn draw(events: &[Event], drawing: &Drawing<'_>) -> Svg {
                 &(tick + 1).to_string(),
             );
         }
-        if drawing.times == Times::Shown && last_time != Some(*time) {
-            last_time = Some(*time);
-            let label = millis(*time);
+        // Labelled where the label changes: a real clock's ticks a few
+        // microseconds apart share one.
+        let label = millis(*time);
+        if drawing.times == Times::Shown && last_time.as_ref() != Some(&label) {
+            last_time = Some(label.clone());
             let width = label.len() as f64 * 7.0;
             let row = if left >= label_right[0] + 6.0 { 0 } else { 1 };
             label_right[row] = left + width;
