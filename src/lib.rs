@@ -143,6 +143,11 @@ pub use ch13_executors::thread_pool::{
 };
 pub use ch13_executors::threadsafe::run_coroutine_threadsafe;
 
+pub use ch01_coroutines::event_loop::DEBUG_ENV;
+pub use ch14_debugging::debug_mode::DEFAULT_SLOW_CALLBACK_DURATION;
+pub use ch14_debugging::task_tree::{TaskTree, task_tree};
+pub use ch14_debugging::wait_node::{TaskNode, WaitNode};
+
 // ANCHOR: default_resolver
 /// The resolver a loop uses until [`EventLoop::set_resolver`] chooses
 /// another. This is the one place where a later chapter's piece becomes an
@@ -174,6 +179,14 @@ pub(crate) fn shutdown_default_executor(event_loop: &EventLoop) {
     ch13_executors::default_executor::shut_down_before_close(event_loop);
 }
 // ANCHOR_END: shutdown_default_executor
+
+// ANCHOR: enable_debug_mode
+/// What a loop built with `AIO_DEBUG` set does (chapter 1): it turns on
+/// chapter 14's debug mode.
+pub(crate) fn enable_debug_mode(event_loop: &EventLoop) {
+    event_loop.set_debug(true);
+}
+// ANCHOR_END: enable_debug_mode
 
 // ANCHOR: run_blocking
 /// Where chapter 10's lookups block: on the running loop's default executor

@@ -170,6 +170,7 @@ const ROOT_DEFAULTS: &[&str] = &[
     "default_resolver",
     "cancel_on_ctrl_c",
     "shutdown_default_executor",
+    "enable_debug_mode",
     "run_blocking",
 ];
 

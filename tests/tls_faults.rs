@@ -867,11 +867,14 @@ fn a_tls_connection_still_open_when_its_loop_closes_is_closed_quietly() {
     // with it a writer whose TLS connection must close without a loop.
     event_loop.close().unwrap();
     drop(hold_tx);
-    let errors: Vec<String> = log
+    let (leaked, errors): (Vec<String>, Vec<String>) = log
         .records()
         .into_iter()
         .filter(|(level, _)| *level == aio::Level::Error)
         .map(|(_, message)| message)
-        .collect();
+        .partition(|message| message.starts_with("Task was destroyed"));
+    // The handler's task is reported, as asyncio reports it; its
+    // connection closes without a word.
+    assert_eq!(leaked.len(), 1, "the handler's task: {leaked:#?}");
     assert!(errors.is_empty(), "{errors:#?}");
 }

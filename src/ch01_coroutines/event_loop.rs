@@ -17,8 +17,8 @@ use crate::ch01_coroutines::ready_queue::{Callback, NamedCallback, Ready};
 use crate::ch01_coroutines::remote::{LoopShared, RemoteItem, RemoteLoop};
 use crate::ch01_coroutines::seam::{Runnable, Schedule};
 use crate::ch01_coroutines::task::Task;
-use crate::ch01_coroutines::task_cell::TaskCell;
-use crate::ch01_coroutines::tick::{AnswerOwed, LoopCore};
+use crate::ch01_coroutines::task_cell::{TaskCell, current_task_id};
+use crate::ch01_coroutines::tick::{AnswerOwed, LoopCore, StepWatch};
 use crate::ch01_coroutines::timers::CancelledTimers;
 use crate::ch01_coroutines::trace;
 use std::cell::{Cell, RefCell};
@@ -28,6 +28,10 @@ use std::io;
 use std::panic::Location;
 use std::rc::{Rc, Weak};
 use std::time::Duration;
+
+/// The environment variable that starts every loop in debug mode (chapter
+/// 14), as `PYTHONASYNCIODEBUG` does asyncio's: `AIO_DEBUG=1`.
+pub const DEBUG_ENV: &str = "AIO_DEBUG";
 
 /// Numbers loops for the life of the process.
 static NEXT_LOOP_ID: IdCounter = IdCounter::new(1);
@@ -56,6 +60,8 @@ type TaskRegistry =
 struct LoopInner {
     /// The loop's number, as its scheduler knows it.
     id: u64,
+    /// Where the loop was built, for the report if it is never closed.
+    created_at: &'static Location<'static>,
     /// The queues, clock and poller that a tick works through.
     core: LoopCore,
     /// How this loop's tasks get back to it: handed to every task it spawns.
@@ -214,7 +220,11 @@ impl Builder {
     }
 
     /// Creates the loop. Fails only if the operating system refuses a poller.
+    /// With `AIO_DEBUG` set (to anything but `0`), the loop starts in debug
+    /// mode (chapter 14), as `PYTHONASYNCIODEBUG` makes asyncio's.
+    #[track_caller]
     pub fn build(self) -> Result<EventLoop, Error> {
+        let created_at = Location::caller();
         let (poller, poll_waker) = Poller::new(self.event_capacity)?;
         let loop_id = NEXT_LOOP_ID.fetch_add(1, Ordering::Relaxed);
         let shared = Arc::new(LoopShared::new(loop_id, Box::new(poll_waker)));
@@ -224,6 +234,7 @@ impl Builder {
         });
         let inner = Rc::new(LoopInner {
             id: loop_id,
+            created_at,
             core: LoopCore::new(
                 Clock::new(self.clock),
                 poller,
@@ -241,12 +252,17 @@ impl Builder {
         LOOPS_HERE.with(|loops| {
             loops.borrow_mut().push((loop_id, Rc::downgrade(&inner)));
         });
-        Ok(EventLoop { inner })
+        let event_loop = EventLoop { inner };
+        if debug_asked_by_environment() {
+            crate::enable_debug_mode(&event_loop);
+        }
+        Ok(event_loop)
     }
 }
 
 impl EventLoop {
     /// Creates a loop with the default settings (`asyncio.new_event_loop()`).
+    #[track_caller]
     pub fn new() -> Result<EventLoop, Error> {
         Builder::default().build()
     }
@@ -282,6 +298,23 @@ impl EventLoop {
     /// A number that identifies this loop for the life of the process.
     pub fn id(&self) -> u64 {
         self.inner.id
+    }
+
+    /// Where the loop was built.
+    pub fn created_at(&self) -> &'static Location<'static> {
+        self.inner.created_at
+    }
+
+    /// Lets `watch` time every step from the next tick on, or stops the
+    /// watching with `None` (chapter 14's debug mode).
+    pub(crate) fn set_step_watch(&self, watch: Option<Rc<dyn StepWatch>>) {
+        let previous = self.inner.core.watch.replace(watch);
+        drop(previous); // outside the borrow
+    }
+
+    /// Whether someone watches the loop's steps: whether it is in debug mode.
+    pub(crate) fn is_watched(&self) -> bool {
+        self.inner.core.watch.borrow().is_some()
     }
 
     /// The loop's current time: a monotonic [`Duration`] since the loop was
@@ -342,7 +375,21 @@ impl EventLoop {
         listener: Rc<dyn ReadinessListener>,
     ) -> io::Result<SourceKey> {
         self.check_open().map_err(io::Error::other)?;
-        self.inner.core.poller.register(source, listener)
+        let opened_by = self.is_watched().then(|| self.opened_by());
+        self.inner.core.poller.register(source, listener, opened_by)
+    }
+
+    /// Who is opening a source now, for the report if it is left open: the
+    /// running task, and where it was spawned.
+    fn opened_by(&self) -> String {
+        match current_task_id().and_then(|id| self.task(id)) {
+            Some(task) => format!(
+                "opened by {}, created at {}",
+                task.name(),
+                task.spawned_at()
+            ),
+            None => "opened outside any task".to_owned(),
+        }
     }
 
     /// Removes an I/O source from the loop's poller.
@@ -552,9 +599,10 @@ impl Drop for LoopInner {
         if !self.closed.get() {
             logging::warn!(
                 "aio.event_loop",
-                "unclosed event loop {} was dropped; call close() (aio::run \
-                 does it for you)",
-                self.id
+                "unclosed event loop {} (created at {}) was dropped; call \
+                 close() (aio::run does it for you)",
+                self.id,
+                self.created_at
             );
             self.release_everything();
         }
@@ -575,10 +623,17 @@ impl LoopInner {
     fn release_everything(&self) {
         drop(self.core.shared.close());
         self.core.clear();
+        let watch = self.core.watch.take();
         let tasks = std::mem::take(&mut *self.tasks.borrow_mut());
-        for task in tasks.values() {
+        let mut tasks: Vec<_> = tasks.into_values().collect();
+        tasks.sort_by_key(|task| task.header().id);
+        for task in &tasks {
+            if !task.state().is_final() && !task.is_machinery() {
+                report_destroyed_pending(&**task, watch.as_deref());
+            }
             task.abandon();
         }
+        drop(watch);
         drop(tasks);
         // Dropping futures can queue more work (a destructor wakes another
         // task).
@@ -597,6 +652,33 @@ impl LoopInner {
         }
     }
     // ANCHOR_END: release_everything
+}
+
+// ANCHOR: destroyed_pending
+/// asyncio's "Task was destroyed but it is pending!": the loop is closing
+/// with `task` unfinished, so its future is dropped without finishing. In
+/// debug mode the report also says what the task was waiting on.
+fn report_destroyed_pending(
+    task: &dyn Runnable,
+    watch: Option<&dyn StepWatch>,
+) {
+    let waits = watch
+        .and_then(|watch| watch.describe_waits(task.header().id))
+        .map(|waits| format!(", waiting on {waits}"))
+        .unwrap_or_default();
+    logging::error!(
+        "aio.task",
+        "Task was destroyed but it is pending! task: {}{waits}; await it, \
+         or cancel it, before the loop closes",
+        task.describe()
+    );
+}
+// ANCHOR_END: destroyed_pending
+
+/// Whether `AIO_DEBUG` asks for debug mode: set, and not `0` or empty.
+fn debug_asked_by_environment() -> bool {
+    std::env::var_os(DEBUG_ENV)
+        .is_some_and(|value| !value.is_empty() && value != "0")
 }
 
 impl std::fmt::Debug for EventLoop {

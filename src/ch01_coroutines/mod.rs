@@ -2,7 +2,8 @@
 //!
 //! The modules are declared in reading order, each after the modules it uses
 //! (`tests/architecture.rs` checks it). First the helpers every module uses:
-//! errors, logging, the loom shim, clocks and the owner-thread cell. The story
+//! errors, logging, the loom shim, clocks, the owner-thread cell, and the
+//! notes futures leave of what they wait on (read by chapter 14). The story
 //! starts with the seam, what a loop needs from a task and what a task needs
 //! from its loop; then the loop's door for other threads, the task (its pinned
 //! future, its waker, its cell and its handle), the queues and the poller a
@@ -14,6 +15,7 @@ pub(crate) mod logging;
 pub(crate) mod loom;
 pub(crate) mod clock;
 pub(crate) mod owner_thread;
+pub(crate) mod awaiting;
 
 // The story starts here: the seam between a task and its loop.
 pub(crate) mod seam;

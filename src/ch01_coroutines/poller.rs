@@ -60,6 +60,8 @@ impl SourceKey {
 struct Slot {
     generation: u32,
     listener: Option<Rc<dyn ReadinessListener>>,
+    /// Who opened the source, if the loop was in debug mode then.
+    opened_by: Option<String>,
 }
 
 /// The table of registered sources, indexed by token.
@@ -73,7 +75,11 @@ impl Sources {
     // ANCHOR: generation_check
     /// Puts `listener` in a free slot (or a new one) and bumps the slot's
     /// generation, so that the keys of its earlier sources no longer match.
-    fn insert(&mut self, listener: Rc<dyn ReadinessListener>) -> SourceKey {
+    fn insert(
+        &mut self,
+        listener: Rc<dyn ReadinessListener>,
+        opened_by: Option<String>,
+    ) -> SourceKey {
         let index = self.free.pop().unwrap_or_else(|| {
             self.slots.push(Slot::default());
             self.slots.len() - 1
@@ -81,13 +87,14 @@ impl Sources {
         let slot = &mut self.slots[index];
         slot.generation = slot.generation.wrapping_add(1) & 0xFF_FFFF;
         slot.listener = Some(listener);
+        slot.opened_by = opened_by;
         SourceKey { index, generation: slot.generation }
     }
 
     /// The listener behind `key`, unless the key is stale.
     fn get(&self, key: SourceKey) -> Option<Rc<dyn ReadinessListener>> {
         match self.slots.get(key.index) {
-            Some(Slot { generation, listener: Some(listener) })
+            Some(Slot { generation, listener: Some(listener), .. })
                 if *generation == key.generation =>
             {
                 Some(Rc::clone(listener))
@@ -104,6 +111,7 @@ impl Sources {
             return None;
         }
         let listener = slot.listener.take();
+        slot.opened_by = None;
         self.free.push(key.index);
         listener
     }
@@ -141,13 +149,15 @@ impl Poller {
 
     // ANCHOR: register
     /// Registers `source` for reading and writing; its events go to
-    /// `listener`.
+    /// `listener`. `opened_by` says who opened it, for a report if it is
+    /// left open.
     pub(crate) fn register(
         &self,
         source: &mut impl mio::event::Source,
         listener: Rc<dyn ReadinessListener>,
+        opened_by: Option<String>,
     ) -> io::Result<SourceKey> {
-        let key = self.sources.borrow_mut().insert(listener);
+        let key = self.sources.borrow_mut().insert(listener, opened_by);
         let interest = mio::Interest::READABLE | mio::Interest::WRITABLE;
         if let Err(error) =
             self.registry.register(source, key.token(), interest)
@@ -171,7 +181,7 @@ impl Poller {
     // ANCHOR_END: register
 
     /// Closes every source still registered (the loop is closing), and says
-    /// what each one was.
+    /// what each one was, and who opened it if that is known.
     pub(crate) fn close_all(&self) -> Vec<String> {
         let listeners: Vec<_> = {
             let mut sources = self.sources.borrow_mut();
@@ -180,12 +190,21 @@ impl Poller {
             sources
                 .slots
                 .iter_mut()
-                .filter_map(|slot| slot.listener.take())
+                .filter_map(|slot| {
+                    let listener = slot.listener.take()?;
+                    Some((listener, slot.opened_by.take()))
+                })
                 .collect()
         };
         listeners
             .iter()
-            .filter_map(|listener| listener.close_for_loop())
+            .filter_map(|(listener, opened_by)| {
+                let what = listener.close_for_loop()?;
+                Some(match opened_by {
+                    Some(opened_by) => format!("{what} ({opened_by})"),
+                    None => what,
+                })
+            })
             .collect()
     }
 
@@ -260,10 +279,10 @@ mod tests {
     fn a_reused_slot_does_not_answer_to_its_old_key() {
         let mut sources = Sources::default();
         let old: Rc<dyn ReadinessListener> = Rc::new(CountEvents::default());
-        let old_key = sources.insert(old);
+        let old_key = sources.insert(old, None);
         assert!(sources.remove(old_key).is_some());
         let new: Rc<dyn ReadinessListener> = Rc::new(CountEvents::default());
-        let new_key = sources.insert(Rc::clone(&new));
+        let new_key = sources.insert(Rc::clone(&new), None);
         assert_eq!(new_key.index, old_key.index, "the slot is reused");
         assert!(sources.get(old_key).is_none(), "a stale event finds nothing");
         assert!(sources.remove(old_key).is_none(), "nor can it free the slot");

@@ -82,6 +82,21 @@ pub(crate) trait Runnable: Send + Sync {
     fn add_done_callback(&self, callback: Box<dyn FnOnce()>) -> Option<u64>;
     /// Unregisters a done-callback. Returns whether it was registered.
     fn remove_done_callback(&self, id: u64) -> bool;
+    /// Marks the task as part of the runtime's machinery (see
+    /// `spawn_machinery`).
+    fn mark_machinery(&self);
+    /// Whether the task is part of the runtime's machinery.
+    fn is_machinery(&self) -> bool;
+    /// The task in a report, as asyncio writes one:
+    /// `<Task pending name='Task-2' created at src/main.rs:7:5>`.
+    fn describe(&self) -> String {
+        format!(
+            "<Task {} name='{}' created at {}>",
+            self.state().word(),
+            self.name(),
+            self.spawned_at()
+        )
+    }
 }
 // ANCHOR_END: runnable
 

@@ -45,3 +45,18 @@ where
     event_loop::get_running_loop()?.spawn_at(future, spawned_at)
 }
 // ANCHOR_END: spawn
+
+/// Spawns a task of the runtime's own machinery (a transport's driver, a
+/// server's accept loop). It is a task like any other, but it belongs to an
+/// object that has its own report if it is leaked, so the loop does not
+/// report it as destroyed while pending.
+#[track_caller]
+pub(crate) fn spawn_machinery<F>(future: F) -> Result<Task<F::Output>, Error>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    let task = spawn_at(future, Location::caller())?;
+    task.runnable().mark_machinery();
+    Ok(task)
+}

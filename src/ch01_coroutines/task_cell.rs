@@ -10,6 +10,7 @@
 //! [`JoinTarget`] for the handle. The task never names its loop: everything it
 //! asks of the loop goes through the [`Schedule`] in its header.
 
+use crate::ch01_coroutines::awaiting::{self, WaitingOn};
 use crate::ch01_coroutines::error::{TaskError, panic_message};
 use crate::ch01_coroutines::future_slot::FutureSlot;
 use crate::ch01_coroutines::logging;
@@ -37,6 +38,8 @@ pub(crate) struct TaskMeta<T> {
     /// The task's number on its loop, which names it (`Task-7`) until renamed.
     number: u64,
     spawned_at: &'static Location<'static>,
+    /// Whether the runtime spawned it for its own machinery.
+    machinery: bool,
 }
 // ANCHOR_END: task_meta
 
@@ -108,6 +111,7 @@ impl<F: Future + 'static> TaskCell<F> {
                     next_callback_id: 0,
                     number,
                     spawned_at,
+                    machinery: false,
                 }),
             }),
         })
@@ -327,6 +331,16 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
             .map_or(Location::caller(), |local| local.meta.borrow().spawned_at)
     }
 
+    fn mark_machinery(&self) {
+        if let Some(local) = self.local() {
+            local.meta.borrow_mut().machinery = true;
+        }
+    }
+
+    fn is_machinery(&self) -> bool {
+        self.local().is_some_and(|local| local.meta.borrow().machinery)
+    }
+
     fn add_done_callback(&self, callback: Box<dyn FnOnce()>) -> Option<u64> {
         let local = self.local()?;
         let mut meta = local.meta.borrow_mut();
@@ -442,6 +456,7 @@ impl<F: Future + 'static> JoinTarget<F::Output> for TaskCell<F> {
             return Poll::Ready(());
         }
         meta.awaiters.register(cx.waker());
+        awaiting::note(|| WaitingOn::Task(self.header.id));
         Poll::Pending
     }
 

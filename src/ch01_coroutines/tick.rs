@@ -6,15 +6,17 @@
 //! [`LoopCore`] holds what a tick works through; the loop that owns it
 //! (`event_loop.rs`) decides when to tick.
 
+use crate::ch01_coroutines::awaiting::{self, WaitingOn};
 use crate::ch01_coroutines::clock::Clock;
 use crate::ch01_coroutines::error::panic_message;
 use crate::ch01_coroutines::logging;
-use crate::ch01_coroutines::loom::Arc;
+use crate::ch01_coroutines::loom::{Arc, TaskArc};
 use crate::ch01_coroutines::poller::Poller;
 use crate::ch01_coroutines::ready_queue::{
     Callback, NamedCallback, Ready, ReadyQueue,
 };
 use crate::ch01_coroutines::remote::{LoopShared, RemoteItem};
+use crate::ch01_coroutines::seam::Runnable;
 use crate::ch01_coroutines::timers::TimerQueue;
 use crate::ch01_coroutines::trace::Recorder;
 use std::cell::{Cell, RefCell};
@@ -47,6 +49,8 @@ pub(crate) struct LoopCore {
     deferred: RefCell<Vec<Waker>>,
     /// Where the loop writes down what it does, when asked to (`trace.rs`).
     pub(crate) trace: Option<Rc<Recorder>>,
+    /// Who times each step, in debug mode (chapter 14).
+    pub(crate) watch: RefCell<Option<Rc<dyn StepWatch>>>,
     /// How many answers other threads owe this loop (a lookup on a worker
     /// thread, say): while any is owed, virtual time does not jump.
     answers_owed: Rc<Cell<usize>>,
@@ -80,6 +84,7 @@ impl LoopCore {
             ticks_without_poll: Cell::new(0),
             deferred: RefCell::default(),
             trace,
+            watch: RefCell::default(),
             answers_owed: Rc::default(),
         }
     }
@@ -154,23 +159,56 @@ impl LoopCore {
             self.ready.push(Ready::Callback(callback));
         }
         // 3. Run what is ready now, and nothing that becomes ready while we do.
+        //    Someone watching (a trace, debug mode) takes the cold path.
         let ready_now = self.ready.len();
-        let trace = self.trace.as_deref();
+        let watched = self.trace.is_some() || self.watch.borrow().is_some();
         for _ in 0..ready_now {
             match self.ready.pop() {
-                Some(Ready::Task(task)) => match trace {
-                    None => task.run(),
-                    Some(trace) => trace.run_task(task),
-                },
-                Some(Ready::Callback(callback)) => match trace {
-                    None => run_callback(&*callback),
-                    Some(trace) => trace.run_callback(&callback, run_callback),
-                },
+                Some(item) if watched => self.run_watched(item),
+                Some(Ready::Task(task)) => task.run(),
+                Some(Ready::Callback(callback)) => run_callback(&*callback),
                 None => break,
             }
         }
     }
     // ANCHOR_END: run_once
+
+    // ANCHOR: run_watched
+    /// Runs one ready item for whoever watches: the trace records it, and
+    /// debug mode times it and learns what a task now waits on.
+    #[cold]
+    fn run_watched(&self, item: Ready) {
+        let watch = self.watch.borrow().clone();
+        let trace = self.trace.as_deref();
+        let started = Instant::now();
+        match item {
+            Ready::Task(task) => {
+                let step = || match trace {
+                    None => TaskArc::clone(&task).run(),
+                    Some(trace) => trace.run_task(TaskArc::clone(&task)),
+                };
+                match watch {
+                    None => step(),
+                    Some(watch) => {
+                        let waits = awaiting::collect(step);
+                        watch.task_step(&*task, started.elapsed(), waits);
+                    }
+                }
+            }
+            Ready::Callback(callback) => {
+                match trace {
+                    None => run_callback(&*callback),
+                    Some(trace) => trace.run_callback(&callback, run_callback),
+                }
+                if let Some(watch) = watch
+                    && !callback.cancelled()
+                {
+                    watch.callback_step(&*callback, started.elapsed());
+                }
+            }
+        }
+    }
+    // ANCHOR_END: run_watched
 
     // ANCHOR: poll_events
     /// Waits in the poller for at most `timeout` (`None`: until woken by I/O
@@ -249,6 +287,26 @@ impl LoopCore {
         drop(deferred);
     }
 }
+
+// ANCHOR: step_watch
+/// Who watches each step of a loop in debug mode: chapter 14's debug mode
+/// implements it, and the loop holds it in [`LoopCore::watch`].
+pub(crate) trait StepWatch {
+    /// A task's step took `took`; it now waits on `waits` (empty if it
+    /// finished, or noted nothing).
+    fn task_step(
+        &self,
+        task: &dyn Runnable,
+        took: Duration,
+        waits: Vec<WaitingOn>,
+    );
+    /// A callback ran, and took `took`.
+    fn callback_step(&self, callback: &dyn Callback, took: Duration);
+    /// What task `task_id` waited on after its last step, in words, for a
+    /// report about it.
+    fn describe_waits(&self, task_id: u64) -> Option<String>;
+}
+// ANCHOR_END: step_watch
 
 // ANCHOR: run_callback
 /// Runs one callback, catching and reporting a panic so the loop keeps going.

@@ -323,7 +323,7 @@ fn address(callback: &Rc<dyn Callback>) -> *const () {
 /// A readable name for a callback, from the type name of its function.
 /// `ch02::main_task::{{closure}}` becomes `closure in main_task`, and a
 /// function keeps its own name.
-fn label(type_name: &str) -> String {
+pub(crate) fn label(type_name: &str) -> String {
     let path = without_generics(type_name);
     let segments: Vec<&str> = path.split("::").collect();
     let named = segments.iter().rev().find(|s| !s.starts_with("{{"));

@@ -6,6 +6,7 @@
 //! sleeping task. Dropping a `Sleep` cancels its timer. `sleep(Duration::ZERO)`
 //! skips the timer and just yields for one tick.
 
+use crate::ch01_coroutines::awaiting::{self, WaitingOn};
 use crate::ch01_coroutines::error::Error;
 use crate::ch01_coroutines::event_loop;
 use crate::ch01_coroutines::ready_queue::Callback;
@@ -62,8 +63,9 @@ enum SleepState {
     Created,
     /// `sleep(ZERO)` yielded once and is ready on its next poll.
     Yielded,
-    /// A timer is scheduled; dropping the sleep cancels it.
-    Waiting { alarm: Rc<Alarm> },
+    /// A timer is scheduled for loop time `when`; dropping the sleep cancels
+    /// it.
+    Waiting { alarm: Rc<Alarm>, when: Duration },
     /// The deadline passed.
     Done,
 }
@@ -129,12 +131,13 @@ impl Future for Sleep {
                 self.state = SleepState::Done;
                 return Poll::Ready(());
             }
-            SleepState::Waiting { alarm, .. } => {
+            SleepState::Waiting { alarm, when } => {
                 if alarm.rung.get() {
                     self.state = SleepState::Done;
                     return Poll::Ready(());
                 }
                 alarm.waker.replace(Some(cx.waker().clone()));
+                awaiting::note(|| WaitingOn::Timer(*when));
                 return Poll::Pending;
             }
         }
@@ -161,7 +164,8 @@ impl Future for Sleep {
             .push_timer(when, alarm.clone())
             .unwrap_or_else(|error| outside_a_loop(error));
         let _ = alarm.cancelled_timers.set(cancelled_timers);
-        self.state = SleepState::Waiting { alarm };
+        self.state = SleepState::Waiting { alarm, when };
+        awaiting::note(|| WaitingOn::Timer(when));
         Poll::Pending
     }
 }
@@ -179,7 +183,7 @@ fn outside_a_loop(error: Error) -> ! {
 
 impl Drop for Sleep {
     fn drop(&mut self) {
-        if let SleepState::Waiting { alarm } = &self.state
+        if let SleepState::Waiting { alarm, .. } = &self.state
             && let Some(cancelled_timers) = alarm.cancelled_timers.get()
         {
             cancelled_timers.cancel(&**alarm);

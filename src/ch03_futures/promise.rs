@@ -7,12 +7,14 @@
 //! were registered. It is named `Promise` so that it does not shadow
 //! `std::future::Future`, the trait every awaitable implements.
 
+use crate::ch01_coroutines::awaiting::{self, WaitingOn};
 use crate::ch01_coroutines::error::Error;
 use crate::ch01_coroutines::event_loop;
 use crate::ch01_coroutines::event_loop::{EventLoop, WeakLoop};
 use crate::ch01_coroutines::logging;
 use std::cell::{Cell, RefCell};
 use std::fmt;
+use std::panic::Location;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
@@ -120,6 +122,8 @@ pub struct Promise<T> {
 
 struct Shared<T> {
     event_loop: WeakLoop,
+    /// Where the promise was made, for reports and the task tree.
+    created_at: &'static Location<'static>,
     state: RefCell<State<T>>,
     /// Done-callbacks and awaiting tasks' wakers, in the order they arrived.
     listeners: RefCell<Vec<Listener<T>>>,
@@ -146,11 +150,13 @@ enum Listener<T> {
 
 impl EventLoop {
     /// Creates a pending promise bound to this loop (`loop.create_future()`).
+    #[track_caller]
     pub fn create_future<T: 'static>(&self) -> Promise<T> {
         Promise {
             waiting: None,
             shared: Rc::new(Shared {
                 event_loop: self.downgrade(),
+                created_at: Location::caller(),
                 state: RefCell::new(State::Pending),
                 listeners: RefCell::new(Vec::new()),
                 next_callback_id: Cell::new(0),
@@ -162,6 +168,7 @@ impl EventLoop {
 
 impl<T: 'static> Promise<T> {
     /// Creates a pending promise on the running loop (`asyncio.Future()`).
+    #[track_caller]
     pub fn new() -> Result<Promise<T>, Error> {
         Ok(event_loop::get_running_loop()?.create_future())
     }
@@ -379,6 +386,7 @@ impl<T: Clone + 'static> Future for Promise<T> {
             self.register_waker(cx.waker());
             self.waiting = Some(cx.waker().clone());
         }
+        awaiting::note(|| WaitingOn::Promise(self.shared.created_at));
         Poll::Pending
     }
 }
@@ -418,7 +426,9 @@ impl<T> Drop for Shared<T> {
         {
             logging::warn!(
                 "aio.promise",
-                "future exception was never retrieved: {exception}"
+                "future exception was never retrieved (the future was \
+                 created at {}): {exception}",
+                self.created_at
             );
         }
     }

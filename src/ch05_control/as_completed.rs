@@ -7,6 +7,7 @@
 //! `futures_core::Stream`, and also has an inherent [`next`](AsCompleted::next)
 //! for a plain `while let` loop.
 
+use crate::ch01_coroutines::awaiting::{self, WaitingOn};
 use crate::ch01_coroutines::error::{Error, TaskError};
 use crate::ch01_coroutines::spawn::spawn_at;
 use crate::ch01_coroutines::task::Task;
@@ -38,6 +39,8 @@ pub struct AsCompleted<T> {
     deadline: Deadline,
     timer: DeadlineTimer,
     spawn_error: Option<Error>,
+    /// Where it was made, for chapter 14's task tree.
+    created_at: &'static Location<'static>,
 }
 
 /// Spawns `futures` as tasks and yields their results as they finish. With a
@@ -80,6 +83,7 @@ where
         deadline: Deadline::after(timeout),
         timer: DeadlineTimer::default(),
         spawn_error,
+        created_at: origin,
     }
 }
 
@@ -123,6 +127,11 @@ impl<T: 'static> AsCompleted<T> {
             return Poll::Ready(Some(Err(Error::TimedOut)));
         }
         self.finished.borrow_mut().consumer = Some(cx.waker().clone());
+        awaiting::note(|| WaitingOn::Group {
+            kind: "as_completed",
+            created_at: self.created_at,
+            members: self.tasks.iter().flatten().map(task_waited_on).collect(),
+        });
         Poll::Pending
     }
 
@@ -133,6 +142,11 @@ impl<T: 'static> AsCompleted<T> {
     }
 }
 // ANCHOR_END: as_completed
+
+/// A task the stream waits on, for the task tree.
+fn task_waited_on<T>(task: &Task<T>) -> WaitingOn {
+    WaitingOn::Task(task.runnable().header().id)
+}
 
 impl<T: 'static> futures_core::Stream for AsCompleted<T> {
     type Item = Result<T, Error>;

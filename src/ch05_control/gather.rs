@@ -12,6 +12,7 @@
 //! future types. All three spawn the children at once, like asyncio, and cancel
 //! the unfinished ones if the gather itself is dropped before it completes.
 
+use crate::ch01_coroutines::awaiting;
 use crate::ch01_coroutines::error::{Error, TaskError};
 use crate::ch01_coroutines::spawn::spawn_at;
 use crate::ch01_coroutines::task::Task;
@@ -199,12 +200,15 @@ impl_children_for_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 pub struct Gather<C: Children> {
     children: C,
     finished: bool,
+    /// Where the gather was made, for chapter 14's task tree.
+    created_at: &'static Location<'static>,
 }
 
 impl<C: Children> Gather<C> {
     /// Gathers already-spawned children (what the `gather!` macro builds).
+    #[track_caller]
     pub fn new(children: C) -> Self {
-        Gather { children, finished: false }
+        Gather { children, finished: false, created_at: Location::caller() }
     }
 }
 
@@ -220,7 +224,11 @@ impl<C: Children> Future for Gather<C> {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Self::Output> {
-        let outcome = std::task::ready!(self.children.poll_all(cx));
+        let created_at = self.created_at;
+        let outcome =
+            std::task::ready!(awaiting::group("gather", created_at, || self
+                .children
+                .poll_all(cx)));
         // Done, either way. After a failure the other children keep running, as
         // in asyncio: their handles are dropped, which detaches them.
         self.finished = true;
@@ -281,6 +289,7 @@ where
 pub struct GatherSettled<T> {
     children: Vec<Child<T>>,
     finished: bool,
+    created_at: &'static Location<'static>,
 }
 
 /// Runs `futures` as tasks and returns every outcome in the order given,
@@ -300,6 +309,7 @@ where
             .map(|future| Child::spawn_from(future, origin))
             .collect(),
         finished: false,
+        created_at: origin,
     }
 }
 
@@ -313,13 +323,15 @@ impl<T: 'static> Future for GatherSettled<T> {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Self::Output> {
-        let mut all_done = true;
-        for child in self.children.iter_mut() {
-            all_done &= child.poll_child(cx);
-        }
-        if !all_done {
-            return Poll::Pending;
-        }
+        let created_at = self.created_at;
+        let polled = awaiting::group("gather", created_at, || {
+            let mut all_done = true;
+            for child in self.children.iter_mut() {
+                all_done &= child.poll_child(cx);
+            }
+            if all_done { Poll::Ready(()) } else { Poll::Pending }
+        });
+        std::task::ready!(polled);
         self.finished = true;
         Poll::Ready(self.children.iter_mut().map(Child::take_value).collect())
     }

@@ -11,11 +11,13 @@
 //! whose completion can be watched without taking its result, so that `wait`
 //! can hand every one of them back, done or pending.
 
+use crate::ch01_coroutines::awaiting;
 use crate::ch01_coroutines::error::{Error, TaskError};
 use crate::ch01_coroutines::task::Task;
 use crate::ch03_futures::promise::Promise;
 use crate::ch05_control::deadline::{Deadline, DeadlineTimer};
 use std::future::Future;
+use std::panic::Location;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -83,6 +85,7 @@ pub type DoneAndPending<W> = (Vec<W>, Vec<W>);
 /// Waits until `return_when` holds or `timeout` passes, then splits
 /// `awaitables` into `(done, pending)`. Nothing is cancelled. An empty input is
 /// an error, as in asyncio.
+#[track_caller]
 pub fn wait<W: Waitable>(
     awaitables: Vec<W>,
     timeout: Option<Duration>,
@@ -93,6 +96,7 @@ pub fn wait<W: Waitable>(
         deadline: Deadline::after(timeout),
         timer: DeadlineTimer::default(),
         return_when,
+        created_at: Location::caller(),
     }
 }
 
@@ -104,6 +108,8 @@ pub struct Wait<W> {
     deadline: Deadline,
     timer: DeadlineTimer,
     return_when: ReturnWhen,
+    /// Where the wait was made, for chapter 14's task tree.
+    created_at: &'static Location<'static>,
 }
 
 // `wait` never pins the awaitables it holds: it only asks them whether they are
@@ -125,25 +131,31 @@ impl<W: Waitable> Future for Wait<W> {
             return Poll::Ready(Err(Error::NothingToWaitFor));
         }
         // Register with every awaitable on every poll: each wakes us when it is
-        // done.
-        let done: Vec<bool> = awaitables
-            .iter()
-            .map(|waitable| waitable.poll_done(cx).is_ready())
-            .collect();
-        let condition_holds = match this.return_when {
-            ReturnWhen::AllCompleted => done.iter().all(|d| *d),
-            ReturnWhen::FirstCompleted => done.iter().any(|d| *d),
-            ReturnWhen::FirstException => {
-                done.iter().all(|d| *d)
-                    || awaitables
-                        .iter()
-                        .zip(&done)
-                        .any(|(w, d)| *d && w.failed())
+        // done. What they note is the task tree's "wait" branch (chapter 14).
+        let mut done = Vec::with_capacity(awaitables.len());
+        let polled = awaiting::group("wait", this.created_at, || {
+            done.extend(awaitables.iter().map(|w| w.poll_done(cx).is_ready()));
+            let condition_holds = match this.return_when {
+                ReturnWhen::AllCompleted => done.iter().all(|d| *d),
+                ReturnWhen::FirstCompleted => done.iter().any(|d| *d),
+                ReturnWhen::FirstException => {
+                    done.iter().all(|d| *d)
+                        || awaitables
+                            .iter()
+                            .zip(&done)
+                            .any(|(w, d)| *d && w.failed())
+                }
+            };
+            // The timeout counts from the first poll.
+            this.deadline = this.deadline.start();
+            if condition_holds || this.timer.poll(this.deadline, cx).is_ready()
+            {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
             }
-        };
-        // The timeout counts from the first poll.
-        this.deadline = this.deadline.start();
-        if !condition_holds && this.timer.poll(this.deadline, cx).is_pending() {
+        });
+        if polled.is_pending() {
             return Poll::Pending;
         }
         let awaitables = this.awaitables.take().unwrap_or_default();

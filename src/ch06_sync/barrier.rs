@@ -92,7 +92,7 @@ impl Barrier {
             state.trip();
             return Ok(state.parties - 1);
         }
-        let woken = state.round.wait(|| {}).await.take();
+        let woken = state.round.wait("Barrier", || {}).await.take();
         // The phase now decides: a reset or an abort since the trip breaks
         // this task too, as it breaks those still filling the round.
         match state.phase.get() {
@@ -126,7 +126,7 @@ impl BarrierState {
     /// Waits while the barrier drains or resets (asyncio's `_block`).
     async fn wait_for_a_round(&self) -> Result<(), SyncError> {
         while self.phase.get().is_emptying() {
-            self.newcomers.wait(|| {}).await.take();
+            self.newcomers.wait("Barrier (draining)", || {}).await.take();
         }
         match self.phase.get() {
             Phase::Broken => Err(SyncError::BrokenBarrier),

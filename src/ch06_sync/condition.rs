@@ -53,7 +53,8 @@ impl Condition {
         // Notified and then cancelled: pass the notification on, so that as
         // many waiters wake as the notifier asked for.
         let pass_on = || self.notify_waiters(1);
-        let waiting = self.waiters.wait(pass_on); // queued before we release
+        // Queued before we release the lock.
+        let waiting = self.waiters.wait("Condition", pass_on);
         drop(guard); // release the lock while we sleep
         let notified = waiting.await;
         // Hold on to the notification until we have the lock back: if we are

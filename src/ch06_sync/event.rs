@@ -52,7 +52,7 @@ impl Event {
         }
         // Cancelled after `set` chose us: nothing to pass on, since `set`
         // wakes every waiter.
-        self.inner.waiters.wait(|| {}).await.take();
+        self.inner.waiters.wait("Event", || {}).await.take();
     }
 }
 // ANCHOR_END: event

@@ -75,7 +75,7 @@ impl Lock {
         // Woken and then cancelled: pass the wake-up on, so that the lock is
         // not left free with waiters asleep.
         let pass_on = || self.wake_up_first();
-        state.waiters.wait(pass_on).await.take();
+        state.waiters.wait("Lock", pass_on).await.take();
         state.locked.set(true);
     }
 

@@ -196,7 +196,7 @@ impl<T> Queue<T> {
                     state.getters.wake_one(());
                 }
             };
-            state.getters.wait(pass_on).await.take();
+            state.getters.wait("Queue (get)", pass_on).await.take();
         }
         self.get_nowait()
     }
@@ -230,7 +230,7 @@ impl<T> Queue<T> {
                     state.putters.wake_one(());
                 }
             };
-            state.putters.wait(pass_on).await.take();
+            state.putters.wait("Queue (put)", pass_on).await.take();
         }
         self.put_nowait(item)
     }

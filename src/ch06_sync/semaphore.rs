@@ -87,7 +87,7 @@ impl Semaphore {
             state.value.set(state.value.get() + 1);
             self.wake_up_while_free();
         };
-        state.waiters.wait(pass_on).await.take();
+        state.waiters.wait("Semaphore", pass_on).await.take();
         self.wake_up_while_free();
     }
 

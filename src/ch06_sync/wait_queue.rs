@@ -10,6 +10,7 @@
 //! cancelled after it was chosen but before it used the wake-up, dropping it
 //! runs the primitive's `pass_on` rule instead, so nothing is lost.
 
+use crate::ch01_coroutines::awaiting::{self, WaitingOn};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::fmt;
@@ -45,14 +46,19 @@ impl<T> WaitQueue<T> {
     }
 
     /// Joins the back of the queue now, and returns the future to await.
+    /// `primitive` names the queue's primitive for chapter 14's task tree.
     /// `pass_on` is the primitive's rule for a waiter that is chosen and then
     /// cancelled before it uses its wake-up: it runs, once, if that happens.
-    pub(crate) fn wait<F: FnOnce()>(&self, pass_on: F) -> Waiting<'_, T, F> {
+    pub(crate) fn wait<F: FnOnce()>(
+        &self,
+        primitive: &'static str,
+        pass_on: F,
+    ) -> Waiting<'_, T, F> {
         let id = self.next_id.get();
         self.next_id.set(id + 1);
         let waiter = Waiter { id, state: State::Waiting(None) };
         self.waiters.borrow_mut().push_back(waiter);
-        Waiting { queue: self, id, pass_on: Some(pass_on) }
+        Waiting { queue: self, id, primitive, pass_on: Some(pass_on) }
     }
 
     /// Chooses the first waiter not chosen yet and wakes it with `value`.
@@ -135,6 +141,8 @@ impl<T> Waiter<T> {
 pub(crate) struct Waiting<'a, T, F: FnOnce()> {
     queue: &'a WaitQueue<T>,
     id: u64,
+    /// The primitive it waits on, for the task tree.
+    primitive: &'static str,
     /// `None` once the future has completed.
     pass_on: Option<F>,
 }
@@ -151,6 +159,7 @@ impl<T, F: FnOnce()> Future for Waiting<'_, T, F> {
             .expect("Waiting polled after it completed");
         if let State::Waiting(waker) = &mut waiter.state {
             *waker = Some(cx.waker().clone());
+            awaiting::note(|| WaitingOn::Primitive(this.primitive));
             return Poll::Pending;
         }
         drop(waiters);

@@ -9,7 +9,7 @@
 //! method that panics closes its endpoint, and `connection_lost` hears of it,
 //! as for streams.
 
-use crate::ch01_coroutines::spawn::spawn;
+use crate::ch01_coroutines::spawn::spawn_machinery;
 use crate::ch07_protocols::callbacks::ProtocolSlot;
 use crate::ch07_protocols::io_steps::{
     Flush, ReadBudget, Receive, Socket, TaskWaker, flush_step, read_step,
@@ -109,7 +109,8 @@ pub async fn create_datagram_endpoint<P: DatagramProtocol>(
         protocol.connection_made(transport.clone())
     });
     let driven = transport.clone();
-    spawn(async move { driven.drive().await }).map_err(io::Error::other)?;
+    spawn_machinery(async move { driven.drive().await })
+        .map_err(io::Error::other)?;
     Ok((transport, protocol))
 }
 

@@ -11,6 +11,7 @@
 //! 1's poller hands it each event of a registered source, and knows nothing
 //! else of sockets, except how to close one its loop leaves open.
 
+use crate::ch01_coroutines::awaiting::{self, WaitingOn};
 use crate::ch01_coroutines::event_loop::WeakLoop;
 use crate::ch01_coroutines::poller::{ReadinessListener, SourceKey};
 use std::cell::{Cell, RefCell};
@@ -36,6 +37,14 @@ impl Direction {
         match self {
             Direction::Read => READABLE,
             Direction::Write => WRITABLE,
+        }
+    }
+
+    /// What a task waiting this way waits for, for chapter 14's task tree.
+    fn waiting_for(self) -> &'static str {
+        match self {
+            Direction::Read => "a socket to be readable",
+            Direction::Write => "a socket to be writable",
         }
     }
 }
@@ -72,6 +81,7 @@ impl IoState {
             Direction::Write => &self.writer,
         };
         slot.replace(Some(cx.waker().clone()));
+        awaiting::note(|| WaitingOn::Io(direction.waiting_for()));
         Poll::Pending
     }
 

@@ -9,7 +9,7 @@
 //! connection it was making: the panic is logged, and accepting goes on.
 
 use crate::ch01_coroutines::logging;
-use crate::ch01_coroutines::spawn::spawn;
+use crate::ch01_coroutines::spawn::spawn_machinery;
 use crate::ch04_tasks::task_ref::TaskRef;
 use crate::ch06_sync::event::Event;
 use crate::ch07_protocols::callbacks::call_protocol;
@@ -93,8 +93,10 @@ impl Server {
         };
         let accepting = server.clone();
         let acceptor =
-            spawn(async move { accepting.accept_loop(factory).await })
-                .map_err(io::Error::other)?;
+            spawn_machinery(
+                async move { accepting.accept_loop(factory).await },
+            )
+            .map_err(io::Error::other)?;
         server.inner.acceptor.replace(Some(acceptor.as_task_ref()));
         Ok(server)
     }

@@ -110,9 +110,9 @@ impl<S: ByteStream> SocketTransport<S> {
         transport.with_protocol("protocol.connection_made()", |protocol| {
             protocol.connection_made(handle.clone())
         });
-        crate::ch01_coroutines::spawn::spawn(
-            async move { transport.drive().await },
-        )
+        crate::ch01_coroutines::spawn::spawn_machinery(async move {
+            transport.drive().await
+        })
         .map_err(io::Error::other)?;
         Ok(handle)
     }

@@ -5,6 +5,7 @@
 //! pauses the transport's reading, and a line longer than the limit is an
 //! error that leaves the connection usable.
 
+use crate::ch01_coroutines::awaiting::{self, WaitingOn};
 use crate::ch07_protocols::interface::Transport;
 use crate::ch08_streams::byte_buffer::ByteBuffer;
 use crate::ch08_streams::stream_error::StreamError;
@@ -144,6 +145,7 @@ impl StreamReader {
         if !waiters.iter().any(|waker| waker.will_wake(cx.waker())) {
             waiters.push(cx.waker().clone());
         }
+        awaiting::note(|| WaitingOn::Io("data to read"));
         Poll::Pending
     }
 }

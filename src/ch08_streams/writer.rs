@@ -1,6 +1,7 @@
 //! Chapter 8 (streams): the writer, which wraps the transport; `drain` waits
 //! while the transport's write buffer is over its high water mark.
 
+use crate::ch01_coroutines::awaiting::{self, WaitingOn};
 use crate::ch02_scheduling::sleep::sleep;
 use crate::ch06_sync::event::Event;
 use crate::ch07_protocols::interface::{ExtraInfo, Transport};
@@ -157,6 +158,7 @@ impl StreamWriter {
             }
             waited = true;
             self.flow.waiters.borrow_mut().push(cx.waker().clone());
+            awaiting::note(|| WaitingOn::Io("the write buffer to drain"));
             Poll::Pending
         })
         .await

@@ -9,6 +9,7 @@
 //! acquire ordering, and only then reads the slot. The loom models check
 //! exactly that hand-over, and the bug museum keeps a broken variant.
 
+use crate::ch01_coroutines::awaiting::{self, WaitingOn};
 use crate::ch01_coroutines::loom::{
     Arc, AtomicU8, Mutex, Ordering, UnsafeCell,
 };
@@ -170,6 +171,9 @@ impl<T> Future for Receiver<T> {
                 .unwrap_or_else(|poisoned| poisoned.into_inner()) =
                 Some(cx.waker().clone());
             if shared.state.load(Ordering::Acquire) == EMPTY {
+                awaiting::note(|| {
+                    WaitingOn::Thread("a worker thread's answer")
+                });
                 return Poll::Pending;
             }
         }

@@ -21,7 +21,7 @@
 
 use crate::ch01_coroutines::event_loop::get_running_loop;
 use crate::ch01_coroutines::logging;
-use crate::ch01_coroutines::spawn::spawn;
+use crate::ch01_coroutines::spawn::spawn_machinery;
 use crate::ch07_protocols::reactor::{Direction, IoSource};
 use crate::ch10_dns::worker::{ThreadAnswer, run_in_thread};
 use crate::ch11_subprocess::options::ChildWatcher;
@@ -50,7 +50,7 @@ pub(crate) fn watch_exit(
         reaped: false,
     };
     let exit = ExitNotice::new(child.pid, watcher)?;
-    spawn(async move {
+    spawn_machinery(async move {
         let returncode = exit.wait(&mut child).await;
         on_exit(returncode);
     })

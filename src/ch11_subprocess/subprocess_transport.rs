@@ -10,6 +10,7 @@
 //! pipe has closed, the protocol hears `connection_lost`, and `wait()`
 //! returns: by then every byte the child wrote has been delivered.
 
+use crate::ch01_coroutines::awaiting::{self, WaitingOn};
 use crate::ch01_coroutines::event_loop::get_running_loop;
 use crate::ch01_coroutines::logging;
 use crate::ch07_protocols::callbacks::ProtocolSlot;
@@ -335,6 +336,7 @@ impl SubprocessTransport {
             }
             _ => {
                 self.inner.exit_waiters.borrow_mut().push(cx.waker().clone());
+                awaiting::note(|| WaitingOn::Io("the child process to exit"));
                 Poll::Pending
             }
         })

@@ -19,6 +19,7 @@
 //! with `cancel_futures`, a loop closed under a coroutine) is never waited
 //! for in vain. The loom models at the end check the hand-over.
 
+use crate::ch01_coroutines::awaiting::{self, WaitingOn};
 use crate::ch01_coroutines::event_loop::with_running;
 use crate::ch01_coroutines::loom::{Arc, Condvar, Mutex, MutexGuard};
 use crate::ch13_executors::executor_error::ExecutorError;
@@ -221,6 +222,7 @@ impl<T> ConcurrentFuture<T> {
             return Poll::Ready(inner.take_outcome());
         }
         inner.awaiter = Some(cx.waker().clone());
+        awaiting::note(|| WaitingOn::Thread("an executor's job"));
         Poll::Pending
     }
 

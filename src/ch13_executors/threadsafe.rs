@@ -20,7 +20,7 @@
 
 use crate::ch01_coroutines::error::TaskError;
 use crate::ch01_coroutines::remote::RemoteLoop;
-use crate::ch01_coroutines::spawn::spawn;
+use crate::ch01_coroutines::spawn::{spawn, spawn_machinery};
 use crate::ch01_coroutines::task::Task;
 use crate::ch13_executors::concurrent_future::{
     Completer, ConcurrentFuture, pair,
@@ -55,7 +55,7 @@ where
         // From here on, a chain dropped unfinished means its task was
         // cancelled (aio::run's shutdown cancels every task).
         completer.if_dropped(|| ExecutorError::Cancelled);
-        let _ = spawn(chain(task, completer));
+        let _ = spawn_machinery(chain(task, completer));
     });
     handle
 }
