@@ -7,6 +7,8 @@
 //!   on the virtual clock, recorded by the loop's trace (chapter 1).
 //! - [`measured`]: a real run on the real clock, measured once into a
 //!   committed data file and drawn from it.
+//! - [`slow_step`]: chapter 14's slow step, a real run's trace recorded
+//!   once into a committed data file and drawn as a timeline.
 //! - [`charts`]: the benchmarks' bar charts, from the data the benchmark
 //!   programs write next to their tables ([`bench_data`], which also renders
 //!   those tables).
@@ -19,6 +21,7 @@ pub mod bench_data;
 pub mod charts;
 pub mod concepts;
 pub mod measured;
+pub mod slow_step;
 pub mod svg;
 pub mod timelines;
 
@@ -49,6 +52,7 @@ pub fn all() -> Vec<Figure> {
     let mut figures = concepts::all();
     figures.extend(timelines::all());
     figures.extend(measured::all());
+    figures.extend(slow_step::all());
     figures.extend(charts::all());
     figures
 }

@@ -36,6 +36,79 @@ struct Run {
     io_notes: &'static [(&'static str, &'static str)],
 }
 
+/// How to draw a timeline: what each run says about its lanes and times,
+/// and what a run recorded once into a data file adds (see
+/// [`crate::slow_step`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Drawing<'a> {
+    /// The figure's name, for messages.
+    pub name: &'a str,
+    /// What to call the lanes: the trace's name and the example's name for
+    /// it. Two traced names shown alike share a lane: a task renamed after
+    /// it was created is traced under both.
+    pub lanes: &'a [(&'a str, &'a str)],
+    /// Whether the loop times are shown.
+    pub times: Times,
+    /// What came in at each tick with I/O (see [`Run`]'s `io_notes`).
+    pub io_notes: &'a [(&'a str, &'a str)],
+    /// A heading above the timeline, if any.
+    pub heading: Option<&'a str>,
+    /// The steps debug mode reported as slow: each gets a wide bar, marked
+    /// with how long it took, and a marker where the warning was logged.
+    pub slow: &'a [SlowStep],
+    /// The slow-step threshold those steps were over.
+    pub threshold: Duration,
+}
+
+/// Which loop times a timeline shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Times {
+    /// Each tick's time where it changed: a virtual clock's, or a recorded
+    /// run's.
+    Shown,
+    /// None: a real clock's times, which vary run to run.
+    Hidden,
+}
+
+/// A step that debug mode reported as slow (chapter 14), in a recorded run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlowStep {
+    /// The task, as the trace names it when the step began.
+    pub task: String,
+    /// The tick the step ran in, counted from 1 as the trace counts them.
+    pub tick: usize,
+    /// How long the step took, as the warning says.
+    pub took: Duration,
+}
+
+impl<'a> Drawing<'a> {
+    /// How a run of [`RUNS`] is drawn.
+    fn of(run: &'a Run) -> Drawing<'a> {
+        let times = match run.clock {
+            ClockKind::Virtual => Times::Shown,
+            ClockKind::Real => Times::Hidden,
+        };
+        Drawing {
+            name: run.name,
+            lanes: run.lanes,
+            times,
+            io_notes: run.io_notes,
+            heading: None,
+            slow: &[],
+            threshold: Duration::ZERO,
+        }
+    }
+
+    /// The lane's name in the figure for the traced name `traced`.
+    fn shown<'n>(&self, traced: &'n str) -> &'n str
+    where
+        'a: 'n,
+    {
+        let name = self.lanes.iter().find(|(lane, _)| *lane == traced);
+        name.map_or(traced, |(_, shown)| shown)
+    }
+}
+
 /// Runs an example's `main`: the trace is the point, but a failure is not.
 fn example<E: std::fmt::Debug>(main: fn() -> Result<(), E>) {
     if let Err(error) = main() {
@@ -384,7 +457,7 @@ fn trace(run: &Run) -> Trace {
 
 /// The figure of one run, run now.
 fn figure(run: &Run) -> Figure {
-    let svg = draw(&trace(run), run);
+    let svg = draw(trace(run).events(), &Drawing::of(run));
     Figure::new(run.name, svg.finish(run.title))
 }
 
@@ -420,6 +493,8 @@ pub fn figure_named(name: &str) -> Figure {
 const TIMERS: &str = "timers";
 const IO: &str = "I/O";
 const THREADS: &str = "other threads";
+/// The lane of the slow-step warnings that debug mode logged.
+const WARNINGS: &str = "debug log";
 
 /// A sleep's timer: its callback only wakes the sleeper, so it gets no lane
 /// of its own; its wakes come from the timers lane.
@@ -434,6 +509,10 @@ const LANE: f64 = 26.0;
 const BAR: f64 = 16.0;
 /// Below this, a slot is too thin to read: compress or split the example.
 const MIN_SLOT: f64 = 8.0;
+/// How many slots a slow step's bar takes: wide enough to say so inside.
+const SLOW_SLOTS: usize = 10;
+/// Room for a heading above the timeline.
+const HEADING: f64 = 24.0;
 
 /// One bar: a poll or a callback run, at its place in its tick.
 #[derive(Debug)]
@@ -441,6 +520,8 @@ struct Bar {
     lane: usize,
     tick: usize,
     slot: usize,
+    /// How many slots wide it is: one, or [`SLOW_SLOTS`] for a slow step.
+    weight: usize,
     class: &'static str,
 }
 
@@ -449,6 +530,8 @@ struct Bar {
 struct Marker {
     lane: usize,
     tick: usize,
+    /// Drawn just after this bar, not at the start of its tick.
+    after: Option<usize>,
 }
 
 /// Where an arrow starts: a bar (the waker was running), or a marker.
@@ -472,16 +555,22 @@ struct Arrow {
 #[derive(Debug, Default)]
 struct Layout {
     lanes: Vec<String>,
+    /// What the lanes are called (see [`Drawing::lanes`]).
+    shown: Vec<(String, String)>,
     /// Per tick: how many bars it holds, and its loop time once its timers
     /// fired.
     ticks: Vec<(usize, Duration)>,
     bars: Vec<Bar>,
     markers: Vec<Marker>,
     arrows: Vec<Arrow>,
+    /// The bars of slow steps, each with its step in [`Drawing::slow`].
+    slow_bars: Vec<(usize, usize)>,
 }
 
 impl Layout {
-    fn lane(&mut self, name: &str) -> usize {
+    fn lane(&mut self, traced: &str) -> usize {
+        let shown = self.shown.iter().find(|(lane, _)| lane == traced);
+        let name = shown.map_or(traced, |(_, shown)| shown.as_str());
         match self.lanes.iter().position(|lane| lane == name) {
             Some(index) => index,
             None => {
@@ -494,23 +583,38 @@ impl Layout {
     fn marker(&mut self, lane: &str) -> usize {
         let lane = self.lane(lane);
         let tick = self.ticks.len().saturating_sub(1);
-        self.markers.push(Marker { lane, tick });
+        self.markers.push(Marker { lane, tick, after: None });
         self.markers.len() - 1
     }
 
     fn bar(&mut self, lane: &str, class: &'static str) -> usize {
+        self.wide_bar(lane, class, 1)
+    }
+
+    fn wide_bar(
+        &mut self,
+        lane: &str,
+        class: &'static str,
+        weight: usize,
+    ) -> usize {
         let lane = self.lane(lane);
         let tick = self.ticks.len().saturating_sub(1);
         let slot = self.ticks[tick].0;
-        self.ticks[tick].0 += 1;
-        self.bars.push(Bar { lane, tick, slot, class });
+        self.ticks[tick].0 += weight;
+        self.bars.push(Bar { lane, tick, slot, weight, class });
         self.bars.len() - 1
     }
 
     /// Reads the trace: the top lanes first, so they stay on top.
-    fn of(trace: &Trace) -> Layout {
-        let mut layout = Layout::default();
-        let events = trace.events();
+    fn of(events: &[Event], drawing: &Drawing<'_>) -> Layout {
+        let shown = drawing.lanes.iter();
+        let mut layout = Layout {
+            shown: shown.map(|(t, s)| (t.to_string(), s.to_string())).collect(),
+            ..Layout::default()
+        };
+        if !drawing.slow.is_empty() {
+            layout.lane(WARNINGS);
+        }
         let has = |wanted: fn(&Event) -> bool| events.iter().any(wanted);
         if has(|e| matches!(e, Event::TimerFired { .. })) {
             layout.lane(TIMERS);
@@ -548,7 +652,19 @@ impl Layout {
                     fired.entry(callback.clone()).or_default().push(marker);
                 }
                 Event::PollStarted { task } => {
-                    let bar = layout.bar(task, "accent");
+                    let tick = layout.ticks.len();
+                    let slow = drawing.slow.iter().position(|step| {
+                        step.task == *task && step.tick == tick
+                    });
+                    let weight = if slow.is_some() { SLOW_SLOTS } else { 1 };
+                    let bar = layout.wide_bar(task, "accent", weight);
+                    if let Some(step) = slow {
+                        layout.slow_bars.push((bar, step));
+                        let lane = layout.lane(WARNINGS);
+                        let tick = tick.saturating_sub(1);
+                        let after = Some(bar);
+                        layout.markers.push(Marker { lane, tick, after });
+                    }
                     polling.insert(task.clone(), bar);
                     running_callback = None;
                 }
@@ -622,11 +738,11 @@ fn first(markers: &mut Vec<usize>) -> Option<usize> {
     (!markers.is_empty()).then(|| markers.remove(0))
 }
 
-/// Draws the trace of `run` as a timeline, naming lanes as its `lanes` say.
-fn draw(trace: &Trace, run: &Run) -> Svg {
-    let names = run.lanes;
-    let layout = Layout::of(trace);
-    let io_ticks = io_ticks(&layout, run);
+/// Draws a trace's `events` as a timeline, as `drawing` says.
+pub fn draw(events: &[Event], drawing: &Drawing<'_>) -> Svg {
+    let layout = Layout::of(events, drawing);
+    let io_ticks = io_ticks(&layout, drawing);
+    let header = HEADER + drawing.heading.map_or(0.0, |_| HEADING);
     let slots: usize =
         layout.ticks.iter().map(|(bars, _)| (*bars).max(1)).sum();
     let slot_width = (PLOT_RIGHT - PLOT_LEFT) / slots.max(1) as f64;
@@ -642,14 +758,21 @@ fn draw(trace: &Trace, run: &Run) -> Svg {
         x += (*bars).max(1) as f64 * slot_width;
     }
     column_left.push(x);
-    let lane_y = |lane: usize| HEADER + lane as f64 * LANE;
+    let lane_y = |lane: usize| header + lane as f64 * LANE;
     let bar_box = |bar: &Bar| {
         let left = column_left[bar.tick] + bar.slot as f64 * slot_width;
         let top = lane_y(bar.lane) + (LANE - BAR) / 2.0;
-        (left + 1.0, top, slot_width - 2.0, BAR)
+        (left + 1.0, top, bar.weight as f64 * slot_width - 2.0, BAR)
     };
     let marker_point = |marker: &Marker| {
-        (column_left[marker.tick] + 4.0, lane_y(marker.lane) + LANE / 2.0)
+        let x = match marker.after {
+            Some(bar) => {
+                let (x, _, w, _) = bar_box(&layout.bars[bar]);
+                x + w + 4.0
+            }
+            None => column_left[marker.tick] + 4.0,
+        };
+        (x, lane_y(marker.lane) + LANE / 2.0)
     };
     let lanes_bottom = lane_y(layout.lanes.len());
     let notes_height = if io_ticks.is_empty() {
@@ -659,13 +782,13 @@ fn draw(trace: &Trace, run: &Run) -> Svg {
     };
     let height = lanes_bottom + 26.0 + 48.0 + notes_height;
     let mut svg = Svg::new(WIDTH, height);
+    if let Some(heading) = drawing.heading {
+        svg.text(WIDTH / 2.0, 16.0, Anchor::Middle, "title", heading);
+    }
 
     // Lanes: a faint rule under each, its name on the left.
     for (index, lane) in layout.lanes.iter().enumerate() {
-        let name = names
-            .iter()
-            .find(|(traced, _)| traced == lane)
-            .map_or(lane.as_str(), |(_, shown)| shown);
+        let name = lane.as_str();
         let y = lane_y(index);
         svg.line(PLOT_LEFT, y + LANE, PLOT_RIGHT, y + LANE, "faint");
         let class = if index < top_lanes(&layout) { "mono" } else { "" };
@@ -677,7 +800,7 @@ fn draw(trace: &Trace, run: &Run) -> Svg {
     let mut label_right = [f64::MIN; 2];
     for (tick, (_, time)) in layout.ticks.iter().enumerate() {
         let (left, right) = (column_left[tick], column_left[tick + 1]);
-        svg.line(left, HEADER - 4.0, left, lanes_bottom, "faint");
+        svg.line(left, header - 4.0, left, lanes_bottom, "faint");
         let every = if slot_width >= 16.0 { 1 } else { 5 };
         if (tick + 1) % every == 0 || tick == 0 {
             let centre = (left + right) / 2.0;
@@ -689,22 +812,24 @@ fn draw(trace: &Trace, run: &Run) -> Svg {
                 &(tick + 1).to_string(),
             );
         }
-        if run.clock == ClockKind::Virtual && last_time != Some(*time) {
-            last_time = Some(*time);
-            let label = millis(*time);
+        // Labelled where the label changes: a real clock's ticks a few
+        // microseconds apart share one.
+        let label = millis(*time);
+        if drawing.times == Times::Shown && last_time.as_ref() != Some(&label) {
+            last_time = Some(label.clone());
             let width = label.len() as f64 * 7.0;
             let row = if left >= label_right[0] + 6.0 { 0 } else { 1 };
             label_right[row] = left + width;
-            let y = HEADER - 24.0 + row as f64 * 14.0;
-            svg.line(left, y + 3.0, left, HEADER - 4.0, "faint");
+            let y = header - 24.0 + row as f64 * 14.0;
+            svg.line(left, y + 3.0, left, header - 4.0, "faint");
             svg.text(left + 2.0, y, Anchor::Start, "", &label);
         }
     }
-    svg.line(PLOT_RIGHT, HEADER - 4.0, PLOT_RIGHT, lanes_bottom, "faint");
-    svg.text(LABELS_RIGHT, HEADER - 24.0, Anchor::End, "", "loop time");
-    if run.clock == ClockKind::Real {
+    svg.line(PLOT_RIGHT, header - 4.0, PLOT_RIGHT, lanes_bottom, "faint");
+    svg.text(LABELS_RIGHT, header - 24.0, Anchor::End, "", "loop time");
+    if drawing.times == Times::Hidden {
         let note = "real clock: varies run to run";
-        svg.text(PLOT_LEFT + 2.0, HEADER - 24.0, Anchor::Start, "", note);
+        svg.text(PLOT_LEFT + 2.0, header - 24.0, Anchor::Start, "", note);
     }
     svg.text(LABELS_RIGHT, lanes_bottom + 17.0, Anchor::End, "", "tick");
 
@@ -715,6 +840,22 @@ fn draw(trace: &Trace, run: &Run) -> Svg {
     for marker in &layout.markers {
         let (x, y) = marker_point(marker);
         svg.circle(x, y, 3.5, "accent");
+    }
+    // A slow step: outlined in red, how long it took inside, and what the
+    // marker after it is.
+    for &(bar, step) in &layout.slow_bars {
+        let (x, y, w, h) = bar_box(&layout.bars[bar]);
+        svg.rect(x, y, w, h, "bad-line");
+        let took = drawing.slow[step].took.as_secs_f64() * 1e3;
+        let threshold = drawing.threshold.as_secs_f64() * 1e3;
+        let label = format!("took {took:.1} ms, threshold {threshold} ms");
+        svg.text(x + w / 2.0, y + h - 4.0, Anchor::Middle, "note", &label);
+        let warning = layout.markers.iter().find(|m| m.after == Some(bar));
+        if let Some(marker) = warning {
+            let (mx, my) = marker_point(marker);
+            let note = "slow-step warning";
+            svg.text(mx - 7.0, my + 4.5, Anchor::End, "", note);
+        }
     }
     for arrow in &layout.arrows {
         let Some(target) = layout.bars
@@ -761,7 +902,10 @@ fn draw(trace: &Trace, run: &Run) -> Svg {
 /// The I/O markers of `layout` with `run`'s notes: (marker, tick, note)
 /// each. Each marker must have woken the task its note names first: if the
 /// run's I/O changed, its notes would lie, so drawing stops.
-fn io_ticks(layout: &Layout, run: &Run) -> Vec<(usize, usize, &'static str)> {
+fn io_ticks<'a>(
+    layout: &Layout,
+    run: &Drawing<'a>,
+) -> Vec<(usize, usize, &'a str)> {
     if run.io_notes.is_empty() {
         return Vec::new();
     }
@@ -780,7 +924,7 @@ fn io_ticks(layout: &Layout, run: &Run) -> Vec<(usize, usize, &'static str)> {
     let found: Vec<Option<&str>> =
         markers.iter().map(|&marker| woke(marker)).collect();
     let expected: Vec<Option<&str>> =
-        run.io_notes.iter().map(|(task, _)| Some(*task)).collect();
+        run.io_notes.iter().map(|(task, _)| Some(run.shown(task))).collect();
     assert_eq!(
         found, expected,
         "{}: the I/O events woke other tasks than its io_notes say; read \
@@ -801,7 +945,9 @@ fn top_lanes(layout: &Layout) -> usize {
     layout
         .lanes
         .iter()
-        .take_while(|lane| [TIMERS, IO, THREADS].contains(&lane.as_str()))
+        .take_while(|lane| {
+            [WARNINGS, TIMERS, IO, THREADS].contains(&lane.as_str())
+        })
         .count()
 }
 

@@ -1,0 +1,6 @@
+//! `cargo run -p ch14-debugging`: the chapter's example, `debug` (add
+//! `-- -v` for debug mode).
+
+fn main() -> std::process::ExitCode {
+    ch14_debugging::run_example("debug", ch14_debugging::debug::main)
+}
