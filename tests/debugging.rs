@@ -362,8 +362,8 @@ fn the_tree_shows_primitives_promises_and_waits() {
     event_loop.close().unwrap();
     let shown = tree.to_string();
     assert!(shown.contains("└── Lock\n"), "{shown}");
-    assert!(shown.contains("└── promise created at "), "{shown}");
-    assert!(shown.contains("└── wait, created at "), "{shown}");
+    assert!(shown.contains("└── promise made at "), "{shown}");
+    assert!(shown.contains("└── wait at "), "{shown}");
     assert!(shown.contains("        └── timer due at 2.000 s"), "{shown}");
 }
 

@@ -13,7 +13,7 @@
 //! it, `note` looks at an empty stack and returns: a thread-local read, and
 //! the closure that would describe the wait is never called.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::panic::Location;
 use std::task::Poll;
 use std::time::Duration;
@@ -49,6 +49,9 @@ thread_local! {
     /// when nobody collects.
     static NOTES: RefCell<Vec<Vec<WaitingOn>>> =
         const { RefCell::new(Vec::new()) };
+    /// How many collections are open: the one thing `note` reads when
+    /// nobody collects.
+    static OPEN: Cell<usize> = const { Cell::new(0) };
 }
 
 // ANCHOR: note
@@ -56,6 +59,15 @@ thread_local! {
 /// collecting. Call it where a future returns `Pending`.
 #[inline]
 pub(crate) fn note(what: impl FnOnce() -> WaitingOn) {
+    if collecting() {
+        note_now(what);
+    }
+}
+// ANCHOR_END: note
+
+/// Adds `what` to the innermost open collection.
+#[cold]
+fn note_now(what: impl FnOnce() -> WaitingOn) {
     let _ = NOTES.try_with(|notes| {
         if let Ok(mut notes) = notes.try_borrow_mut()
             && let Some(open) = notes.last_mut()
@@ -64,6 +76,8 @@ pub(crate) fn note(what: impl FnOnce() -> WaitingOn) {
         }
     });
 }
+
+// ANCHOR: group
 
 /// Polls the members of a group through `poll`. If the group is still
 /// pending, what its members noted is kept as one [`WaitingOn::Group`];
@@ -82,7 +96,7 @@ pub(crate) fn group<T>(
     }
     polled
 }
-// ANCHOR_END: note
+// ANCHOR_END: group
 
 /// Runs one step and returns what it noted: how a loop in debug mode learns
 /// what each task waits on.
@@ -90,8 +104,9 @@ pub(crate) fn collect(step: impl FnOnce()) -> Vec<WaitingOn> {
     collect_while(step).1
 }
 
+#[inline]
 fn collecting() -> bool {
-    NOTES.try_with(|notes| !notes.borrow().is_empty()).unwrap_or(false)
+    OPEN.try_with(|open| open.get() > 0).unwrap_or(false)
 }
 
 /// Runs `work` with a new, innermost set of notes open, and closes it after,
@@ -101,9 +116,11 @@ fn collect_while<T>(work: impl FnOnce() -> T) -> (T, Vec<WaitingOn>) {
     impl Drop for Close {
         fn drop(&mut self) {
             let _ = NOTES.try_with(|notes| notes.borrow_mut().pop());
+            let _ = OPEN.try_with(|open| open.set(open.get() - 1));
         }
     }
     NOTES.with(|notes| notes.borrow_mut().push(Vec::new()));
+    OPEN.with(|open| open.set(open.get() + 1));
     let close = Close;
     let output = work();
     let noted = NOTES.with(|notes| {

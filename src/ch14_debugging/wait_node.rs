@@ -116,7 +116,7 @@ pub(crate) fn leaf_node(wait: &WaitingOn) -> Option<WaitNode> {
 impl fmt::Display for TaskNode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let TaskNode { name, state, created_at, .. } = self;
-        write!(f, "task '{name}' {state}, created at {created_at}")
+        write!(f, "task '{name}' {state}, from {created_at}")
     }
 }
 
@@ -129,13 +129,13 @@ impl fmt::Display for WaitNode {
                 write!(f, "task '{name}' (shown above)")
             }
             WaitNode::Group { kind, created_at, .. } => {
-                write!(f, "{kind}, created at {created_at}")
+                write!(f, "{kind} at {created_at}")
             }
             WaitNode::Timer { deadline } => {
                 write!(f, "timer due at {:.3} s", deadline.as_secs_f64())
             }
             WaitNode::Promise { created_at } => {
-                write!(f, "promise created at {created_at}")
+                write!(f, "promise made at {created_at}")
             }
             WaitNode::Primitive { kind } => f.write_str(kind),
             WaitNode::Io { what } => write!(f, "I/O: {what}"),

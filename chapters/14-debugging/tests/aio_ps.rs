@@ -74,7 +74,7 @@ fn aio_ps_prints_the_tree_of_a_live_program() {
     let depth = lines[parent].0;
     let (gather_depth, gather) = lines[parent + 1];
     assert_eq!(gather_depth, depth + 1, "{tree}");
-    assert!(gather.starts_with("gather, created at "), "{tree}");
+    assert!(gather.starts_with("gather at "), "{tree}");
     let below: Vec<_> = lines[parent + 2..]
         .iter()
         .take_while(|(below, _)| *below > depth + 1)
@@ -85,7 +85,7 @@ fn aio_ps_prints_the_tree_of_a_live_program() {
             unreachable!()
         };
         assert_eq!(*child_depth, depth + 2, "{tree}");
-        assert!(child.contains(" pending, created at "), "{tree}");
+        assert!(child.contains(" pending, from "), "{tree}");
         assert_eq!(*timer_depth, depth + 3, "{tree}");
         assert!(timer.starts_with("timer due at "), "{tree}");
     }

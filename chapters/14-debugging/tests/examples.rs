@@ -73,8 +73,8 @@ fn redact_warning(log: &str) -> String {
     let seconds: f64 = took.parse().unwrap_or_else(|_| panic!("{warning}"));
     assert!(seconds >= 0.100, "{warning}");
     let redacted = warning
-        .replace(site, "[site]")
-        .replace(&format!("took {took} "), "took [duration] ");
+        .replace(site, "[…]")
+        .replace(&format!("took {took} "), "took [t] ");
     log.replace(warning, &redacted)
 }
 
@@ -126,7 +126,7 @@ fn check_tree(tree: &str) -> Vec<f64> {
     let nodes: Vec<(usize, &str)> = tree.lines().map(node).collect();
     let parent = nodes
         .iter()
-        .position(|(_, text)| text.contains(" 'parent' pending, created at "))
+        .position(|(_, text)| text.contains(" 'parent' pending, from "))
         .unwrap_or_else(|| panic!("no parent in:\n{tree}"));
     let depth = nodes[parent].0;
     let below: Vec<(usize, &str)> = nodes[parent + 1..]
@@ -136,14 +136,14 @@ fn check_tree(tree: &str) -> Vec<f64> {
         .collect();
     assert_eq!(below.len(), 7, "gather, 3 naps, 3 timers:\n{tree}");
     assert_eq!(below[0].0, depth + 1, "{tree}");
-    assert!(below[0].1.starts_with("gather, created at "), "{tree}");
+    assert!(below[0].1.starts_with("gather at "), "{tree}");
     let mut deadlines = Vec::new();
     for (n, pair) in below[1..].chunks(2).enumerate() {
         let [(nap_depth, nap), (timer_depth, timer)] = pair else {
             unreachable!()
         };
         assert_eq!((*nap_depth, *timer_depth), (depth + 2, depth + 3));
-        let name = format!(" 'nap {}' pending, created at ", n + 1);
+        let name = format!(" 'nap {}' pending, from ", n + 1);
         assert!(nap.contains(&name), "{nap:?} in:\n{tree}");
         let at = between(timer, "timer due at ", " s");
         deadlines.push(at.parse().unwrap_or_else(|_| panic!("{timer}")));
@@ -180,4 +180,30 @@ fn task_tree_shows_parent_gathering_three_sleeping_naps() {
         "cargo run -p ch14-debugging --bin task_tree",
         &virtual_clock,
     );
+}
+
+const TIMED_POLLS: &str = env!("CARGO_BIN_EXE_timed_polls");
+
+/// The first cut's report, with its duration redacted after checking it is
+/// at least the 0.1 s that `inner` blocks.
+fn redact_poll_time(line: &str) -> String {
+    let took = between(line, " took ", " seconds");
+    let seconds: f64 = took.parse().unwrap_or_else(|_| panic!("{line}"));
+    assert!(seconds >= 0.100, "{line}");
+    line.replace(&format!("took {took} "), "took [duration] ")
+}
+
+#[test]
+fn the_first_cut_finds_inner_s_poll_and_only_it() {
+    for setting in SETTINGS {
+        let log = log_of(TIMED_POLLS, &[], setting);
+        let lines: Vec<&str> = log.lines().collect();
+        let [line] = &lines[..] else {
+            panic!("one slow poll, inner's:\n{log}")
+        };
+        assert!(line.starts_with("a poll of inner took "), "{log}");
+        let how = "cargo run -p ch14-debugging --bin timed_polls, the \
+                   duration redacted";
+        snapshot("timed_polls", how, &redact_poll_time(line));
+    }
 }
