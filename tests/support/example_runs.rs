@@ -1,8 +1,8 @@
 //! Running a chapter's example binaries as a reader runs them, for the
-//! chapter crates' tests (included with `#[path]` by chapters 11 to 13):
+//! chapter crates' tests (included with `#[path]` by chapters 11 to 14):
 //! in a chosen setting of the environment, checked to succeed quietly (or,
 //! for an example that logs, to log and print nothing), with a pid in the
-//! output redacted.
+//! output redacted; and the snapshot of what one printed.
 
 #![allow(dead_code)] // each test binary uses a different part
 
@@ -63,4 +63,20 @@ pub fn redact_pid(output: &str, prefix: &str) -> String {
     let redacted = lines.collect();
     assert_eq!(seen, 1, "one {prefix:?} line in:\n{output}");
     redacted
+}
+
+/// Checks `text` against the snapshot `name` in the including crate's
+/// `tests/snapshots/`; `how` says what printed it (a command line, and what
+/// was done to it if anything), for the snapshot's description.
+pub fn snapshot(name: &str, how: &str, text: &str) {
+    insta::with_settings!({
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+        description => how,
+        // This file is compiled into each chapter's tests: the manifest is
+        // that chapter's.
+        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"),
+    }, {
+        insta::assert_snapshot!(name, text);
+    });
 }

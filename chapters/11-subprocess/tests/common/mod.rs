@@ -24,15 +24,8 @@ pub use example_runs::{command, redact_pid, succeeds};
 /// Checks `text` against the snapshot `name`, which `cargo run -p
 /// ch11-subprocess --bin BINARY` printed.
 pub fn snapshot(name: &str, binary: &str, text: &str) {
-    let description = format!("cargo run -p ch11-subprocess --bin {binary}");
-    insta::with_settings!({
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-        description => description,
-        snapshot_path => "../snapshots",
-    }, {
-        insta::assert_snapshot!(name, text);
-    });
+    let how = format!("cargo run -p ch11-subprocess --bin {binary}");
+    example_runs::snapshot(name, &how, text);
 }
 
 /// One file system of `df -hl`: its mount point and its free space.
