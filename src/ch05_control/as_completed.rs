@@ -145,7 +145,7 @@ impl<T: 'static> AsCompleted<T> {
 
 /// A task the stream waits on, for the task tree.
 fn task_waited_on<T>(task: &Task<T>) -> WaitingOn {
-    WaitingOn::Task(task.runnable().header().id)
+    WaitingOn::Task(task.target().header().id)
 }
 
 impl<T: 'static> futures_core::Stream for AsCompleted<T> {

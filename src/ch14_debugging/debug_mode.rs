@@ -157,12 +157,3 @@ impl EventLoop {
     }
 }
 // ANCHOR_END: set_debug
-
-/// What the task tree knows of what task `id` waits on: nothing unless the
-/// loop is in debug mode.
-pub(crate) fn waits_of(event_loop: &EventLoop, id: u64) -> Vec<WaitingOn> {
-    event_loop
-        .local::<DebugState>()
-        .map(|state| state.waits_of(id))
-        .unwrap_or_default()
-}

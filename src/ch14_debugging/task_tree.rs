@@ -14,7 +14,7 @@ use crate::ch01_coroutines::event_loop::{EventLoop, with_running};
 use crate::ch01_coroutines::loom::TaskArc;
 use crate::ch01_coroutines::seam::Runnable;
 use crate::ch01_coroutines::task_cell::current_task_id;
-use crate::ch14_debugging::debug_mode::waits_of;
+use crate::ch14_debugging::debug_mode::DebugState;
 use crate::ch14_debugging::wait_node::{TaskNode, WaitNode, leaf_node};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -61,12 +61,16 @@ impl TreeBuilder {
             .into_iter()
             .map(|task| (task.header().id, task))
             .collect();
-        // The running task is mid-step: what it waited on is out of date.
-        let waits = tasks
-            .keys()
-            .filter(|id| Some(**id) != running)
-            .map(|&id| (id, waits_of(event_loop, id)))
-            .collect();
+        // What each task waits on is known in debug mode only; the running
+        // task is mid-step, so what it waited on is out of date.
+        let waits = match event_loop.local::<DebugState>() {
+            Some(state) => tasks
+                .keys()
+                .filter(|id| Some(**id) != running)
+                .map(|&id| (id, state.waits_of(id)))
+                .collect(),
+            None => BTreeMap::new(),
+        };
         TreeBuilder { tasks, waits, shown: HashSet::new() }
     }
 
