@@ -8,6 +8,14 @@ pub mod future_await;
 pub mod future_callback;
 pub mod future_event_loop;
 
+// The exercises: the reader's starters, or with the `solutions` feature the
+// reference solutions, which live outside src/ to keep them out of the way.
+#[cfg(not(feature = "solutions"))]
+pub mod exercises;
+#[cfg(feature = "solutions")]
+#[path = "../solutions/mod.rs"]
+pub mod exercises;
+
 /// An example's entry point.
 pub type Example = fn() -> Result<(), Box<dyn std::error::Error>>;
 

@@ -9,6 +9,14 @@ pub mod gather;
 pub mod wait;
 pub mod wait_timeout;
 
+// The exercises: the reader's starters, or with the `solutions` feature the
+// reference solutions, which live outside src/ to keep them out of the way.
+#[cfg(not(feature = "solutions"))]
+pub mod exercises;
+#[cfg(feature = "solutions")]
+#[path = "../solutions/mod.rs"]
+pub mod exercises;
+
 /// An example's entry point.
 pub type Example = fn() -> Result<(), Box<dyn std::error::Error>>;
 

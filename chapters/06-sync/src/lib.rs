@@ -10,6 +10,14 @@ pub mod event;
 pub mod lock;
 pub mod queue;
 
+// The exercises: the reader's starters, or with the `solutions` feature the
+// reference solutions, which live outside src/ to keep them out of the way.
+#[cfg(not(feature = "solutions"))]
+pub mod exercises;
+#[cfg(feature = "solutions")]
+#[path = "../solutions/mod.rs"]
+pub mod exercises;
+
 /// An example's entry point.
 pub type Example = fn() -> Result<(), Box<dyn std::error::Error>>;
 

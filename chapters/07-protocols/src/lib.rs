@@ -17,6 +17,14 @@ pub mod echo_client_protocol;
 pub mod echo_server_protocol;
 pub mod first_cut;
 
+// The exercises: the reader's starters, or with the `solutions` feature the
+// reference solutions, which live outside src/ to keep them out of the way.
+#[cfg(not(feature = "solutions"))]
+pub mod exercises;
+#[cfg(feature = "solutions")]
+#[path = "../solutions/mod.rs"]
+pub mod exercises;
+
 use aio::{EventLoop, Signal, SignalError};
 use std::cell::Cell;
 use std::future::Future;

@@ -8,6 +8,14 @@
 pub mod echo_client_coroutine;
 pub mod echo_server_coroutine;
 
+// The exercises: the reader's starters, or with the `solutions` feature the
+// reference solutions, which live outside src/ to keep them out of the way.
+#[cfg(not(feature = "solutions"))]
+pub mod exercises;
+#[cfg(feature = "solutions")]
+#[path = "../solutions/mod.rs"]
+pub mod exercises;
+
 /// The command-line arguments, the clients' patience, Python-style bytes and
 /// the server's stop on Ctrl-C, as in chapter 7.
 pub use ch07_protocols::{

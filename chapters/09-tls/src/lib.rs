@@ -21,6 +21,14 @@ pub mod echo_client_ssl;
 pub mod echo_server_ssl;
 pub mod first_cut;
 
+// The exercises: the reader's starters, or with the `solutions` feature the
+// reference solutions, which live outside src/ to keep them out of the way.
+#[cfg(not(feature = "solutions"))]
+pub mod exercises;
+#[cfg(feature = "solutions")]
+#[path = "../solutions/mod.rs"]
+pub mod exercises;
+
 /// Python-style bytes, the clients' patience and the server's stop on
 /// Ctrl-C, as in chapter 7.
 pub use ch07_protocols::{bytes_repr, give_up_after, stop_on_signals};

@@ -21,6 +21,14 @@ pub mod first_cut;
 pub mod getaddrinfo;
 pub mod getnameinfo;
 
+// The exercises: the reader's starters, or with the `solutions` feature the
+// reference solutions, which live outside src/ to keep them out of the way.
+#[cfg(not(feature = "solutions"))]
+pub mod exercises;
+#[cfg(feature = "solutions")]
+#[path = "../solutions/mod.rs"]
+pub mod exercises;
+
 use std::process::ExitCode;
 
 /// An example's entry point: its exit status says whether every argument

@@ -18,6 +18,14 @@ pub mod subprocess_coroutine;
 pub mod subprocess_coroutine_write;
 pub mod subprocess_protocol;
 
+// The exercises: the reader's starters, or with the `solutions` feature the
+// reference solutions, which live outside src/ to keep them out of the way.
+#[cfg(not(feature = "solutions"))]
+pub mod exercises;
+#[cfg(feature = "solutions")]
+#[path = "../solutions/mod.rs"]
+pub mod exercises;
+
 /// Python-style bytes (`b'...'`), as in chapters 7 and 8.
 pub use ch07_protocols::bytes_repr;
 

@@ -19,5 +19,13 @@ pub mod executor_thread;
 pub mod first_cut;
 pub mod logging;
 
+// The exercises: the reader's starters, or with the `solutions` feature the
+// reference solutions, which live outside src/ to keep them out of the way.
+#[cfg(not(feature = "solutions"))]
+pub mod exercises;
+#[cfg(feature = "solutions")]
+#[path = "../solutions/mod.rs"]
+pub mod exercises;
+
 /// How an example binary runs its example (chapter 7's).
 pub use ch07_protocols::{Example, run_example};

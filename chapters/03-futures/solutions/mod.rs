@@ -1,0 +1,3 @@
+//! Chapter 3's reference solutions, built in place of the starters in
+//! `src/exercises/` with the `solutions` feature and graded by the same tests:
+//! `cargo test -p ch03-futures --test exercises --features solutions`.

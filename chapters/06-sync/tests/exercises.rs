@@ -1,0 +1,5 @@
+//! The graders of chapter 6's exercises, one module per exercise.
+//!
+//! `cargo test -p ch06-sync --test exercises` grades the reader's code in
+//! `src/exercises/`; with `--features solutions` it grades the reference
+//! solutions in `solutions/`. Every test fails on the untouched starters.

@@ -1,0 +1,5 @@
+//! The graders of chapter 7's exercises, one module per exercise.
+//!
+//! `cargo test -p ch07-protocols --test exercises` grades the reader's code in
+//! `src/exercises/`; with `--features solutions` it grades the reference
+//! solutions in `solutions/`. Every test fails on the untouched starters.
