@@ -5,3 +5,9 @@
 
 // A starter's parameters are unused until you write the code that uses them.
 #![allow(unused_variables, dead_code)]
+
+pub mod pending_once;
+pub mod on_thread;
+pub mod tick_count;
+pub mod scoped;
+pub mod tiny_loop;

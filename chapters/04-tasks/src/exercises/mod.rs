@@ -5,3 +5,7 @@
 
 // A starter's parameters are unused until you write the code that uses them.
 #![allow(unused_variables, dead_code)]
+
+pub mod cancel_guard;
+pub mod cancel_message;
+pub mod task_group;

@@ -5,3 +5,8 @@
 
 // A starter's parameters are unused until you write the code that uses them.
 #![allow(unused_variables, dead_code)]
+
+pub mod shout;
+pub mod bulk_send;
+pub mod frames;
+pub mod chat_server;

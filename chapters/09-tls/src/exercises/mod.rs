@@ -5,3 +5,8 @@
 
 // A starter's parameters are unused until you write the code that uses them.
 #![allow(unused_variables, dead_code)]
+
+pub mod peer_summary;
+pub mod alpn;
+pub mod mutual_tls;
+pub mod starttls_server;

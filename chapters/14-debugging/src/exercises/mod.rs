@@ -5,3 +5,8 @@
 
 // A starter's parameters are unused until you write the code that uses them.
 #![allow(unused_variables, dead_code)]
+
+pub mod poll_stats;
+pub mod lock_cycle;
+pub mod tree_rows;
+pub mod debug_report;
