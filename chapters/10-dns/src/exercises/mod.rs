@@ -5,3 +5,8 @@
 
 // A starter's parameters are unused until you write the code that uses them.
 #![allow(unused_variables, dead_code)]
+
+pub mod search_order;
+pub mod query_message;
+pub mod answer_records;
+pub mod udp_lookup;

@@ -1,7 +1,12 @@
 //! Chapter 11's exercises: one module per exercise, each a starter that
-//! compiles and fails its grader (`cargo test -p ch11-subprocess --test exercises`).
-//! Edit a module until its grader passes; the book's chapter page says what
-//! each one asks.
+//! compiles and fails its grader (`cargo test -p ch11-subprocess --test
+//! exercises`). Edit a module until its grader passes; the book's chapter
+//! page says what each one asks.
 
 // A starter's parameters are unused until you write the code that uses them.
 #![allow(unused_variables, dead_code)]
+
+pub mod collect_output;
+pub mod terminate_then_kill;
+pub mod live_lines;
+pub mod pipeline;
