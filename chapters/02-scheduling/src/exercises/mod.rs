@@ -5,3 +5,15 @@
 
 // A starter's parameters are unused until you write the code that uses them.
 #![allow(unused_variables, dead_code)]
+
+// Exercise 1 (small): predict the tick.
+pub mod tick_order;
+
+// Exercise 2 (medium): a repeating timer that does not drift.
+pub mod call_every;
+
+// Exercise 3 (medium): sleep, built from `call_later` and a waker.
+pub mod nap;
+
+// Exercise 4 (project): the tick, written again.
+pub mod mini_loop;

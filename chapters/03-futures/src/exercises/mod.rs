@@ -5,3 +5,12 @@
 
 // A starter's parameters are unused until you write the code that uses them.
 #![allow(unused_variables, dead_code)]
+
+// Exercise 1 (small): chain two promises.
+pub mod then;
+
+// Exercise 2 (medium): set a promise from another thread.
+pub mod remote_setter;
+
+// Exercise 3 (project): a promise of your own.
+pub mod my_promise;

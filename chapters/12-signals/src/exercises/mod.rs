@@ -5,3 +5,7 @@
 
 // A starter's parameters are unused until you write the code that uses them.
 #![allow(unused_variables, dead_code)]
+
+pub mod next_signal;
+pub mod until_signal;
+pub mod ctrl_c_run;

@@ -5,3 +5,8 @@
 
 // A starter's parameters are unused until you write the code that uses them.
 #![allow(unused_variables, dead_code)]
+
+pub mod executor_map;
+pub mod cancelling_timeout;
+pub mod bounded_threads;
+pub mod loop_thread;
