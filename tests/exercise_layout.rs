@@ -136,7 +136,8 @@ fn problems_of(krate: &ExerciseCrate) -> Vec<String> {
     }
     let graders = read(&dir.join("tests/exercises.rs"));
     for name in &starters {
-        for file in [format!("src/exercises/{name}.rs"), format!("solutions/{name}.rs")]
+        for file in
+            [format!("src/exercises/{name}.rs"), format!("solutions/{name}.rs")]
         {
             if !dir.join(&file).is_file() {
                 problems.push(at(&format!("{file} is missing")));
@@ -164,12 +165,14 @@ fn problems_of(krate: &ExerciseCrate) -> Vec<String> {
     }
     let page = read(&book.join(&krate.page));
     let Some(section) = exercises_section(&page) else {
-        problems.push(format!("book/{}: no `## Exercises` section", krate.page));
+        problems
+            .push(format!("book/{}: no `## Exercises` section", krate.page));
         return problems;
     };
     let grade_all = format!("cargo test -p {} --test exercises", krate.package);
     for name in &starters {
-        let edit = format!("- **Edit:** `{}/src/exercises/{name}.rs`", krate.dir);
+        let edit =
+            format!("- **Edit:** `{}/src/exercises/{name}.rs`", krate.dir);
         let grade_one = format!("- **Grade:** `{grade_all} {name}`");
         let grade_only = format!("- **Grade:** `{grade_all}`");
         if !section.contains(&edit) {
@@ -178,7 +181,8 @@ fn problems_of(krate: &ExerciseCrate) -> Vec<String> {
         let graded = section.contains(&grade_one)
             || (starters.len() == 1 && section.contains(&grade_only));
         if !graded {
-            problems.push(format!("book/{}: no line `{grade_one}`", krate.page));
+            problems
+                .push(format!("book/{}: no line `{grade_one}`", krate.page));
         }
     }
     let passing = section.matches("- **Passing shows:** ").count();
@@ -203,7 +207,8 @@ fn problems_of(krate: &ExerciseCrate) -> Vec<String> {
     }
     let solutions_text = read(&solutions_page);
     for name in &starters {
-        let include = format!("{{{{#include ../{}/solutions/{name}.rs", krate.dir);
+        let include =
+            format!("{{{{#include ../{}/solutions/{name}.rs", krate.dir);
         if !solutions_text.contains(&include) {
             problems.push(format!(
                 "book/{}: shows nothing of solutions/{name}.rs",
