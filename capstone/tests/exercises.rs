@@ -259,9 +259,7 @@ mod my_runtime {
 
 /// Runs the programs and compares their logs.
 mod grading {
-    use std::panic;
-    use std::sync::mpsc;
-    use std::thread;
+    use crate::shared_grading::{Unfinished, on_thread, panic_message};
     use std::time::Duration;
 
     // ANCHOR: run
@@ -275,17 +273,12 @@ mod grading {
         who: &str,
         program: fn() -> Vec<String>,
     ) -> Result<Vec<String>, String> {
-        let (sender, receiver) = mpsc::channel();
-        thread::Builder::new()
-            .name(who.to_owned())
-            .spawn(move || {
-                let _ = sender.send(panic::catch_unwind(program));
-            })
-            .map_err(|error| format!("could not start a thread: {error}"))?;
-        match receiver.recv_timeout(DEADLINE) {
-            Ok(Ok(log)) => Ok(log),
-            Ok(Err(payload)) => Err(format!("panicked: {}", message(&payload))),
-            Err(_) => Err(format!(
+        match on_thread(who, DEADLINE, program) {
+            Ok(log) => Ok(log),
+            Err(Unfinished::Panicked(payload)) => {
+                Err(format!("panicked: {}", panic_message(&*payload)))
+            }
+            Err(Unfinished::TimedOut) => Err(format!(
                 "did not return within {DEADLINE:?} of real time: a tick that \
                  never ends, or a wait for something that never comes"
             )),
@@ -337,14 +330,7 @@ mod grading {
     fn indent(log: &[String]) -> String {
         log.iter().map(|line| format!("  {line}\n")).collect()
     }
-
-    fn message(payload: &Box<dyn std::any::Any + Send>) -> String {
-        if let Some(text) = payload.downcast_ref::<&str>() {
-            (*text).to_owned()
-        } else if let Some(text) = payload.downcast_ref::<String>() {
-            text.clone()
-        } else {
-            "(a panic without a message)".to_owned()
-        }
-    }
 }
+
+#[path = "../../tests/support/grading.rs"]
+mod shared_grading;

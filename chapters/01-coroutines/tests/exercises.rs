@@ -8,7 +8,6 @@ mod pending_once {
     use super::grading::{CountingWaker, virtual_loop};
     use aio::trace::{Event, Outcome, Source};
     use ch01_coroutines::exercises::pending_once::pending_once;
-    use std::future::Future;
     use std::pin::pin;
     use std::task::Poll;
     use std::time::Duration;
@@ -16,10 +15,9 @@ mod pending_once {
     #[test]
     fn the_first_poll_wakes_its_task_and_is_pending_the_second_is_ready() {
         let waker = CountingWaker::new();
-        let mut cx = waker.context();
         let mut future = pin!(pending_once());
         assert!(
-            future.as_mut().poll(&mut cx).is_pending(),
+            waker.poll(future.as_mut()).is_pending(),
             "the first poll returned Ready: it must return Pending once"
         );
         assert_eq!(
@@ -29,7 +27,7 @@ mod pending_once {
              returns Pending, or nothing will ever poll it again"
         );
         assert_eq!(
-            future.as_mut().poll(&mut cx),
+            waker.poll(future.as_mut()),
             Poll::Ready(()),
             "the second poll must return Ready"
         );
@@ -331,7 +329,7 @@ mod scoped {
 }
 
 mod tiny_loop {
-    use super::grading::{Log, virtual_loop, yield_now};
+    use super::grading::{Journal, virtual_loop, yield_now};
     use aio::trace::Event;
     use ch01_coroutines::exercises::tiny_loop::TinyLoop;
     use std::cell::RefCell;
@@ -340,12 +338,12 @@ mod tiny_loop {
     use std::task::{Poll, Waker};
 
     /// Says each step, and gives way after it; returns how many it took.
-    async fn worker(log: Log, name: &'static str, steps: u32) -> u32 {
+    async fn worker(log: Journal, name: &'static str, steps: u32) -> u32 {
         for step in 0..steps {
-            log.say(format!("{name} step {step}"));
+            log.log(format!("{name} step {step}"));
             yield_now().await;
         }
-        log.say(format!("{name} done"));
+        log.log(format!("{name} done"));
         steps
     }
 
@@ -363,26 +361,26 @@ mod tiny_loop {
 
     #[test]
     fn tasks_take_turns_tick_by_tick_as_on_aio() {
-        let aio_log = Log::default();
+        let aio_log = Journal::default();
         let log = aio_log.clone();
         let (aio_sum, aio_ticks) = on_aio(async move {
             let a = aio::spawn(worker(log.clone(), "a", 3)).unwrap();
             let b = aio::spawn(worker(log.clone(), "b", 1)).unwrap();
-            log.say("main spawned a and b");
+            log.log("main spawned a and b");
             let (a, b) = (a.await.unwrap(), b.await.unwrap());
-            log.say("main joined both");
+            log.log("main joined both");
             a + b
         });
 
         let tiny = TinyLoop::new();
-        let tiny_log = Log::default();
+        let tiny_log = Journal::default();
         let (spawner, log) = (tiny.clone(), tiny_log.clone());
         let sum = tiny.block_on(async move {
             let a = spawner.spawn(worker(log.clone(), "a", 3));
             let b = spawner.spawn(worker(log.clone(), "b", 1));
-            log.say("main spawned a and b");
+            log.log("main spawned a and b");
             let (a, b) = (a.await, b.await);
-            log.say("main joined both");
+            log.log("main joined both");
             a + b
         });
         assert_eq!(
@@ -391,8 +389,8 @@ mod tiny_loop {
             "block_on must return main's output once main is done"
         );
         assert_eq!(
-            tiny_log.lines(),
-            aio_log.lines(),
+            tiny_log.entries(),
+            aio_log.entries(),
             "the tasks ran in another order than on aio: a spawned task \
              joins the back of the queue, and so does a woken one"
         );
@@ -496,54 +494,22 @@ mod tiny_loop {
     }
 }
 
-/// What the graders share.
+/// What the graders share: [`shared_grading`]'s loops (each closed when
+/// dropped), waker and journal, and a yield.
 mod grading {
-    use std::cell::RefCell;
-    use std::rc::Rc;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::task::{Context, Wake, Waker};
+    use crate::shared_grading::ClosingLoop;
+    pub use crate::shared_grading::{CountingWaker, Journal};
 
-    /// A loop that is closed when dropped, as a test is done with it.
-    pub struct ClosingLoop(aio::EventLoop);
-
-    impl std::ops::Deref for ClosingLoop {
-        type Target = aio::EventLoop;
-
-        fn deref(&self) -> &aio::EventLoop {
-            &self.0
-        }
-    }
-
-    impl Drop for ClosingLoop {
-        fn drop(&mut self) {
-            let _ = self.0.close();
-        }
-    }
-
-    /// A loop on the virtual clock: timers fire at once, in order.
+    /// A loop on the virtual clock, closed when dropped: timers fire at
+    /// once, in order.
     pub fn virtual_loop() -> ClosingLoop {
-        ClosingLoop(aio::EventLoop::builder().virtual_clock().build().unwrap())
+        ClosingLoop::virtual_clock()
     }
 
-    /// A loop on the real clock, for work done by real threads.
+    /// A loop on the real clock, closed when dropped, for work done by real
+    /// threads.
     pub fn real_loop() -> ClosingLoop {
-        let builder = aio::EventLoop::builder().clock(aio::ClockKind::Real);
-        ClosingLoop(builder.build().unwrap())
-    }
-
-    /// What the tasks of a program did, in order.
-    #[derive(Clone, Default)]
-    pub struct Log(Rc<RefCell<Vec<String>>>);
-
-    impl Log {
-        pub fn say(&self, line: impl Into<String>) {
-            self.0.borrow_mut().push(line.into());
-        }
-
-        pub fn lines(&self) -> Vec<String> {
-            self.0.borrow().clone()
-        }
+        ClosingLoop::real_clock()
     }
 
     /// Gives way once: wakes its own task and returns `Pending`, the same
@@ -559,34 +525,7 @@ mod grading {
             std::task::Poll::Pending
         })
     }
-
-    /// A waker that counts how often it is woken.
-    pub struct CountingWaker {
-        count: Arc<Count>,
-        waker: Waker,
-    }
-
-    #[derive(Default)]
-    struct Count(AtomicUsize);
-
-    impl Wake for Count {
-        fn wake(self: Arc<Self>) {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-
-    impl CountingWaker {
-        pub fn new() -> Self {
-            let count = Arc::new(Count::default());
-            CountingWaker { waker: Waker::from(Arc::clone(&count)), count }
-        }
-
-        pub fn context(&self) -> Context<'_> {
-            Context::from_waker(&self.waker)
-        }
-
-        pub fn wakes(&self) -> usize {
-            self.count.0.load(Ordering::SeqCst)
-        }
-    }
 }
+
+#[path = "../../../tests/support/grading.rs"]
+mod shared_grading;

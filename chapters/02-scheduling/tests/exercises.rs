@@ -5,7 +5,7 @@
 //! solutions in `solutions/`. Every test fails on the untouched starters.
 
 mod tick_order {
-    use super::grading::virtual_loop;
+    use super::shared_grading::virtual_loop;
     use ch02_scheduling::exercises::tick_order::{
         Log, predicted_order, scenario,
     };
@@ -66,7 +66,7 @@ mod tick_order {
 }
 
 mod call_every {
-    use super::grading::{ms, real_loop, virtual_loop};
+    use super::shared_grading::{ms, real_loop, virtual_loop};
     use ch02_scheduling::exercises::call_every::{Repeating, call_every};
     use std::cell::RefCell;
     use std::rc::Rc;
@@ -204,13 +204,12 @@ mod call_every {
 }
 
 mod nap {
-    use super::grading::{CountingWaker, ms, virtual_loop};
+    use super::shared_grading::{CountingWaker, ms, virtual_loop};
     use ch02_scheduling::exercises::nap::nap;
     use std::cell::RefCell;
     use std::pin::pin;
     use std::rc::Rc;
-    use std::sync::Arc;
-    use std::task::{Context, Poll};
+    use std::task::Poll;
     use std::time::Duration;
 
     /// Runs `program` as the main task of a virtual-clock loop, with a hang
@@ -318,9 +317,7 @@ mod nap {
             let mut nap = pin!(nap(ms(100)));
             let mut polled = Vec::new();
             for waker in [&a, &b] {
-                let waker = Arc::clone(waker).into();
-                let mut cx = Context::from_waker(&waker);
-                polled.push(nap.as_mut().poll(&mut cx).is_pending());
+                polled.push(waker.poll(nap.as_mut()).is_pending());
             }
             assert_eq!(
                 polled,
@@ -328,10 +325,8 @@ mod nap {
                 "a 100 ms nap is pending on its first two polls",
             );
             aio::sleep(ms(200)).await;
-            let waker = Arc::clone(&b).into();
-            let mut cx = Context::from_waker(&waker);
             assert_eq!(
-                nap.as_mut().poll(&mut cx),
+                b.poll(nap.as_mut()),
                 Poll::Ready(()),
                 "after its timer ran, a nap is ready",
             );
@@ -350,20 +345,17 @@ mod nap {
         let watched = waker.clone();
         run(async move {
             let mut nap = Box::pin(nap(ms(100)));
-            let others = Arc::strong_count(&watched);
-            let as_waker = Arc::clone(&watched).into();
-            let mut cx = Context::from_waker(&as_waker);
-            assert!(nap.as_mut().poll(&mut cx).is_pending(), "nap is pending");
-            drop(as_waker);
+            let others = watched.holders();
+            assert!(watched.poll(nap.as_mut()).is_pending(), "nap is pending");
             assert_eq!(
-                Arc::strong_count(&watched),
+                watched.holders(),
                 others + 1,
                 "a pending nap keeps the waker of its last poll (for its \
                  timer to wake)",
             );
             drop(nap);
             assert_eq!(
-                Arc::strong_count(&watched),
+                watched.holders(),
                 others,
                 "dropping a pending nap must release its waker at once: \
                  cancel its timer in Drop, which drops the timer's callback \
@@ -376,11 +368,10 @@ mod nap {
 }
 
 mod mini_loop {
-    use super::grading::{ms, virtual_loop};
+    use super::shared_grading::{Unfinished, ms, on_thread, virtual_loop};
     use ch02_scheduling::exercises::mini_loop::{MiniHandle, MiniLoop};
     use std::cell::{Cell, RefCell};
     use std::rc::Rc;
-    use std::sync::mpsc;
     use std::time::Duration;
 
     /// What a scheduled callback does when it runs. Node numbers index
@@ -584,22 +575,18 @@ mod mini_loop {
     /// Runs every script on a `MiniLoop` of its own, on another thread, so
     /// that a loop that never returns fails the test instead of hanging it.
     fn on_mini_loop(scripts: &[Script]) -> Vec<Vec<String>> {
-        let (sender, receiver) = mpsc::channel();
         let scripts = scripts.to_vec();
-        std::thread::spawn(move || {
-            let logs: Vec<_> = scripts
-                .into_iter()
-                .map(|script| execute(MiniLoop::new(), script))
-                .collect();
-            let _ = sender.send(logs);
-        });
-        match receiver.recv_timeout(Duration::from_secs(10)) {
+        let run_all = move || {
+            let run = |script| execute(MiniLoop::new(), script);
+            scripts.into_iter().map(run).collect()
+        };
+        match on_thread("MiniLoop", Duration::from_secs(10), run_all) {
             Ok(logs) => logs,
-            Err(mpsc::RecvTimeoutError::Timeout) => panic!(
+            Err(Unfinished::TimedOut) => panic!(
                 "your MiniLoop ran for 10 s without finishing: does \
                  run_forever return after a tick in which stop() was called?"
             ),
-            Err(mpsc::RecvTimeoutError::Disconnected) => panic!(
+            Err(Unfinished::Panicked(_)) => panic!(
                 "your MiniLoop panicked (see above); a RefCell still \
                  borrowed while a callback runs, perhaps?"
             ),
@@ -760,52 +747,6 @@ mod mini_loop {
     }
 }
 
-/// Helpers shared by the graders.
-mod grading {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::task::Wake;
-    use std::time::Duration;
-
-    /// A loop on the virtual clock: sleeps end at once and times are exact.
-    pub fn virtual_loop() -> aio::EventLoop {
-        aio::EventLoop::builder().virtual_clock().build().expect("a poller")
-    }
-
-    /// A loop on the real clock.
-    pub fn real_loop() -> aio::EventLoop {
-        aio::EventLoop::builder()
-            .clock(aio::ClockKind::Real)
-            .build()
-            .expect("a poller")
-    }
-
-    /// `n` milliseconds.
-    pub fn ms(n: u64) -> Duration {
-        Duration::from_millis(n)
-    }
-
-    /// A waker that counts its wake-ups and wakes nobody.
-    #[derive(Default)]
-    pub struct CountingWaker(AtomicUsize);
-
-    impl CountingWaker {
-        pub fn new() -> Arc<CountingWaker> {
-            Arc::default()
-        }
-
-        pub fn wakes(&self) -> usize {
-            self.0.load(Ordering::SeqCst)
-        }
-    }
-
-    impl Wake for CountingWaker {
-        fn wake(self: Arc<Self>) {
-            self.wake_by_ref();
-        }
-
-        fn wake_by_ref(self: &Arc<Self>) {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-}
+/// The graders' helpers.
+#[path = "../../../tests/support/grading.rs"]
+mod shared_grading;

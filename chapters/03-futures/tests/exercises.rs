@@ -214,21 +214,11 @@ mod remote_setter {
 }
 
 mod my_promise {
-    use super::grading::{CountingWaker, virtual_loop};
+    use super::grading::{CountingWaker, Journal, virtual_loop};
     use aio::{EventLoop, Promise, PromiseError};
     use ch03_futures::exercises::my_promise::{MyPromise, MyPromiseError};
-    use std::cell::RefCell;
     use std::pin::Pin;
-    use std::rc::Rc;
-    use std::sync::Arc;
-    use std::task::Context;
     use std::time::Duration;
-
-    type Log = Rc<RefCell<Vec<String>>>;
-
-    fn write(log: &Log, line: impl Into<String>) {
-        log.borrow_mut().push(line.into());
-    }
 
     /// What the programs below need of a promise, so that each runs with
     /// `aio::Promise` and with `MyPromise`.
@@ -302,18 +292,18 @@ mod my_promise {
     /// Runs `program` as the main task of a virtual-clock loop (bounded by
     /// an hour of loop time, which takes no time at all) and returns its log.
     fn run<F: Future<Output = ()> + 'static>(
-        program: impl FnOnce(EventLoop, Log) -> F,
+        program: impl FnOnce(EventLoop, Journal) -> F,
     ) -> Vec<String> {
         let event_loop = virtual_loop();
-        let log = Log::default();
+        let log = Journal::default();
         let main = program(event_loop.clone(), log.clone());
         let outcome = event_loop
             .run_until_complete(aio::wait_for(main, Duration::from_secs(3600)));
         event_loop.close().unwrap();
         if outcome.unwrap().is_err() {
-            write(&log, "(the program never finished)");
+            log.log("(the program never finished)");
         }
-        log.take()
+        log.entries()
     }
 
     /// Lets the loop run for a while: every tick that is due happens.
@@ -322,20 +312,20 @@ mod my_promise {
     }
 
     /// Callbacks on a watched `slot`: each writes its name and the outcome.
-    fn watch<S: Slot>(slot: &S, log: &Log, name: &'static str) {
+    fn watch<S: Slot>(slot: &S, log: &Journal, name: &'static str) {
         let log = log.clone();
         slot.on_done(Box::new(move |slot| {
-            write(&log, format!("{name} sees {}", slot.read()));
+            log.log(format!("{name} sees {}", slot.read()));
         }));
     }
 
-    async fn set_twice<S: Slot>(event_loop: EventLoop, log: Log) {
+    async fn set_twice<S: Slot>(event_loop: EventLoop, log: Journal) {
         let slot = S::make(&event_loop);
-        write(&log, format!("before: {}", slot.read()));
-        write(&log, format!("first set: {}", slot.set(5)));
-        write(&log, format!("second set: {}", slot.set(6)));
-        write(&log, format!("cancel when done: {}", slot.cancel_it()));
-        write(&log, format!("after: {}", slot.read()));
+        log.log(format!("before: {}", slot.read()));
+        log.log(format!("first set: {}", slot.set(5)));
+        log.log(format!("second set: {}", slot.set(6)));
+        log.log(format!("cancel when done: {}", slot.cancel_it()));
+        log.log(format!("after: {}", slot.read()));
     }
 
     #[test]
@@ -350,19 +340,19 @@ mod my_promise {
         );
     }
 
-    async fn callbacks_after_set<S: Slot>(event_loop: EventLoop, log: Log) {
+    async fn callbacks_after_set<S: Slot>(event_loop: EventLoop, log: Journal) {
         let slot = S::make(&event_loop);
         for name in ["callback 1", "callback 2", "callback 3"] {
             watch(&slot, &log, name);
         }
         slot.set(7);
-        write(&log, "set_result returned");
+        log.log("set_result returned");
         let queued = log.clone();
         let _ = event_loop
-            .call_soon(move || write(&queued, "call_soon after set_result"));
+            .call_soon(move || queued.log("call_soon after set_result"));
         settle_down().await;
         watch(&slot, &log, "callback added when done");
-        write(&log, "add_done_callback returned");
+        log.log("add_done_callback returned");
         settle_down().await;
     }
 
@@ -383,7 +373,7 @@ mod my_promise {
     /// `pattern` gives, then a set (or a cancel).
     async fn listeners<S: Slot>(
         event_loop: EventLoop,
-        log: Log,
+        log: Journal,
         pattern: u32,
         cancel: bool,
     ) {
@@ -393,7 +383,7 @@ mod my_promise {
                 let (waiting, log) = (slot.clone(), log.clone());
                 let _ = event_loop.create_task(async move {
                     let outcome = waiting.wait().await;
-                    write(&log, format!("task {index} got {outcome}"));
+                    log.log(format!("task {index} got {outcome}"));
                 });
                 // One tick, in which the task polls and registers.
                 aio::sleep(Duration::ZERO).await;
@@ -446,13 +436,8 @@ mod my_promise {
     }
 
     /// Polls `promise` once with `waker`; whether it was pending.
-    fn poll_with(
-        promise: &mut MyPromise<u32>,
-        waker: &Arc<CountingWaker>,
-    ) -> bool {
-        let waker = Arc::clone(waker).into();
-        let mut cx = Context::from_waker(&waker);
-        Pin::new(promise).poll(&mut cx).is_pending()
+    fn poll_with(promise: &mut MyPromise<u32>, waker: &CountingWaker) -> bool {
+        waker.poll(Pin::new(promise)).is_pending()
     }
 
     #[test]
@@ -483,17 +468,17 @@ mod my_promise {
     fn a_dropped_awaiter_takes_its_waker_back() {
         let event_loop = virtual_loop();
         let waker = CountingWaker::new();
-        let others = Arc::strong_count(&waker);
+        let others = waker.holders();
         let setter = MyPromise::<u32>::new(&event_loop);
         let mut awaiter = setter.clone();
         assert!(poll_with(&mut awaiter, &waker), "pending until set");
         assert!(
-            Arc::strong_count(&waker) > others,
+            waker.holders() > others,
             "a pending promise keeps the waker that polled it",
         );
         drop(awaiter);
         assert_eq!(
-            Arc::strong_count(&waker),
+            waker.holders(),
             others,
             "an awaiter dropped before the promise is done (a timeout won, \
              say) must take its waker out of the listeners (implement \
@@ -506,49 +491,13 @@ mod my_promise {
     }
 }
 
-/// Helpers shared by the graders.
+/// What the graders share: [`shared_grading`]'s loops, waker and journal,
+/// and a promise's outcome with a bound on the wait.
 mod grading {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::task::Wake;
+    pub use crate::shared_grading::{
+        CountingWaker, Journal, real_loop, virtual_loop,
+    };
     use std::time::Duration;
-
-    /// A waker that counts its wake-ups and wakes nobody.
-    #[derive(Default)]
-    pub struct CountingWaker(AtomicUsize);
-
-    impl CountingWaker {
-        pub fn new() -> Arc<CountingWaker> {
-            Arc::default()
-        }
-
-        pub fn wakes(&self) -> usize {
-            self.0.load(Ordering::SeqCst)
-        }
-    }
-
-    impl Wake for CountingWaker {
-        fn wake(self: Arc<Self>) {
-            self.wake_by_ref();
-        }
-
-        fn wake_by_ref(self: &Arc<Self>) {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-
-    /// A loop on the virtual clock: sleeps end at once and times are exact.
-    pub fn virtual_loop() -> aio::EventLoop {
-        aio::EventLoop::builder().virtual_clock().build().expect("a poller")
-    }
-
-    /// A loop on the real clock, for work that other threads do.
-    pub fn real_loop() -> aio::EventLoop {
-        aio::EventLoop::builder()
-            .clock(aio::ClockKind::Real)
-            .build()
-            .expect("a poller")
-    }
 
     /// The promise's outcome, or `None` if it is still pending after
     /// `seconds` of loop time (a hang guard on the real clock).
@@ -567,3 +516,6 @@ mod grading {
         aio::wait_for(promise, Duration::from_secs(3600)).await.ok()
     }
 }
+
+#[path = "../../../tests/support/grading.rs"]
+mod shared_grading;

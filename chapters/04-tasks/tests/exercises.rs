@@ -5,7 +5,7 @@
 //! solutions in `solutions/`. Every test fails on the untouched starters.
 
 mod cancel_guard {
-    use crate::grading::{ms, now, run};
+    use crate::shared_grading::{ms, now, run};
     use ch04_tasks::exercises::cancel_guard::{OnCancel, nap};
     use std::cell::Cell;
     use std::rc::Rc;
@@ -80,7 +80,7 @@ mod cancel_guard {
 }
 
 mod cancel_message {
-    use crate::grading::{ms, run};
+    use crate::shared_grading::{ms, run};
     use ch04_tasks::exercises::cancel_message::{Stopped, spawn_with_message};
 
     async fn sleeper(delay: u64) -> &'static str {
@@ -191,7 +191,7 @@ mod cancel_message {
 }
 
 mod task_group {
-    use crate::grading::{Alive, ms, now, run};
+    use crate::shared_grading::{Alive, ms, now, run};
     use ch04_tasks::exercises::task_group::TaskGroup;
     use std::cell::Cell;
     use std::rc::Rc;
@@ -382,79 +382,6 @@ mod task_group {
     }
 }
 
-/// What the graders share: a virtual-clock loop, and a count of live values.
-mod grading {
-    use std::cell::Cell;
-    use std::future::Future;
-    use std::rc::Rc;
-    use std::time::Duration;
-
-    pub fn ms(millis: u64) -> Duration {
-        Duration::from_millis(millis)
-    }
-
-    /// The running loop's time.
-    pub fn now() -> Duration {
-        aio::get_running_loop().expect("inside the loop").time()
-    }
-
-    /// Runs `body` on a fresh virtual-clock loop. It may take at most ten
-    /// seconds of loop time, which pass at once on the virtual clock, so an
-    /// answer that waits forever fails instead of hanging.
-    pub fn run<T: 'static>(body: impl Future<Output = T> + 'static) -> T {
-        let event_loop = aio::EventLoop::builder()
-            .virtual_clock()
-            .build()
-            .expect("a poller");
-        let outcome = event_loop.run_until_complete(aio::wait_for(
-            finish_tasks_after(body),
-            Duration::from_secs(10),
-        ));
-        event_loop.close().expect("the loop closes");
-        match outcome {
-            Ok(Ok(value)) => value,
-            Ok(Err(_)) => panic!(
-                "the test did not finish within 10 s of loop time: something \
-                 waits for an event that never comes"
-            ),
-            Err(error) => panic!("the loop failed: {error}"),
-        }
-    }
-
-    /// Runs `body`, then cancels the tasks it left behind and gives them a
-    /// tick to go, as `aio::run` does, so that closing the loop finds none.
-    async fn finish_tasks_after<T>(body: impl Future<Output = T>) -> T {
-        let value = body.await;
-        let this = aio::current_task();
-        for task in aio::all_tasks() {
-            if !this.as_ref().is_some_and(|this| this.same_task(&task)) {
-                task.cancel();
-            }
-        }
-        aio::sleep(Duration::ZERO).await;
-        value
-    }
-
-    /// Counts the values it handed out that are still alive.
-    #[derive(Clone, Default)]
-    pub struct Alive(Rc<Cell<usize>>);
-
-    impl Alive {
-        pub fn hold(&self) -> Held {
-            self.0.set(self.0.get() + 1);
-            Held(Rc::clone(&self.0))
-        }
-
-        pub fn count(&self) -> usize {
-            self.0.get()
-        }
-    }
-
-    pub struct Held(Rc<Cell<usize>>);
-
-    impl Drop for Held {
-        fn drop(&mut self) {
-            self.0.set(self.0.get() - 1);
-        }
-    }
-}
+/// The graders' helpers.
+#[path = "../../../tests/support/grading.rs"]
+mod shared_grading;

@@ -5,7 +5,7 @@
 //! solutions in `solutions/`. Every test fails on the untouched starters.
 
 mod race {
-    use crate::grading::{Alive, ms, now, run};
+    use crate::shared_grading::{Alive, ms, now, run};
     use ch05_control::exercises::race::{Either, race};
 
     /// Sleeps `delay` ms holding `probe` from its first poll, then gives
@@ -105,7 +105,7 @@ mod race {
 }
 
 mod retry {
-    use crate::grading::{ms, now, run};
+    use crate::shared_grading::{ms, now, run};
     use ch05_control::exercises::retry::retry;
     use std::cell::RefCell;
     use std::rc::Rc;
@@ -235,7 +235,7 @@ mod retry {
 }
 
 mod finishing_order {
-    use crate::grading::{ms, now, run};
+    use crate::shared_grading::{ms, now, run};
     use ch05_control::exercises::finishing_order::finishing_order;
     use std::cell::Cell;
     use std::future::Future;
@@ -394,7 +394,7 @@ mod finishing_order {
 }
 
 mod counted_wait {
-    use crate::grading::{WakeCount, ms, now, run};
+    use crate::shared_grading::{await_counting_wakes, ms, now, run};
     use aio::{ReturnWhen, Task};
     use ch05_control::exercises::counted_wait::counted_wait;
     use std::time::Duration;
@@ -594,18 +594,18 @@ mod counted_wait {
                 Ends::Returns(20),
                 Ends::Returns(30),
             ]);
-            let (split, wakes) = WakeCount::poll(counted_wait(
+            let (split, wakes) = await_counting_wakes(counted_wait(
                 tasks,
                 None,
                 ReturnWhen::FirstCompleted,
             ))
             .await;
             let (done, pending) = split.expect("three tasks to wait for");
-            let at_return = wakes.count();
+            let at_return = wakes.wakes();
             // Keep the pending handles while their tasks finish.
             aio::sleep(ms(50)).await;
             assert!(pending.iter().all(Task::done));
-            (done.len(), wakes.count() - at_return)
+            (done.len(), wakes.wakes() - at_return)
         });
         assert_eq!(done, 1, "FirstCompleted returns with the first task done");
         assert_eq!(
@@ -617,134 +617,6 @@ mod counted_wait {
     }
 }
 
-/// What the graders share: a virtual-clock loop, a count of live values, and
-/// a count of wakes.
-mod grading {
-    use std::cell::Cell;
-    use std::future::Future;
-    use std::pin::pin;
-    use std::rc::Rc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::{Arc, Mutex};
-    use std::task::{Context, Wake, Waker};
-    use std::time::Duration;
-
-    pub fn ms(millis: u64) -> Duration {
-        Duration::from_millis(millis)
-    }
-
-    /// The running loop's time.
-    pub fn now() -> Duration {
-        aio::get_running_loop().expect("inside the loop").time()
-    }
-
-    /// Runs `body` on a fresh virtual-clock loop. It may take at most ten
-    /// seconds of loop time, which pass at once on the virtual clock, so an
-    /// answer that waits forever fails instead of hanging.
-    pub fn run<T: 'static>(body: impl Future<Output = T> + 'static) -> T {
-        let event_loop = aio::EventLoop::builder()
-            .virtual_clock()
-            .build()
-            .expect("a poller");
-        let outcome = event_loop.run_until_complete(aio::wait_for(
-            finish_tasks_after(body),
-            Duration::from_secs(10),
-        ));
-        event_loop.close().expect("the loop closes");
-        match outcome {
-            Ok(Ok(value)) => value,
-            Ok(Err(_)) => panic!(
-                "the test did not finish within 10 s of loop time: something \
-                 waits for an event that never comes"
-            ),
-            Err(error) => panic!("the loop failed: {error}"),
-        }
-    }
-
-    /// Runs `body`, then cancels the tasks it left behind and gives them a
-    /// tick to go, as `aio::run` does, so that closing the loop finds none.
-    async fn finish_tasks_after<T>(body: impl Future<Output = T>) -> T {
-        let value = body.await;
-        let this = aio::current_task();
-        for task in aio::all_tasks() {
-            if !this.as_ref().is_some_and(|this| this.same_task(&task)) {
-                task.cancel();
-            }
-        }
-        aio::sleep(Duration::ZERO).await;
-        value
-    }
-
-    /// Counts the values it handed out that are still alive, and all it made.
-    #[derive(Clone, Default)]
-    pub struct Alive(Rc<(Cell<usize>, Cell<usize>)>);
-
-    impl Alive {
-        pub fn hold(&self) -> Held {
-            self.0.0.set(self.0.0.get() + 1);
-            self.0.1.set(self.0.1.get() + 1);
-            Held(Rc::clone(&self.0))
-        }
-
-        /// How many are alive.
-        pub fn count(&self) -> usize {
-            self.0.0.get()
-        }
-
-        /// How many were made.
-        pub fn made(&self) -> usize {
-            self.0.1.get()
-        }
-    }
-
-    pub struct Held(Rc<(Cell<usize>, Cell<usize>)>);
-
-    impl Drop for Held {
-        fn drop(&mut self) {
-            self.0.0.set(self.0.0.get() - 1);
-        }
-    }
-
-    /// A waker that counts its wakes and passes them on to the real one.
-    #[derive(Default)]
-    pub struct WakeCount {
-        wakes: AtomicUsize,
-        inner: Mutex<Option<Waker>>,
-    }
-
-    impl Wake for WakeCount {
-        fn wake(self: Arc<Self>) {
-            self.wake_by_ref();
-        }
-
-        fn wake_by_ref(self: &Arc<Self>) {
-            self.wakes.fetch_add(1, Ordering::SeqCst);
-            if let Some(inner) =
-                self.inner.lock().expect("not poisoned").as_ref()
-            {
-                inner.wake_by_ref();
-            }
-        }
-    }
-
-    impl WakeCount {
-        /// Awaits `future`, polling it with a counting waker; gives its output
-        /// and the counter, which goes on counting after the future is done.
-        pub async fn poll<F: Future>(future: F) -> (F::Output, Arc<WakeCount>) {
-            let counter = Arc::new(WakeCount::default());
-            let waker = Waker::from(Arc::clone(&counter));
-            let mut future = pin!(future);
-            let output = std::future::poll_fn(|cx| {
-                *counter.inner.lock().expect("not poisoned") =
-                    Some(cx.waker().clone());
-                future.as_mut().poll(&mut Context::from_waker(&waker))
-            })
-            .await;
-            (output, counter)
-        }
-
-        pub fn count(&self) -> usize {
-            self.wakes.load(Ordering::SeqCst)
-        }
-    }
-}
+/// The graders' helpers.
+#[path = "../../../tests/support/grading.rs"]
+mod shared_grading;

@@ -744,44 +744,22 @@ mod tokio_notify {
     }
 }
 
-/// Helpers shared by the graders.
+/// What the graders share: [`shared_grading`]'s journal, and runs on a loop
+/// bounded by a minute of virtual time.
 mod grading {
-    use std::cell::RefCell;
-    use std::rc::Rc;
+    pub use crate::shared_grading::Journal;
+    use crate::shared_grading::{Limit, run_on_virtual_clock};
     use std::time::Duration;
 
     /// Runs `program` on a loop of its own, on the virtual clock, for at most
     /// a minute of virtual time (the clock jumps while everything waits), so
     /// that a lock or a queue that never wakes anyone fails the test instead
-    /// of hanging it. Tasks left waiting at the end are cancelled.
+    /// of hanging it. Tasks left waiting at the end (holders of a lock, say)
+    /// are cancelled.
     pub fn run<T: 'static>(program: impl Future<Output = T> + 'static) -> T {
-        let event_loop = aio::EventLoop::builder()
-            .virtual_clock()
-            .build()
-            .expect("a poller");
-        let bounded = async {
-            let output = aio::wait_for(program, Duration::from_secs(60)).await;
-            // Tasks still waiting (holders of a lock, say) are cancelled,
-            // so that the loop closes with nothing pending.
-            let me = aio::current_task().map(|task| task.name());
-            for task in aio::all_tasks() {
-                if Some(task.name()) != me {
-                    task.cancel();
-                }
-            }
-            settle().await;
-            output
-        };
-        let output = event_loop.run_until_complete(bounded);
-        event_loop.close().expect("the loop closes");
-        match output {
-            Ok(Ok(value)) => value,
-            Ok(Err(_)) => panic!(
-                "the test did not finish within a minute of virtual time: \
-                 something waits that nobody wakes"
-            ),
-            Err(error) => panic!("the test failed: {error}"),
-        }
+        const A_MINUTE: Limit =
+            Limit::seconds(60, "something waits that nobody wakes");
+        run_on_virtual_clock(A_MINUTE, program)
     }
 
     /// Lets every task that can run, run: on the virtual clock, a 1 ms sleep
@@ -789,18 +767,7 @@ mod grading {
     pub async fn settle() {
         aio::sleep(Duration::from_millis(1)).await;
     }
-
-    /// A shared list that tasks append to.
-    #[derive(Clone, Default)]
-    pub struct Journal(Rc<RefCell<Vec<String>>>);
-
-    impl Journal {
-        pub fn log(&self, entry: impl Into<String>) {
-            self.0.borrow_mut().push(entry.into());
-        }
-
-        pub fn entries(&self) -> Vec<String> {
-            self.0.borrow().clone()
-        }
-    }
 }
+
+#[path = "../../../tests/support/grading.rs"]
+mod shared_grading;

@@ -447,6 +447,7 @@ mod kv_server {
 
 /// Helpers shared by the graders.
 mod grading {
+    use crate::shared_grading::real_loop;
     use std::io::{self, BufRead, BufReader, Read};
     use std::net::TcpStream;
     use std::time::Duration;
@@ -463,10 +464,7 @@ mod grading {
         start: impl Future<Output = io::Result<aio::Server>> + 'static,
         client: impl FnOnce(u16) -> T + Send + 'static,
     ) -> T {
-        let event_loop = aio::EventLoop::builder()
-            .clock(aio::ClockKind::Real)
-            .build()
-            .expect("a poller");
+        let event_loop = real_loop();
         let outcome = event_loop.run_until_complete(async move {
             let server = start.await.expect("the server starts on port 0");
             let (answer, answered) = aio::oneshot::channel();
@@ -555,3 +553,6 @@ mod grading {
         }
     }
 }
+
+#[path = "../../../tests/support/grading.rs"]
+mod shared_grading;

@@ -5,15 +5,16 @@
 //! solutions in `solutions/`. Every test fails on the untouched starters.
 
 mod shout {
-    use crate::grading::{self, Client};
+    use crate::grading::{self, LineClient};
+    use crate::shared_grading::HeardLog;
     use ch08_streams::exercises::shout::shout;
 
     #[test]
     fn each_line_comes_back_in_upper_case() {
-        let warnings = grading::capture_warnings();
+        let warnings = HeardLog::install(aio::Level::Warn);
         grading::on_real_clock(async {
             let server = aio::start_server(shout, "127.0.0.1", 0).await?;
-            let client = Client::connect(server.port()).await?;
+            let client = LineClient::connect(server.port()).await?;
             // Two writes, so the server may see them in one read or two.
             client.writer.write(b"Hello, streams\nsecond ")?;
             client.writer.write(b"line\n")?;
@@ -28,7 +29,7 @@ mod shout {
             server.close();
             Ok(())
         });
-        let warnings = warnings.take();
+        let warnings = warnings.messages();
         assert!(
             !warnings.iter().any(|w| w.contains("without close()")),
             "the writer was dropped, not closed: call `writer.close()` \
@@ -40,7 +41,7 @@ mod shout {
     fn a_last_line_without_a_newline_is_answered_too() {
         grading::on_real_clock(async {
             let server = aio::start_server(shout, "127.0.0.1", 0).await?;
-            let client = Client::connect(server.port()).await?;
+            let client = LineClient::connect(server.port()).await?;
             client.writer.write(b"one\ntwo")?;
             client.writer.write_eof()?;
             assert_eq!(
@@ -59,7 +60,7 @@ mod shout {
     fn each_line_is_answered_before_the_client_is_done() {
         grading::on_real_clock(async {
             let server = aio::start_server(shout, "127.0.0.1", 0).await?;
-            let client = Client::connect(server.port()).await?;
+            let client = LineClient::connect(server.port()).await?;
             for word in ["ping", "pong", "done"] {
                 client.writer.write(format!("{word}\n").as_bytes())?;
                 let line = client.line().await;
@@ -84,7 +85,7 @@ mod shout {
 }
 
 mod bulk_send {
-    use crate::grading::{self, Client};
+    use crate::grading::{self, LineClient};
     use aio::{DEFAULT_HIGH_WATER, Event, StreamReader, StreamWriter};
     use ch08_streams::exercises::bulk_send::bulk_send;
     use std::cell::Cell;
@@ -113,7 +114,7 @@ mod bulk_send {
                 }
             };
             let server = aio::start_server(serve, "127.0.0.1", 0).await?;
-            let client = Client::connect(server.port()).await?;
+            let client = LineClient::connect(server.port()).await?;
             let writer = client.writer.clone();
             let sending = aio::spawn(async move {
                 let sent = bulk_send(&writer, &[7; CHUNK], COUNT).await;
@@ -164,7 +165,7 @@ mod bulk_send {
                 writer.transport().abort();
             };
             let server = aio::start_server(serve, "127.0.0.1", 0).await?;
-            let client = Client::connect(server.port()).await?;
+            let client = LineClient::connect(server.port()).await?;
             let sent = bulk_send(&client.writer, &[7; CHUNK], COUNT).await;
             assert!(
                 sent.is_err(),
@@ -179,7 +180,7 @@ mod bulk_send {
 }
 
 mod frames {
-    use crate::grading::{self, Client};
+    use crate::grading::{self, LineClient};
     use aio::{StreamError, StreamReader, StreamWriter};
     use ch08_streams::exercises::frames::{MAX_FRAME, read_frame, write_frame};
     use std::time::Duration;
@@ -322,7 +323,7 @@ mod frames {
     fn written_frames_reach_the_peer_in_the_format() {
         grading::on_real_clock(async {
             let server = aio::start_server(echo_all, "127.0.0.1", 0).await?;
-            let client = Client::connect(server.port()).await?;
+            let client = LineClient::connect(server.port()).await?;
             write_frame(&client.writer, b"hello")?;
             write_frame(&client.writer, b"")?;
             let too_big = vec![0; MAX_FRAME + 1];
@@ -350,12 +351,12 @@ mod frames {
 }
 
 mod chat_server {
-    use crate::grading::{self, Client};
+    use crate::grading::{self, LineClient};
     use ch08_streams::exercises::chat_server::start_chat;
 
     /// Connects, says `name`, and checks the welcome.
-    async fn join(port: u16, name: &str) -> std::io::Result<Client> {
-        let client = Client::connect(port).await?;
+    async fn join(port: u16, name: &str) -> std::io::Result<LineClient> {
+        let client = LineClient::connect(port).await?;
         client.writer.write(format!("{name}\n").as_bytes())?;
         let welcome = client.line().await;
         assert_eq!(
@@ -429,7 +430,7 @@ mod chat_server {
         grading::on_real_clock(async {
             let server = start_chat("127.0.0.1", 0).await?;
             let alice = join(server.port(), "alice").await?;
-            let impostor = Client::connect(server.port()).await?;
+            let impostor = LineClient::connect(server.port()).await?;
             impostor.writer.write(b"alice\n")?;
             assert_eq!(
                 impostor.read_to_end().await,
@@ -485,31 +486,25 @@ mod chat_server {
     }
 }
 
-/// What the graders share: loops with a deadline, a client, the log.
+/// What the graders share: loops with a deadline, and a client (from
+/// [`shared_grading`]).
 mod grading {
-    use aio::{StreamReader, StreamWriter};
-    use std::cell::RefCell;
+    pub use crate::shared_grading::LineClient;
+    use crate::shared_grading::{
+        Limit, run_on_real_clock, run_on_virtual_clock,
+    };
     use std::io;
-    use std::rc::Rc;
-    use std::time::Duration;
 
-    /// How long any grader may take.
-    const DEADLINE: Duration = Duration::from_secs(10);
-
-    /// How long a client waits for one line.
-    const PATIENCE: Duration = Duration::from_secs(5);
+    /// How long any grader may take, in loop time.
+    const DEADLINE: Limit =
+        Limit::seconds(10, "something waits for data that never comes");
 
     /// Runs `test` on a loop with the real clock (for real sockets), for
     /// at most ten seconds.
     pub fn on_real_clock<T: 'static>(
         test: impl Future<Output = io::Result<T>> + 'static,
     ) -> T {
-        let event_loop =
-            aio::EventLoop::builder().clock(aio::ClockKind::Real).build();
-        match run(event_loop.expect("a loop"), test) {
-            Ok(value) => value,
-            Err(error) => panic!("the test failed with {error}"),
-        }
+        run_on_real_clock(DEADLINE, test)
     }
 
     /// Runs `test` on a loop with the virtual clock, for at most ten
@@ -517,100 +512,9 @@ mod grading {
     pub fn on_virtual_clock<T: 'static>(
         test: impl Future<Output = T> + 'static,
     ) -> T {
-        let event_loop = aio::EventLoop::builder().virtual_clock().build();
-        run(event_loop.expect("a loop"), test)
-    }
-
-    fn run<T: 'static>(
-        event_loop: aio::EventLoop,
-        test: impl Future<Output = T> + 'static,
-    ) -> T {
-        let outcome = event_loop
-            .run_until_complete(async {
-                let outcome = aio::wait_for(test, DEADLINE).await;
-                cancel_the_others().await;
-                outcome
-            })
-            .expect("the loop ran");
-        event_loop.close().expect("the loop closes");
-        outcome.unwrap_or_else(|_| {
-            panic!(
-                "the test did not finish within {DEADLINE:?}: something \
-                 waits for data that never comes"
-            )
-        })
-    }
-
-    /// Cancels the tasks a test leaves behind (a server's connections),
-    /// and lets them end, so that the loop closes cleanly.
-    async fn cancel_the_others() {
-        let this = aio::current_task().expect("inside a task");
-        let others: Vec<_> = aio::all_tasks()
-            .into_iter()
-            .filter(|task| !task.same_task(&this))
-            .collect();
-        for task in &others {
-            task.cancel();
-        }
-        while others.iter().any(|task| !task.done()) {
-            aio::sleep(Duration::ZERO).await;
-        }
-    }
-
-    /// A connected client's two streams.
-    pub struct Client {
-        pub reader: StreamReader,
-        pub writer: StreamWriter,
-    }
-
-    impl Client {
-        pub async fn connect(port: u16) -> io::Result<Client> {
-            let (reader, writer) =
-                aio::open_connection("127.0.0.1", port).await?;
-            Ok(Client { reader, writer })
-        }
-
-        /// The next line from the server, as text.
-        pub async fn line(&self) -> String {
-            match aio::wait_for(self.reader.readline(), PATIENCE).await {
-                Ok(Ok(line)) => String::from_utf8_lossy(&line).into_owned(),
-                Ok(Err(error)) => panic!("reading a line failed: {error}"),
-                Err(_) => {
-                    panic!("no line came from the server within {PATIENCE:?}")
-                }
-            }
-        }
-
-        /// Everything until the server closes, as text.
-        pub async fn read_to_end(&self) -> String {
-            match aio::wait_for(self.reader.read_to_end(), PATIENCE).await {
-                Ok(Ok(all)) => String::from_utf8_lossy(&all).into_owned(),
-                Ok(Err(error)) => panic!("reading failed: {error}"),
-                Err(_) => panic!(
-                    "the server did not close the connection within \
-                     {PATIENCE:?}"
-                ),
-            }
-        }
-    }
-
-    /// The runtime's warnings, kept from now on.
-    pub struct Warnings(Rc<RefCell<Vec<String>>>);
-
-    impl Warnings {
-        pub fn take(&self) -> Vec<String> {
-            self.0.take()
-        }
-    }
-
-    pub fn capture_warnings() -> Warnings {
-        let kept = Rc::new(RefCell::new(Vec::new()));
-        let sink = kept.clone();
-        aio::set_log_sink(Some(Box::new(move |record| {
-            if record.level >= aio::Level::Warn {
-                sink.borrow_mut().push(record.message.to_string());
-            }
-        })));
-        Warnings(kept)
+        run_on_virtual_clock(DEADLINE, test)
     }
 }
+
+#[path = "../../../tests/support/grading.rs"]
+mod shared_grading;

@@ -365,7 +365,7 @@ mod mutual_tls {
 }
 
 mod starttls_server {
-    use crate::grading::{self, Session};
+    use crate::grading::{self, LineClient};
     use aio::Ssl;
     use ch09_tls::certificate::self_signed;
     use ch09_tls::exercises::starttls_server::start_starttls_server;
@@ -376,8 +376,8 @@ mod starttls_server {
         grading::on_real_clock(async move {
             let context = issued.server_context()?;
             let server = start_starttls_server("127.0.0.1", 0, context).await?;
-            let session = Session::open(server.port()).await?;
-            assert_eq!(session.line().await, "220 ready\n", "the greeting");
+            let session = LineClient::connect(server.port()).await?;
+            assert_eq!(session.reply().await, "220 ready\n", "the greeting");
             assert_eq!(session.ask("STARTTLS").await, "220 go ahead\n");
             let ssl =
                 Ssl::new(issued.client_context()?).server_hostname("localhost");
@@ -403,7 +403,7 @@ mod starttls_server {
             );
             assert_eq!(session.ask("QUIT").await, "221 bye\n");
             assert_eq!(
-                session.rest().await,
+                session.read_to_end().await,
                 "",
                 "after `221 bye` the server closes the connection"
             );
@@ -420,8 +420,8 @@ mod starttls_server {
             let server =
                 start_starttls_server("127.0.0.1", 0, issued.server_context()?)
                     .await?;
-            let session = Session::open(server.port()).await?;
-            assert_eq!(session.line().await, "220 ready\n", "the greeting");
+            let session = LineClient::connect(server.port()).await?;
+            assert_eq!(session.reply().await, "220 ready\n", "the greeting");
             let refused = session.ask("ECHO secret").await;
             assert!(
                 refused.starts_with("530 "),
@@ -430,7 +430,7 @@ mod starttls_server {
             );
             assert_eq!(session.ask("QUIT").await, "221 bye\n");
             assert_eq!(
-                session.rest().await,
+                session.read_to_end().await,
                 "",
                 "QUIT closes, even in plain text"
             );
@@ -449,8 +449,8 @@ mod starttls_server {
                 start_starttls_server("127.0.0.1", 0, issued.server_context()?)
                     .await?;
             // A client that trusts another certificate: its handshake fails.
-            let doubter = Session::open(server.port()).await?;
-            assert_eq!(doubter.line().await, "220 ready\n", "the greeting");
+            let doubter = LineClient::connect(server.port()).await?;
+            assert_eq!(doubter.reply().await, "220 ready\n", "the greeting");
             assert_eq!(doubter.ask("STARTTLS").await, "220 go ahead\n");
             let ssl = Ssl::new(stranger.client_context()?)
                 .server_hostname("localhost");
@@ -458,9 +458,9 @@ mod starttls_server {
             assert!(upgrade.is_err(), "the grader's client must not trust it");
             doubter.writer.close();
             // The server carries on.
-            let session = Session::open(server.port()).await?;
+            let session = LineClient::connect(server.port()).await?;
             assert_eq!(
-                session.line().await,
+                session.reply().await,
                 "220 ready\n",
                 "after a failed handshake, the server goes on serving"
             );
@@ -503,11 +503,13 @@ mod starttls_server {
     }
 }
 
-/// What the graders share: a loop with a deadline, rustls peers on
-/// threads, and a line-by-line client.
+/// What the graders share: a loop with a deadline and a line-by-line client
+/// (from [`shared_grading`]), and rustls peers on threads.
 mod grading {
+    pub use crate::shared_grading::LineClient;
+    use crate::shared_grading::{Limit, run_on_real_clock};
+    use aio::SslContext;
     use aio::rustls;
-    use aio::{SslContext, StreamReader, StreamWriter};
     use ch09_tls::certificate::Issued;
     use std::io::{self, Write};
     use std::net::{TcpListener, TcpStream};
@@ -515,8 +517,9 @@ mod grading {
     use std::sync::mpsc::{self, Receiver};
     use std::time::Duration;
 
-    /// How long any grader may take.
-    const DEADLINE: Duration = Duration::from_secs(10);
+    /// How long any grader may take, in loop time.
+    const DEADLINE: Limit =
+        Limit::seconds(10, "something waits for data that never comes");
 
     /// How long one read, or one peer's thread, may take.
     pub const PATIENCE: Duration = Duration::from_secs(5);
@@ -526,42 +529,7 @@ mod grading {
     pub fn on_real_clock<T: 'static>(
         test: impl Future<Output = io::Result<T>> + 'static,
     ) -> T {
-        let event_loop = aio::EventLoop::builder()
-            .clock(aio::ClockKind::Real)
-            .build()
-            .expect("a loop");
-        let outcome = event_loop
-            .run_until_complete(async {
-                let outcome = aio::wait_for(test, DEADLINE).await;
-                cancel_the_others().await;
-                outcome
-            })
-            .expect("the loop ran");
-        event_loop.close().expect("the loop closes");
-        match outcome {
-            Ok(Ok(value)) => value,
-            Ok(Err(error)) => panic!("the test failed with {error}"),
-            Err(_) => panic!(
-                "the test did not finish within {DEADLINE:?}: something \
-                 waits for data that never comes"
-            ),
-        }
-    }
-
-    /// Cancels the tasks a test leaves behind (a server's connections),
-    /// and lets them end, so that the loop closes cleanly.
-    async fn cancel_the_others() {
-        let this = aio::current_task().expect("inside a task");
-        let others: Vec<_> = aio::all_tasks()
-            .into_iter()
-            .filter(|task| !task.same_task(&this))
-            .collect();
-        for task in &others {
-            task.cancel();
-        }
-        while others.iter().any(|task| !task.done()) {
-            aio::sleep(Duration::ZERO).await;
-        }
+        run_on_real_clock(DEADLINE, test)
     }
 
     fn with_alpn(protocols: &[&str]) -> Vec<Vec<u8>> {
@@ -643,49 +611,7 @@ mod grading {
         }
         Ok(chosen)
     }
-
-    /// A client of a line-based server: plain text, then maybe TLS.
-    pub struct Session {
-        pub reader: StreamReader,
-        pub writer: StreamWriter,
-    }
-
-    impl Session {
-        pub async fn open(port: u16) -> io::Result<Session> {
-            let (reader, writer) =
-                aio::open_connection("127.0.0.1", port).await?;
-            Ok(Session { reader, writer })
-        }
-
-        /// The next line from the server, as text.
-        pub async fn line(&self) -> String {
-            match aio::wait_for(self.reader.readline(), PATIENCE).await {
-                Ok(Ok(line)) if !line.is_empty() => {
-                    String::from_utf8_lossy(&line).into_owned()
-                }
-                Ok(Ok(_)) => panic!("the server closed instead of replying"),
-                Ok(Err(error)) => panic!("reading a reply failed: {error}"),
-                Err(_) => panic!("no reply came within {PATIENCE:?}"),
-            }
-        }
-
-        /// Sends `command` and gives the reply.
-        pub async fn ask(&self, command: &str) -> String {
-            let sent = self.writer.write(format!("{command}\n").as_bytes());
-            sent.expect("the command is sent");
-            self.line().await
-        }
-
-        /// Everything until the server closes.
-        pub async fn rest(&self) -> String {
-            match aio::wait_for(self.reader.read_to_end(), PATIENCE).await {
-                Ok(Ok(all)) => String::from_utf8_lossy(&all).into_owned(),
-                Ok(Err(error)) => panic!("reading failed: {error}"),
-                Err(_) => panic!(
-                    "the server did not close the connection within \
-                     {PATIENCE:?}"
-                ),
-            }
-        }
-    }
 }
+
+#[path = "../../../tests/support/grading.rs"]
+mod shared_grading;

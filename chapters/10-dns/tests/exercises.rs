@@ -669,8 +669,8 @@ mod udp_lookup {
 /// What the graders share: the test name server, and bounds on waiting.
 mod grading {
     pub use crate::dns_responder::{Mode, Responder, Zone};
+    use crate::shared_grading::{self, Limit};
     use std::net::{IpAddr, UdpSocket};
-    use std::sync::mpsc::RecvTimeoutError;
     use std::time::{Duration, Instant};
 
     /// A server that says NXDOMAIN to every name.
@@ -713,24 +713,8 @@ mod grading {
     /// `seconds`: a lookup that blocks the loop, or never ends, fails the
     /// grader instead of hanging it.
     pub fn within(seconds: u64, test: impl FnOnce() + Send + 'static) {
-        let (done, finished) = std::sync::mpsc::channel();
-        let runner = std::thread::spawn(move || {
-            test();
-            let _ = done.send(());
-        });
-        match finished.recv_timeout(Duration::from_secs(seconds)) {
-            Ok(()) => runner.join().expect("the test finished"),
-            Err(RecvTimeoutError::Disconnected) => {
-                // The test panicked: report its panic, not ours.
-                if let Err(panic) = runner.join() {
-                    std::panic::resume_unwind(panic);
-                }
-            }
-            Err(RecvTimeoutError::Timeout) => panic!(
-                "the test did not finish within {seconds} s: does the lookup \
-                 block the loop, or wait without a timeout?"
-            ),
-        }
+        let why = "does the lookup block the loop, or wait without a timeout?";
+        shared_grading::within(Limit::seconds(seconds, why), test);
     }
 
     /// Waits (at most 5 s) until `condition` holds.
@@ -741,3 +725,6 @@ mod grading {
         }
     }
 }
+
+#[path = "../../../tests/support/grading.rs"]
+mod shared_grading;

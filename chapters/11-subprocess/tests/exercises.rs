@@ -430,10 +430,9 @@ mod pipeline {
 
 /// What the graders share: the shell's answers, and bounds on waiting.
 mod grading {
+    use crate::shared_grading::{self, Limit};
     use std::io::Write;
     use std::process::{Command, Output, Stdio};
-    use std::sync::mpsc::RecvTimeoutError;
-    use std::time::Duration;
 
     /// What `sh -c script` writes, given `input`, run by the standard
     /// library: the answer to compare with.
@@ -462,20 +461,11 @@ mod grading {
         seconds: u64,
         test: impl FnOnce() -> T + Send + 'static,
     ) -> T {
-        let (done, finished) = std::sync::mpsc::channel();
-        let runner = std::thread::spawn(move || {
-            let _ = done.send(test());
-        });
-        match finished.recv_timeout(Duration::from_secs(seconds)) {
-            Ok(value) => value,
-            Err(RecvTimeoutError::Disconnected) => match runner.join() {
-                Err(panic) => std::panic::resume_unwind(panic),
-                Ok(()) => unreachable!("a test that ends sends its result"),
-            },
-            Err(RecvTimeoutError::Timeout) => panic!(
-                "the test did not finish within {seconds} s: does the code \
-                 block the loop, or wait for a child that never ends?"
-            ),
-        }
+        let why = "does the code block the loop, or wait for a child that \
+                   never ends?";
+        shared_grading::within(Limit::seconds(seconds, why), test)
     }
 }
+
+#[path = "../../../tests/support/grading.rs"]
+mod shared_grading;

@@ -435,11 +435,13 @@ mod bounded_threads {
 
 mod loop_thread {
     use super::*;
+    use crate::shared_grading::{Unfinished, on_thread};
     use ch13_executors::exercises::loop_thread::LoopThread;
     use std::cell::Cell;
     use std::collections::HashSet;
     use std::io::{BufRead, BufReader};
     use std::net::TcpListener;
+    use std::panic::resume_unwind;
     use std::sync::mpsc;
 
     const HOUR: Duration = Duration::from_secs(3600);
@@ -461,13 +463,12 @@ mod loop_thread {
     /// Runs `what` on a thread of its own, failing the test if it has not
     /// returned after [`HANG_GUARD`].
     fn returns(what: &str, call: impl FnOnce() + Send + 'static) {
-        let (done, returned) = mpsc::channel();
-        thread::spawn(move || {
-            call();
-            let _ = done.send(());
-        });
-        if returned.recv_timeout(HANG_GUARD).is_err() {
-            panic!("{what} did not return within {HANG_GUARD:?}");
+        match on_thread(what, HANG_GUARD, call) {
+            Ok(()) => {}
+            Err(Unfinished::Panicked(payload)) => resume_unwind(payload),
+            Err(Unfinished::TimedOut) => {
+                panic!("{what} did not return within {HANG_GUARD:?}")
+            }
         }
     }
 
@@ -723,3 +724,6 @@ mod grading {
         }
     }
 }
+
+#[path = "../../../tests/support/grading.rs"]
+mod shared_grading;

@@ -291,7 +291,7 @@ mod tree_rows {
 }
 
 mod debug_report {
-    use super::grading::{Heard, virtual_loop};
+    use super::grading::{HeardLog, virtual_loop};
     use ch14_debugging::exercises::debug_report::{LeakedTask, debug_report};
     use std::cell::RefCell;
     use std::rc::Rc;
@@ -381,7 +381,7 @@ mod debug_report {
 
     #[test]
     fn the_sink_before_hears_everything_and_is_back_afterwards() {
-        let before = Heard::install();
+        let before = HeardLog::install(aio::Level::Debug);
         let report = debug_report(virtual_loop(), THRESHOLD, async {
             let left = aio::spawn(aio::sleep(Duration::from_secs(5)))?;
             left.set_name("left behind");
@@ -418,39 +418,19 @@ mod debug_report {
     }
 }
 
-/// What the graders share.
+/// What the graders share: [`shared_grading`]'s loops and log, a known
+/// task tree, and a running target.
 mod grading {
-    use std::cell::RefCell;
+    use crate::shared_grading::ClosingLoop;
+    pub use crate::shared_grading::{HeardLog, virtual_loop};
     use std::io::{BufRead, BufReader};
     use std::process::{Child, Command, Stdio};
-    use std::rc::Rc;
     use std::time::Duration;
-
-    /// A loop on the virtual clock: timers fire at once, in order.
-    pub fn virtual_loop() -> aio::EventLoop {
-        aio::EventLoop::builder().virtual_clock().build().unwrap()
-    }
 
     /// A virtual-clock loop that is closed when dropped, as a test is done
     /// with it.
-    pub struct ClosingLoop(aio::EventLoop);
-
-    impl std::ops::Deref for ClosingLoop {
-        type Target = aio::EventLoop;
-
-        fn deref(&self) -> &aio::EventLoop {
-            &self.0
-        }
-    }
-
-    impl Drop for ClosingLoop {
-        fn drop(&mut self) {
-            let _ = self.0.close();
-        }
-    }
-
     pub fn closing_loop() -> ClosingLoop {
-        ClosingLoop(virtual_loop())
+        ClosingLoop::virtual_clock()
     }
 
     /// The tree of a known program, in debug mode: `main` gathers two tasks
@@ -529,30 +509,7 @@ mod grading {
             let _ = std::fs::remove_file(aio::tree_socket_path(self.pid()));
         }
     }
-
-    /// A log sink that keeps the messages it hears; uninstalled when dropped.
-    pub struct Heard {
-        messages: Rc<RefCell<Vec<String>>>,
-    }
-
-    impl Heard {
-        pub fn install() -> Heard {
-            let messages: Rc<RefCell<Vec<String>>> = Rc::default();
-            let keep = Rc::clone(&messages);
-            aio::set_log_sink(Some(Box::new(move |record| {
-                keep.borrow_mut().push(record.message.to_string());
-            })));
-            Heard { messages }
-        }
-
-        pub fn messages(&self) -> Vec<String> {
-            self.messages.borrow().clone()
-        }
-    }
-
-    impl Drop for Heard {
-        fn drop(&mut self) {
-            aio::set_log_sink(None);
-        }
-    }
 }
+
+#[path = "../../../tests/support/grading.rs"]
+mod shared_grading;
