@@ -108,6 +108,126 @@ fn wait_on_a_timeout_leaves_the_pending_running_and_an_empty_wait_is_an_error()
     });
 }
 
+/// A waker that counts how often it is woken, and passes each wake on to the
+/// task that polls through it.
+struct CountingWake {
+    wakes: std::sync::atomic::AtomicUsize,
+    task: std::sync::Mutex<Option<std::task::Waker>>,
+}
+
+impl std::task::Wake for CountingWake {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        self.wakes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if let Some(task) = self.task.lock().unwrap().as_ref() {
+            task.wake_by_ref();
+        }
+    }
+}
+
+impl CountingWake {
+    fn new() -> std::sync::Arc<CountingWake> {
+        std::sync::Arc::new(CountingWake {
+            wakes: 0.into(),
+            task: std::sync::Mutex::new(None),
+        })
+    }
+
+    fn count(&self) -> usize {
+        self.wakes.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Polls `future` through this waker, on behalf of the task in `cx`.
+    fn poll<F: Future + ?Sized>(
+        self: &std::sync::Arc<Self>,
+        future: Pin<&mut F>,
+        cx: &std::task::Context<'_>,
+    ) -> std::task::Poll<F::Output> {
+        *self.task.lock().unwrap() = Some(cx.waker().clone());
+        let own = std::task::Waker::from(std::sync::Arc::clone(self));
+        future.poll(&mut std::task::Context::from_waker(&own))
+    }
+}
+
+/// Awaits `wait` through a counting waker, and returns its answer and the
+/// waker, so the test can count the wakes that come after it returned.
+async fn wait_counting_wakes<W: aio::Waitable>(
+    wait: aio::Wait<W>,
+) -> (Result<aio::DoneAndPending<W>, Error>, std::sync::Arc<CountingWake>) {
+    let counter = CountingWake::new();
+    let mut wait = std::pin::pin!(wait);
+    let answer = poll_fn(|cx| counter.poll(wait.as_mut(), cx)).await;
+    (answer, counter)
+}
+
+#[test]
+fn wait_takes_its_wakers_back_when_it_returns() {
+    // asyncio's wait removes its done-callbacks when it returns; the tasks
+    // and promises still pending must not wake the caller later.
+    let late_wakes = run(async {
+        let tasks = vec![
+            aio::spawn(after(10, 1)).unwrap(),
+            aio::spawn(after(20, 2)).unwrap(),
+            aio::spawn(after(30, 3)).unwrap(),
+        ];
+        let promise: aio::Promise<u32> =
+            aio::get_running_loop().unwrap().create_future();
+        let waitables = vec![promise.clone()];
+        let (split, tasks_wakes) = wait_counting_wakes(aio::wait(
+            tasks,
+            None,
+            ReturnWhen::FirstCompleted,
+        ))
+        .await;
+        let (done, pending) = split.unwrap();
+        assert_eq!((done.len(), pending.len()), (1, 2));
+        let (timed_out, promise_wakes) = wait_counting_wakes(aio::wait(
+            waitables,
+            Some(5 * MS),
+            ReturnWhen::AllCompleted,
+        ))
+        .await;
+        assert_eq!(timed_out.unwrap().1.len(), 1, "the promise is pending");
+        let (task_count, promise_count) =
+            (tasks_wakes.count(), promise_wakes.count());
+        promise.set_result(4).unwrap();
+        aio::sleep(50 * MS).await;
+        assert!(pending.iter().all(aio::Task::done));
+        (
+            tasks_wakes.count() - task_count,
+            promise_wakes.count() - promise_count,
+        )
+    });
+    assert_eq!(late_wakes, (0, 0), "wakes after wait returned");
+}
+
+#[test]
+fn a_dropped_wait_takes_its_wakers_back() {
+    // (Tasks take care of themselves: a dropped wait drops their handles, and
+    // a dropped handle forgets its awaiters. A promise has other owners.)
+    let late_wakes = run(async {
+        let promise: aio::Promise<u32> =
+            aio::get_running_loop().unwrap().create_future();
+        let counter = CountingWake::new();
+        let waitables = vec![promise.clone()];
+        let mut wait =
+            Box::pin(aio::wait(waitables, None, ReturnWhen::AllCompleted));
+        let polled = poll_fn(|cx| {
+            std::task::Poll::Ready(counter.poll(wait.as_mut(), cx))
+        })
+        .await;
+        assert!(polled.is_pending());
+        drop(wait);
+        promise.set_result(1).unwrap();
+        aio::sleep(50 * MS).await;
+        counter.count()
+    });
+    assert_eq!(late_wakes, 0, "a dropped wait's promise woke its poller");
+}
+
 #[test]
 fn wait_accepts_promises() {
     run(async {

@@ -66,6 +66,20 @@ impl Awaiters {
         }
     }
 
+    /// Forgets the awaiters that `waker` would wake: one that stopped
+    /// waiting (chapter 5's `wait`, returning) must not be woken later.
+    fn forget(&mut self, waker: &Waker) {
+        self.more.retain(|registered| !registered.will_wake(waker));
+        if self.first.as_ref().is_some_and(|first| first.will_wake(waker)) {
+            // Keep the order: the next awaiter becomes the first.
+            self.first = if self.more.is_empty() {
+                None
+            } else {
+                Some(self.more.remove(0))
+            };
+        }
+    }
+
     /// Wakes every awaiter, first come first woken.
     fn wake_all(self) {
         self.first.into_iter().chain(self.more).for_each(Waker::wake);
@@ -385,6 +399,8 @@ pub(crate) trait JoinTarget<T>: Runnable {
     fn inspect_result(&self, show: ResultViewer<'_, T>);
     /// Ready once the task is final; otherwise remembers the waker.
     fn poll_final(&self, cx: &mut Context<'_>) -> Poll<()>;
+    /// Forgets a waker that `poll_final` remembered.
+    fn forget_waker(&self, waker: &Waker);
     /// Like `inspect_result`, and counts as retrieving the result.
     fn retrieve_result(&self, show: ResultViewer<'_, T>);
 }
@@ -458,6 +474,12 @@ impl<F: Future + 'static> JoinTarget<F::Output> for TaskCell<F> {
         meta.awaiters.register(cx.waker());
         awaiting::note(|| WaitingOn::Task(self.header.id));
         Poll::Pending
+    }
+
+    fn forget_waker(&self, waker: &Waker) {
+        if let Some(local) = self.local() {
+            local.meta.borrow_mut().awaiters.forget(waker);
+        }
     }
 
     fn retrieve_result(&self, show: ResultViewer<'_, F::Output>) {

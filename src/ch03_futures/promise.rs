@@ -345,7 +345,8 @@ impl<T> Promise<T> {
         }
     }
 
-    fn unregister_waker(&self, waker: &Waker) {
+    /// Forgets a waker that [`register_waker`](Self::register_waker) kept.
+    pub(crate) fn unregister_waker(&self, waker: &Waker) {
         self.shared
             .listeners
             .borrow_mut()

@@ -19,7 +19,7 @@ use crate::ch05_control::deadline::{Deadline, DeadlineTimer};
 use std::future::Future;
 use std::panic::Location;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 // ANCHOR: waitable
@@ -32,6 +32,12 @@ pub trait Waitable {
     /// Whether it is done and ended in an error (a panic, or an exception), not
     /// counting cancellation: what `ReturnWhen::FirstException` looks for.
     fn failed(&self) -> bool;
+
+    /// Forgets `waker`, which an earlier [`poll_done`](Self::poll_done)
+    /// registered: a `wait` that returns or is dropped takes its waker back,
+    /// as asyncio's `wait` removes its done-callbacks, so that nothing
+    /// wakes its caller later.
+    fn forget_waker(&self, waker: &Waker);
 }
 
 impl<T: 'static> Waitable for Task<T> {
@@ -48,6 +54,10 @@ impl<T: 'static> Waitable for Task<T> {
         });
         panicked
     }
+
+    fn forget_waker(&self, waker: &Waker) {
+        self.target().forget_waker(waker);
+    }
 }
 
 impl<T: Clone + 'static> Waitable for Promise<T> {
@@ -61,6 +71,22 @@ impl<T: Clone + 'static> Waitable for Promise<T> {
 
     fn failed(&self) -> bool {
         self.holds_exception()
+    }
+
+    fn forget_waker(&self, waker: &Waker) {
+        self.unregister_waker(waker);
+    }
+}
+
+/// A wait dropped before it returned takes its waker back from everything
+/// it was waiting on.
+impl<W: Waitable> Drop for Wait<W> {
+    fn drop(&mut self) {
+        if let (Some(waker), Some(awaitables)) =
+            (self.registered.take(), self.awaitables.as_ref())
+        {
+            awaitables.iter().for_each(|w| w.forget_waker(&waker));
+        }
     }
 }
 // ANCHOR_END: waitable
@@ -97,24 +123,27 @@ pub fn wait<W: Waitable>(
         timer: DeadlineTimer::default(),
         return_when,
         created_at: Location::caller(),
+        registered: None,
     }
 }
 
 /// The future returned by [`wait`].
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` them"]
-pub struct Wait<W> {
+pub struct Wait<W: Waitable> {
     awaitables: Option<Vec<W>>,
     deadline: Deadline,
     timer: DeadlineTimer,
     return_when: ReturnWhen,
     /// Where the wait was made, for chapter 14's task tree.
     created_at: &'static Location<'static>,
+    /// The waker the awaitables hold, to take back when the wait ends.
+    registered: Option<Waker>,
 }
 
 // `wait` never pins the awaitables it holds: it only asks them whether they are
 // done.
-impl<W> Unpin for Wait<W> {}
+impl<W: Waitable> Unpin for Wait<W> {}
 
 impl<W: Waitable> Future for Wait<W> {
     type Output = Result<DoneAndPending<W>, Error>;
@@ -132,6 +161,9 @@ impl<W: Waitable> Future for Wait<W> {
         }
         // Register with every awaitable on every poll: each wakes us when it is
         // done. What they note is the task tree's "wait" branch (chapter 14).
+        if !this.registered.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+            this.registered = Some(cx.waker().clone());
+        }
         let mut done = Vec::with_capacity(awaitables.len());
         let polled = awaiting::group("wait", this.created_at, || {
             done.extend(awaitables.iter().map(|w| w.poll_done(cx).is_ready()));
@@ -161,6 +193,11 @@ impl<W: Waitable> Future for Wait<W> {
         let awaitables = this.awaitables.take().unwrap_or_default();
         let (done, pending): (Vec<_>, Vec<_>) =
             awaitables.into_iter().zip(done).partition(|(_, is_done)| *is_done);
+        // The pending ones would wake us when they end, long after we returned.
+        for (waitable, _) in &pending {
+            waitable.forget_waker(cx.waker());
+        }
+        this.registered = None;
         Poll::Ready(Ok((
             done.into_iter().map(|(w, _)| w).collect(),
             pending.into_iter().map(|(w, _)| w).collect(),
