@@ -9,6 +9,7 @@ pub mod call_at;
 pub mod call_later;
 pub mod call_soon;
 pub mod stop;
+pub mod tick_scenario;
 
 // The exercises: the reader's starters, or with the `solutions` feature the
 // reference solutions, which live outside src/ to keep them out of the way.
