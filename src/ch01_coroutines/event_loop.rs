@@ -15,15 +15,14 @@ use crate::ch01_coroutines::loop_locals::LoopLocals;
 use crate::ch01_coroutines::poller::{Poller, ReadinessListener, SourceKey};
 use crate::ch01_coroutines::ready_queue::{Callback, NamedCallback, Ready};
 use crate::ch01_coroutines::remote::{LoopShared, RemoteItem, RemoteLoop};
-use crate::ch01_coroutines::seam::{Runnable, Schedule};
+use crate::ch01_coroutines::seam::{Header, Runnable, Schedule};
 use crate::ch01_coroutines::task::Task;
-use crate::ch01_coroutines::task_cell::{TaskCell, current_task_id};
+use crate::ch01_coroutines::task_cell::{TaskCell, current_task_place};
+use crate::ch01_coroutines::task_registry::TaskRegistry;
 use crate::ch01_coroutines::tick::{AnswerOwed, LoopCore, StepWatch};
 use crate::ch01_coroutines::timers::CancelledTimers;
 use crate::ch01_coroutines::trace;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io;
 use std::panic::Location;
 use std::rc::{Rc, Weak};
@@ -49,10 +48,6 @@ static NEXT_TASK_ID: IdCounter = IdCounter::new(1);
 pub struct EventLoop {
     inner: Rc<LoopInner>,
 }
-
-/// The tasks of one loop, by id.
-type TaskRegistry =
-    HashMap<u64, TaskArc<dyn Runnable>, BuildHasherDefault<TaskIdHasher>>;
 
 // ANCHOR: loop_inner
 /// The state of one loop. Its fields are private: the rest of the runtime
@@ -120,9 +115,9 @@ impl Schedule for LoopScheduler {
         let _ = self.shared.push(RemoteItem::Task(task));
     }
 
-    fn release(&self, task_id: u64) {
+    fn release(&self, task: &Header) {
         let removed = with_loop_here(self.loop_id, |inner| {
-            inner.tasks.borrow_mut().remove(&task_id)
+            inner.tasks.borrow_mut().remove(task)
         });
         drop(removed); // outside the registry's borrow
     }
@@ -149,29 +144,6 @@ impl Schedule for LoopScheduler {
     }
 }
 // ANCHOR_END: loop_scheduler
-
-/// Hashes task ids for the task map. Ids are unique counters, not
-/// attacker-chosen keys, so a multiplicative hash spreads them well, and costs
-/// a fraction of the default SipHash (measured: see the benchmarks appendix).
-#[derive(Default)]
-struct TaskIdHasher(u64);
-
-impl Hasher for TaskIdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(*byte))
-                .wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-
-    fn write_u64(&mut self, id: u64) {
-        self.0 = id.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
 
 /// A non-owning handle to a loop.
 #[derive(Clone)]
@@ -382,7 +354,7 @@ impl EventLoop {
     /// Who is opening a source now, for the report if it is left open: the
     /// running task, and where it was spawned.
     fn opened_by(&self) -> String {
-        match current_task_id().and_then(|id| self.task(id)) {
+        match self.current_task() {
             Some(task) => format!(
                 "opened by {}, created at {}",
                 task.name(),
@@ -401,14 +373,21 @@ impl EventLoop {
         self.inner.core.poller.deregister(source, key);
     }
 
-    /// The unfinished task with id `id`, if it is this loop's.
+    /// The unfinished task with id `id`, if it is this loop's: a search
+    /// through the table, for reports.
     pub(crate) fn task(&self, id: u64) -> Option<TaskArc<dyn Runnable>> {
-        self.inner.tasks.borrow().get(&id).cloned()
+        self.inner.tasks.borrow().find(id).cloned()
+    }
+
+    /// The task being polled now, if it is this loop's.
+    pub(crate) fn current_task(&self) -> Option<TaskArc<dyn Runnable>> {
+        let (id, slot) = current_task_place()?;
+        self.inner.tasks.borrow().get(slot, id).cloned()
     }
 
     /// Every unfinished task of this loop, in no particular order.
     pub(crate) fn live_tasks(&self) -> Vec<TaskArc<dyn Runnable>> {
-        self.inner.tasks.borrow().values().cloned().collect()
+        self.inner.tasks.borrow().iter().cloned().collect()
     }
 
     /// How many entries the timer queue holds, cancelled ones included.
@@ -451,9 +430,11 @@ impl EventLoop {
         let number = inner.next_task_number.get();
         inner.next_task_number.set(number + 1);
         let scheduler: TaskArc<dyn Schedule> = inner.scheduler.clone();
-        let cell = TaskCell::new(id, number, scheduler, future, spawned_at);
+        let slot = inner.tasks.borrow().next_slot();
+        let cell =
+            TaskCell::new(id, slot, number, scheduler, future, spawned_at);
         cell.header().scheduled.store(true, Ordering::Relaxed);
-        inner.tasks.borrow_mut().insert(id, cell.clone());
+        inner.tasks.borrow_mut().insert(cell.clone());
         if let Some(trace) = &inner.core.trace {
             trace.spawned(&*cell);
         }
@@ -624,9 +605,7 @@ impl LoopInner {
         drop(self.core.shared.close());
         self.core.clear();
         let watch = self.core.watch.take();
-        let tasks = std::mem::take(&mut *self.tasks.borrow_mut());
-        let mut tasks: Vec<_> = tasks.into_values().collect();
-        tasks.sort_by_key(|task| task.header().id);
+        let tasks = self.tasks.borrow_mut().take_all();
         for task in &tasks {
             if !task.state().is_final() && !task.is_machinery() {
                 report_destroyed_pending(&**task, watch.as_deref());

@@ -23,6 +23,7 @@ pub(crate) mod remote;
 pub(crate) mod future_slot;
 pub(crate) mod waker;
 pub(crate) mod task_cell;
+pub(crate) mod task_registry;
 pub(crate) mod task;
 pub(crate) mod ready_queue;
 pub(crate) mod timers;

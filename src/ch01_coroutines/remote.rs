@@ -14,7 +14,7 @@ use crate::ch01_coroutines::loom::{
 };
 use crate::ch01_coroutines::seam::Runnable;
 #[cfg(all(test, aio_loom))]
-use crate::ch01_coroutines::seam::Schedule;
+use crate::ch01_coroutines::seam::{Header, Schedule};
 use std::collections::VecDeque;
 
 /// What interrupts the loop's sleep in the poller: a `mio::Waker` in the
@@ -211,7 +211,7 @@ pub(crate) mod loom_models {
             let _ = self.0.push(RemoteItem::Task(task));
         }
 
-        fn release(&self, _task_id: u64) {}
+        fn release(&self, _task: &Header) {}
 
         fn call_soon(&self, callback: Box<dyn FnOnce()>) {
             drop(callback); // the models register no done-callbacks

@@ -112,19 +112,25 @@ pub(crate) trait Schedule: Send + Sync {
     /// Queues a woken task from any thread, waking the loop if it sleeps. A
     /// closed loop drops the task: it can never run again.
     fn schedule_remote(&self, task: TaskArc<dyn Runnable>);
-    /// The task with this id is final: the loop forgets it (loop thread).
-    fn release(&self, task_id: u64);
+    /// The task is final: the loop forgets it (loop thread).
+    fn release(&self, task: &Header);
     /// Runs `callback` on the loop's next tick (loop thread): how a task's
     /// done-callbacks are called.
     fn call_soon(&self, callback: Box<dyn FnOnce()>);
 }
 // ANCHOR_END: schedule_trait
 
+/// A task's place in its loop's table of unfinished tasks (chapter 1's
+/// `task_registry`): given at the spawn, kept for the task's life.
+pub(crate) type TaskSlot = usize;
+
 // ANCHOR: header
 /// The thread-safe part of a task.
 pub(crate) struct Header {
     /// A number that identifies the task for the life of the process.
     pub(crate) id: u64,
+    /// Where the task sits in its loop's table of unfinished tasks.
+    pub(crate) slot: TaskSlot,
     /// True while the task sits in a ready queue, so that many wakes queue it
     /// once.
     pub(crate) scheduled: AtomicBool,

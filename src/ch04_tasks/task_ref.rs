@@ -33,8 +33,7 @@ pub struct DoneCallbackId(u64);
 /// The task being polled right now, like `asyncio.current_task()`. `None`
 /// outside a task (in a plain callback, or with no loop running).
 pub fn current_task() -> Option<TaskRef> {
-    let id = crate::ch01_coroutines::task_cell::current_task_id()?;
-    event_loop::with_running(|event_loop| event_loop.task(id))
+    event_loop::with_running(event_loop::EventLoop::current_task)
         .flatten()
         .map(TaskRef::new)
 }
