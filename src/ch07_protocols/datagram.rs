@@ -13,6 +13,7 @@ use crate::ch01_coroutines::spawn::spawn_machinery;
 use crate::ch07_protocols::callbacks::ProtocolSlot;
 use crate::ch07_protocols::io_steps::{
     Flush, ReadBudget, Receive, Socket, TaskWaker, flush_step, read_step,
+    with_read_buffer,
 };
 use crate::ch07_protocols::reactor::IoSource;
 use crate::ch07_protocols::resolver::resolve;
@@ -212,7 +213,7 @@ impl DatagramTransport {
             self.inner.driver.remember(cx);
             let socket = &self.inner.socket;
             let mut budget = ReadBudget::new();
-            let ControlFlow::Continue(()) = with_receive_buffer(|buffer| {
+            let ControlFlow::Continue(()) = with_read_buffer(|buffer| {
                 read_step(socket, cx, buffer, &self, &mut budget)
             });
             let ControlFlow::Continue(_) = flush_step(socket, cx, &self);
@@ -226,28 +227,6 @@ impl DatagramTransport {
         .await;
     }
     // ANCHOR_END: datagram_drive
-}
-
-thread_local! {
-    /// The buffer every endpoint of this thread's loop receives into: a
-    /// datagram is delivered before the next is read, so one is enough, and
-    /// an endpoint that lives for one DNS query costs no 64 KiB of its own.
-    static RECEIVE_BUFFER: RefCell<Vec<u8>> = RefCell::new(vec![0; 64 * 1024]);
-}
-
-/// Runs `read` with the thread's receive buffer (a fresh one, should a
-/// protocol's callback ever reach another endpoint's read meanwhile).
-fn with_receive_buffer<T>(read: impl FnOnce(&mut [u8]) -> T) -> T {
-    let mut read = Some(read);
-    let shared = RECEIVE_BUFFER.try_with(|buffer| {
-        let mut buffer = buffer.try_borrow_mut().ok()?;
-        read.take().map(|read| read(&mut buffer))
-    });
-    match (shared, read) {
-        (Ok(Some(answer)), _) => answer,
-        (_, Some(read)) => read(&mut vec![0; 64 * 1024]),
-        (_, None) => unreachable!("`read` ran, so it answered"),
-    }
 }
 
 // ANCHOR: datagram_steps

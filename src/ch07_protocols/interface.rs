@@ -108,6 +108,11 @@ pub(crate) trait TransportOps {
     fn set_protocol(&self, protocol: Rc<RefCell<dyn Protocol>>);
     /// A one-line description, for `Debug`.
     fn describe(&self) -> String;
+    /// The room the write buffer holds, for the tests.
+    #[cfg(test)]
+    fn write_buffer_capacity(&self) -> usize {
+        0
+    }
 }
 // ANCHOR_END: transport_ops
 
@@ -228,6 +233,12 @@ impl Transport {
     /// How many bytes wait in the write buffer.
     pub fn get_write_buffer_size(&self) -> usize {
         self.ops.get_write_buffer_size()
+    }
+
+    /// The room the write buffer holds, for the tests.
+    #[cfg(test)]
+    pub(crate) fn write_buffer_capacity(&self) -> usize {
+        self.ops.write_buffer_capacity()
     }
 
     /// Hands the connection to `protocol`: every callback from now on goes to

@@ -178,13 +178,50 @@ where
 }
 // ANCHOR_END: io_steps
 
+// ANCHOR: read_buffer
+/// How much one read asks for: 64 KiB, as a transport's read did when each
+/// had a buffer of its own (asyncio reads up to 256 KiB at a time).
+pub(crate) const READ_SIZE: usize = 64 * 1024;
+
+thread_local! {
+    /// The buffer every transport of this thread's loop reads into. What one
+    /// read brings is handed to the protocol before the next read, so one
+    /// buffer is enough, and a connection that is idle holds none (uvloop
+    /// reads into one buffer per loop too). Made at the first read.
+    static READ_BUFFER: RefCell<Vec<u8>> = RefCell::new(vec![0; READ_SIZE]);
+}
+
+/// Runs `read` with the thread's read buffer, borrowed for as long as `read`
+/// runs. Should it be borrowed already (a protocol's callback, run from a
+/// read, led to another read on this thread), `read` gets a buffer of its
+/// own for once: slower, never a panic.
+pub(crate) fn with_read_buffer<T>(read: impl FnOnce(&mut [u8]) -> T) -> T {
+    let mut read = Some(read);
+    let shared = READ_BUFFER.try_with(|buffer| {
+        let mut buffer = buffer.try_borrow_mut().ok()?;
+        read.take().map(|read| read(&mut buffer))
+    });
+    match (shared, read) {
+        (Ok(Some(answer)), _) => answer,
+        (_, Some(read)) => read(&mut vec![0; READ_SIZE]),
+        (_, None) => unreachable!("`read` ran, so it answered"),
+    }
+}
+
+/// The most room a buffer that has emptied keeps. A write buffer or a
+/// stream's buffer that once held a burst would otherwise keep the burst's
+/// room for the rest of the connection's life; an empty one with more than
+/// this gives it all back (and grows again if it must).
+pub(crate) const KEPT_CAPACITY: usize = 4 * 1024;
+// ANCHOR_END: read_buffer
+
 // ANCHOR: budget
 /// How many reads a transport's task makes in one poll, at most. Draining
 /// until `WouldBlock` is the edge-triggered rule, but a peer that sends
 /// faster than its protocol consumes never lets `WouldBlock` come, and while
 /// one task reads, no other task runs and the poller is never asked. So a
 /// task that has read this much lets the rest of the loop go first. 16 reads
-/// of a transport's 64 KiB buffer are at most 1 MiB per turn: another
+/// of [`READ_SIZE`] are at most 1 MiB per turn: another
 /// connection waits for one such turn, and a busy one pays for a turn of the
 /// loop once every 16 reads. (tokio's budget is 128 operations, reads and
 /// writes alike; asyncio reads once, at most 256 KiB, per socket and turn.)
@@ -248,6 +285,19 @@ mod tests {
     use std::io::{Read, Write};
     use std::rc::Rc;
     use std::time::Duration;
+
+    #[test]
+    fn a_read_inside_a_read_gets_a_buffer_of_its_own() {
+        let (outer, inner) = with_read_buffer(|outer| {
+            outer[0] = 1;
+            let inner = with_read_buffer(|inner| {
+                inner[0] = 2;
+                inner.len()
+            });
+            (outer[0], inner)
+        });
+        assert_eq!((outer, inner), (1, READ_SIZE));
+    }
 
     #[test]
     fn a_task_that_gives_way_makes_the_next_tick_look_for_io() {

@@ -21,7 +21,8 @@ use crate::ch07_protocols::interface::{
     DEFAULT_HIGH_WATER, ExtraInfo, Protocol, Transport, TransportOps,
 };
 use crate::ch07_protocols::io_steps::{
-    Flush, ReadBudget, Receive, Socket, TaskWaker, flush_step, read_step,
+    Flush, KEPT_CAPACITY, ReadBudget, Receive, Socket, TaskWaker, flush_step,
+    read_step, with_read_buffer,
 };
 use crate::ch07_protocols::life::{Life, WriteSide};
 use crate::ch07_protocols::reactor::IoSource;
@@ -240,7 +241,7 @@ impl<S: ByteStream> TransportOps for SocketTransport<S> {
 
     /// Closes the transport at once, dropping unsent data.
     fn abort(&self) {
-        self.inner.write_buffer.borrow_mut().clear();
+        self.inner.write_buffer.take(); // the data and its memory
         self.set_life(Life::closing);
         self.wake_driver();
     }
@@ -300,6 +301,11 @@ impl<S: ByteStream> TransportOps for SocketTransport<S> {
         self.inner.protocol.replace(protocol);
     }
 
+    #[cfg(test)]
+    fn write_buffer_capacity(&self) -> usize {
+        self.inner.write_buffer.borrow().capacity()
+    }
+
     fn describe(&self) -> String {
         format!(
             "Transport {{ peer: {:?}, closing: {}, buffered: {} }}",
@@ -353,7 +359,6 @@ impl<S: ByteStream> SocketTransport<S> {
         // If the task is cancelled (the loop shuts down), the connection still
         // ends properly: the socket is closed and `connection_lost` is called.
         let _lose_on_cancel = LoseOnDrop(self.clone());
-        let mut chunk = vec![0u8; 64 * 1024];
         poll_fn(|cx| {
             self.inner.driver.remember(cx);
             // One budget for the whole poll, however often the loop goes
@@ -362,9 +367,11 @@ impl<S: ByteStream> SocketTransport<S> {
             loop {
                 self.tell_flow_news();
                 let socket = &self.inner.socket;
-                if let ControlFlow::Break(end) =
-                    read_step(socket, cx, &mut chunk, &self, &mut budget)
-                {
+                // The loop's read buffer, lent for this read step only.
+                let read = with_read_buffer(|buffer| {
+                    read_step(socket, cx, buffer, &self, &mut budget)
+                });
+                if let ControlFlow::Break(end) = read {
                     return Poll::Ready(end);
                 }
                 let wrote = match self.write_step(cx) {
@@ -458,7 +465,7 @@ impl<S: ByteStream> SocketTransport<S> {
         // A resume still on its way arrives before the goodbye.
         self.tell_flow_news();
         inner.socket.close(); // deregister and close the socket
-        inner.write_buffer.borrow_mut().clear();
+        inner.write_buffer.take();
         // A failure (a panicking protocol method, a failed write) is what
         // ended the connection, whatever the socket did after.
         let ended_by = inner
@@ -534,7 +541,12 @@ impl<S: ByteStream> Flush<S> for SocketTransport<S> {
     fn sent(&self, sent: io::Result<usize>) -> ControlFlow<io::Result<()>> {
         match sent {
             Ok(n) => {
-                self.inner.write_buffer.borrow_mut().drain(..n);
+                let mut buffer = self.inner.write_buffer.borrow_mut();
+                buffer.drain(..n);
+                if buffer.is_empty() && buffer.capacity() > KEPT_CAPACITY {
+                    // A burst is over: give its memory back.
+                    buffer.shrink_to_fit();
+                }
                 ControlFlow::Continue(())
             }
             Err(error) => ControlFlow::Break(Err(error)),
@@ -554,5 +566,57 @@ impl<S: ByteStream> Drop for LoseOnDrop<S> {
                 "the connection's task was cancelled",
             )));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ch01_coroutines::clock::ClockKind;
+    use crate::ch01_coroutines::event_loop::EventLoop;
+    use crate::ch02_scheduling::sleep::sleep;
+    use std::io::Read;
+    use std::time::Duration;
+
+    /// A protocol that hears nothing it acts on: the test does the writing.
+    struct Quiet;
+    impl Protocol for Quiet {}
+
+    #[test]
+    fn a_write_buffer_that_drains_gives_its_memory_back() {
+        const BURST: usize = 4 << 20; // more than a socket buffer takes
+        let (ours, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+        ours.set_nonblocking(true).unwrap();
+        let ours = Connection::Unix(mio::net::UnixStream::from_std(ours));
+        let event_loop =
+            EventLoop::builder().clock(ClockKind::Real).build().unwrap();
+        let (queued, left) = event_loop
+            .run_until_complete(async move {
+                let io = IoSource::new(ours).unwrap();
+                let quiet = Rc::new(RefCell::new(Quiet));
+                let transport = SocketTransport::start(io, quiet).unwrap();
+                transport.write(&vec![7u8; BURST]).unwrap();
+                let queued = transport.write_buffer_capacity();
+                let peer = std::thread::spawn(move || {
+                    let mut all = vec![0u8; BURST];
+                    (&theirs).read_exact(&mut all).map(|()| theirs)
+                });
+                // The peer reads it all; the transport's task flushes. The
+                // bound on the turns is a hang guard.
+                for _ in 0..100_000 {
+                    if transport.get_write_buffer_size() == 0 {
+                        break;
+                    }
+                    sleep(Duration::from_millis(1)).await;
+                }
+                let left = transport.write_buffer_capacity();
+                drop(peer.join().unwrap().unwrap());
+                transport.close();
+                (queued, left)
+            })
+            .unwrap();
+        assert!(queued > KEPT_CAPACITY, "the burst was queued ({queued})");
+        assert!(left <= KEPT_CAPACITY, "the drained buffer keeps {left}");
+        event_loop.close().unwrap();
     }
 }

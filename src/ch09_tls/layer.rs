@@ -22,6 +22,7 @@ use crate::ch07_protocols::callbacks::{FlowNews, ProtocolSlot};
 use crate::ch07_protocols::interface::{
     ExtraInfo, Protocol, Transport, TransportOps,
 };
+use crate::ch07_protocols::io_steps::KEPT_CAPACITY;
 use crate::ch09_tls::context::Ssl;
 use crate::ch09_tls::tls_error::TlsError;
 use std::cell::{Cell, RefCell};
@@ -260,6 +261,9 @@ impl TlsLayer {
                 Err(error) => return Err(error),
             };
             incoming.drain(..taken);
+            if incoming.is_empty() && incoming.capacity() > KEPT_CAPACITY {
+                incoming.shrink_to_fit(); // rustls has its own buffers
+            }
             total += taken;
             if let Err(error) = tls.process_new_packets() {
                 let handshaking = tls.is_handshaking();
@@ -618,7 +622,7 @@ impl Protocol for TlsLower {
         let was = layer.stage.replace(Stage::Closed);
         layer.replace_timer(None);
         layer.lower.replace(None);
-        layer.incoming.borrow_mut().clear();
+        layer.incoming.take();
         if was == Stage::Handshaking {
             let error = error.unwrap_or_else(|| {
                 io::Error::from(TlsError::ClosedDuringHandshake)
@@ -902,6 +906,78 @@ mod tests {
             *largest_held =
                 (*largest_held).max(lower.0.incoming.borrow().len());
         }
+    }
+
+    /// Shakes hands with `peer` over `lower`, the flights going across
+    /// whole, then sends `message` in `piece`-sized reads.
+    async fn handshake_and_send(
+        lower: &mut TlsLower,
+        socket: &PretendSocket,
+        app: &Rc<RefCell<Option<Transport>>>,
+        peer: &mut rustls::Connection,
+        message: &[u8],
+        piece: usize,
+    ) {
+        let mut largest = 0;
+        for _ in 0..4 {
+            let mut flight = Vec::new();
+            while peer.wants_write() {
+                peer.write_tls(&mut flight).unwrap();
+            }
+            feed_in_pieces(lower, socket, app, &flight, &[piece], &mut largest)
+                .await;
+            let answer = socket.sent.take();
+            let mut answer = answer.as_slice();
+            while !answer.is_empty() {
+                peer.read_tls(&mut answer).unwrap();
+                peer.process_new_packets().unwrap();
+            }
+            if !peer.is_handshaking() && app.borrow().is_some() {
+                break;
+            }
+        }
+        peer.writer().write_all(message).unwrap();
+        let mut records = Vec::new();
+        while peer.wants_write() {
+            peer.write_tls(&mut records).unwrap();
+        }
+        feed_in_pieces(lower, socket, app, &records, &[piece], &mut largest)
+            .await;
+    }
+
+    #[test]
+    fn ciphertext_taken_in_leaves_no_buffer_behind() {
+        let (server, client) = configs();
+        let event_loop = EventLoop::builder().virtual_clock().build().unwrap();
+        let (received, kept) = event_loop
+            .run_until_complete(async move {
+                let ssl = Ssl::new(server.clone());
+                let tls = ssl.server_connection().unwrap();
+                let app =
+                    Collector { pause_every: usize::MAX, ..<_>::default() };
+                let (received, transport) =
+                    (app.received.clone(), app.transport.clone());
+                let app = Rc::new(RefCell::new(app));
+                let layer = TlsLayer::new(tls, None, app, &ssl, true);
+                let socket = Rc::new(PretendSocket::default());
+                let mut lower = layer.lower_protocol();
+                lower.connection_made(Transport::new(socket.clone()));
+                let (mut peer, _) = Ssl::new(client.clone())
+                    .client_connection("localhost")
+                    .unwrap();
+                let message = vec![7u8; 100 * 1024];
+                let piece = 64 * 1024; // a socket's read
+                handshake_and_send(
+                    &mut lower, &socket, &transport, &mut peer, &message, piece,
+                )
+                .await;
+                let kept = layer.incoming.borrow().capacity();
+                (received.take().len(), kept)
+            })
+            .unwrap();
+        event_loop.close().unwrap();
+        assert_eq!(received, 100 * 1024, "the message came through");
+        assert!(kept <= KEPT_CAPACITY, "the layer keeps {kept} bytes of room");
     }
 
     proptest! {
