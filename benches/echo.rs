@@ -8,6 +8,18 @@
 //!   missing; skipped with a message if that fails);
 //! - a bare hand-written mio loop with no runtime: the floor.
 //!
+//! On two cores the generator is often the bottleneck, so requests per
+//! second say little about the server. What ranks the servers is the
+//! **server's CPU time per request**: the in-process servers each run on a
+//! thread of their own, whose CPU time is read from
+//! `/proc/self/task/TID/schedstat` before and after each measurement window;
+//! a Python server's is the sum over its process's threads
+//! (`benches/support/cpu_accounting.rs`). Each (server, size) is measured in
+//! several rounds, taken in turns, and the table gives medians; a row whose
+//! generator was busy most of the window is marked generator-bound. Where the
+//! machine has hardware counters, the server thread's instructions per
+//! request are counted too (`perf_event_open`); where not, the table says so.
+//!
 //! Then the same over TLS 1.3: aio streams and protocols, tokio with
 //! tokio-rustls, Python asyncio streams and protocols and uvloop with `ssl`,
 //! all with one certificate made for the run and one cipher suite,
@@ -15,23 +27,27 @@
 //! offers only that suite). Its table is `book/generated/echo_tls.md`.
 //!
 //! ```sh
-//! cargo bench --bench echo            # 3 s per measurement
-//! cargo bench --bench echo -- --quick # 1 s per measurement
+//! cargo bench --bench echo            # 5 rounds of 1 s per measurement
+//! cargo bench --bench echo -- --quick # 1 round of 0.5 s
 //! cargo bench --bench echo -- --flood-only # only the fairness table
 //! cargo bench --bench echo -- --tls-only   # only the TLS table
+//! cargo bench --bench echo -- --idle-only  # only the idle memory table
 //! ```
 //!
-//! It prints requests per second and how busy the generator was (if it were
-//! near 100%, the generator, not the server, would be the bottleneck), and
-//! writes them to `book/generated/echo.tsv`, with the table rendered from
-//! them (each server's time per request relative to tokio's) in
-//! `book/generated/echo.md`; `cargo run -p figures` draws the chart.
+//! It writes its measurements to `book/generated/echo.tsv`, with the table
+//! rendered from them in `book/generated/echo.md`; `cargo run -p figures`
+//! draws the chart.
 //!
 //! Then it measures fairness: one connection floods each server while a probe
 //! on another times its small round trips. A server that drains a socket
 //! until `WouldBlock` without a budget makes the probe wait for the flood. The
 //! probe's latencies go to `book/generated/echo_flood.tsv` and its table to
 //! `book/generated/echo_flood.md`.
+//!
+//! Last, the memory of idle connections: each server in a process of its
+//! own (the Rust ones are this program run again with `--serve-idle NAME`),
+//! 2,000 connections that have each echoed one message, and the growth of
+//! the server's resident memory (`book/generated/idle.tsv` and `idle.md`).
 
 use aio::rustls::{self, ClientConfig, ServerConfig};
 use mio::net::{TcpListener, TcpStream};
@@ -49,12 +65,28 @@ const SIZES: [usize; 3] = [1024, 10 * 1024, 100 * 1024];
 // ---------------------------------------------------------------- servers in
 // threads
 
+/// A server under test: where it listens, and whose CPU time it spends.
+#[derive(Clone, Copy, Debug)]
+struct Target {
+    port: u16,
+    cpu: CpuClock,
+}
+
 /// Starts `serve` on a thread of its own; it must report its port through the
-/// sender.
-fn on_thread(serve: impl FnOnce(mpsc::Sender<u16>) + Send + 'static) -> u16 {
+/// sender. The thread's kernel id is taken as it starts, so that its CPU time
+/// can be read while it serves, and it runs on the servers' core.
+fn on_thread(serve: impl FnOnce(mpsc::Sender<u16>) + Send + 'static) -> Target {
+    let (tid_tx, tid_rx) = mpsc::channel();
     let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || serve(tx));
-    rx.recv_timeout(Duration::from_secs(30)).expect("the server starts")
+    std::thread::spawn(move || {
+        run_on(current_thread_id(), [SERVER_CPU]);
+        tid_tx.send(current_thread_id()).unwrap();
+        serve(tx);
+    });
+    let tid = tid_rx.recv().expect("the server's thread starts");
+    let port =
+        rx.recv_timeout(Duration::from_secs(30)).expect("the server starts");
+    Target { port, cpu: CpuClock::Thread(tid) }
 }
 
 /// aio's streams echo: read what came, write it back, wait for the drain.
@@ -74,7 +106,7 @@ async fn echo_streams(reader: aio::StreamReader, writer: aio::StreamWriter) {
 }
 
 /// aio's streams server, with TLS if given a config.
-fn aio_streams(tls: Option<Arc<ServerConfig>>) -> u16 {
+fn aio_streams(tls: Option<Arc<ServerConfig>>) -> Target {
     on_thread(|port| {
         aio::run(async move {
             let server = match tls {
@@ -114,7 +146,7 @@ impl aio::Protocol for AioEcho {
 }
 
 /// aio's protocol server, with TLS if given a config.
-fn aio_protocol(tls: Option<Arc<ServerConfig>>) -> u16 {
+fn aio_protocol(tls: Option<Arc<ServerConfig>>) -> Target {
     on_thread(|port| {
         aio::run(async move {
             let echo = || AioEcho(None);
@@ -157,7 +189,7 @@ where
 }
 
 /// A tokio `current_thread` server that runs `serve` on every connection.
-fn tokio_on_thread<F, Fut>(serve: F) -> u16
+fn tokio_on_thread<F, Fut>(serve: F) -> Target
 where
     F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
@@ -180,12 +212,12 @@ where
     })
 }
 
-fn tokio_server() -> u16 {
+fn tokio_server() -> Target {
     tokio_on_thread(tokio_echo)
 }
 
 /// tokio with tokio-rustls: the handshake, then the same echo.
-fn tokio_rustls_server(config: Arc<ServerConfig>) -> u16 {
+fn tokio_rustls_server(config: Arc<ServerConfig>) -> Target {
     let acceptor = tokio_rustls::TlsAcceptor::from(config);
     tokio_on_thread(move |socket| {
         let handshake = acceptor.accept(socket);
@@ -197,7 +229,7 @@ fn tokio_rustls_server(config: Arc<ServerConfig>) -> u16 {
     })
 }
 
-fn smol_server() -> u16 {
+fn smol_server() -> Target {
     on_thread(|port| {
         let executor = std::rc::Rc::new(smol::LocalExecutor::new());
         let ex = executor.clone();
@@ -231,7 +263,7 @@ fn smol_server() -> u16 {
 }
 
 /// The floor: a hand-written mio loop, no runtime, no tasks, no wakers.
-fn bare_mio() -> u16 {
+fn bare_mio() -> Target {
     on_thread(|port| {
         let mut poll = Poll::new().unwrap();
         let mut listener =
@@ -264,40 +296,32 @@ fn bare_mio() -> u16 {
                 let slot = &mut connections[event.token().0];
                 let Some((stream, pending)) = slot.as_mut() else { continue };
                 let mut closed = false;
-                // Flush what is pending, then read and echo until WouldBlock.
+                // Flush what is pending, then read and echo until
+                // WouldBlock: each read's bytes go straight back from the
+                // read buffer, and only what the socket will not take now
+                // waits in `pending`.
                 loop {
-                    while !pending.is_empty() {
-                        match stream.write(pending) {
-                            Ok(n) => {
-                                pending.drain(..n);
-                            }
-                            Err(error)
-                                if error.kind() == ErrorKind::WouldBlock =>
-                            {
-                                break;
-                            }
-                            Err(_) => {
-                                closed = true;
-                                break;
-                            }
-                        }
+                    match write_until_blocked(stream, pending) {
+                        Some(sent) => drop(pending.drain(..sent)),
+                        None => closed = true,
                     }
                     if !pending.is_empty() || closed {
                         break;
                     }
                     match stream.read(&mut buffer) {
-                        Ok(0) => {
-                            closed = true;
-                            break;
+                        Ok(0) => closed = true,
+                        Ok(n) => {
+                            match write_until_blocked(stream, &buffer[..n]) {
+                                Some(sent) => {
+                                    pending.extend_from_slice(&buffer[sent..n]);
+                                }
+                                None => closed = true,
+                            }
                         }
-                        Ok(n) => pending.extend_from_slice(&buffer[..n]),
                         Err(error) if error.kind() == ErrorKind::WouldBlock => {
                             break;
                         }
-                        Err(_) => {
-                            closed = true;
-                            break;
-                        }
+                        Err(_) => closed = true,
                     }
                 }
                 if closed {
@@ -306,6 +330,20 @@ fn bare_mio() -> u16 {
             }
         }
     })
+}
+
+/// Writes as much of `data` as the socket takes now: how much it took, or
+/// `None` if the connection failed.
+fn write_until_blocked(stream: &mut TcpStream, data: &[u8]) -> Option<usize> {
+    let mut sent = 0;
+    while sent < data.len() {
+        match stream.write(&data[sent..]) {
+            Ok(n) => sent += n,
+            Err(error) if error.kind() == ErrorKind::WouldBlock => break,
+            Err(_) => return None,
+        }
+    }
+    Some(sent)
 }
 
 // ---------------------------------------------------------------- Python
@@ -354,22 +392,32 @@ else:
     asyncio.run(main())
 "#;
 
-/// Starts a Python server (with TLS if given the certificate's files);
-/// returns it with its port, or why it could not start.
+/// Starts a Python server (with TLS if given the certificate's files), on
+/// the servers' core; returns it with its port and CPU clock (its whole
+/// process's), or why it could not start.
 fn python_server(
     style: &str,
     tls: Option<&CertificateFiles>,
-) -> Result<(Child, u16), String> {
+) -> Result<(Child, Target), String> {
     let mut command = Command::new("python3");
     command.args(["-c", PYTHON_SERVER, style]);
     if let Some(files) = tls {
         command.arg(&files.cert).arg(&files.key);
     }
-    let mut child = command
+    let child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|error| format!("python3 could not start: {error}"))?;
+    let (child, port) = read_port(child)?;
+    run_on(child.id() as i32, [SERVER_CPU]);
+    let cpu = CpuClock::Process(child.id());
+    Ok((child, Target { port, cpu }))
+}
+
+/// Reads the port a server child prints as its first line; if it prints
+/// something else, ends it and gives the last line of its error output.
+fn read_port(mut child: Child) -> Result<(Child, u16), String> {
     let mut line = String::new();
     std::io::BufRead::read_line(
         &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
@@ -381,10 +429,10 @@ fn python_server(
         Err(_) => {
             let _ = child.kill();
             let mut stderr = String::new();
-            let _ = std::io::Read::read_to_string(
-                child.stderr.as_mut().unwrap(),
-                &mut stderr,
-            );
+            if let Some(output) = child.stderr.as_mut() {
+                let _ = output.read_to_string(&mut stderr);
+            }
+            let _ = child.wait();
             Err(stderr.lines().last().unwrap_or("no output").to_owned())
         }
     }
@@ -485,9 +533,102 @@ fn client_config(certificate: &Certificate) -> Arc<ClientConfig> {
 // ---------------------------------------------------------------- the load
 // generator
 
+/// What one measurement window saw.
 struct Load {
-    requests_per_second: f64,
-    busy: f64,
+    /// Round trips completed in the window.
+    requests: u64,
+    /// The window's length.
+    wall: Duration,
+    /// CPU time the server spent in the window.
+    server_cpu: Duration,
+    /// CPU time the generator's thread spent in the window.
+    generator_cpu: Duration,
+    /// Instructions the server's (main) thread ran in user space in the
+    /// window, if the machine can count them.
+    server_instructions: Option<u64>,
+}
+
+impl Load {
+    fn requests_per_second(&self) -> f64 {
+        self.requests as f64 / self.wall.as_secs_f64()
+    }
+
+    /// The server's CPU time per request, in microseconds.
+    fn server_cpu_us_per_request(&self) -> f64 {
+        self.server_cpu.as_secs_f64() * 1e6 / self.requests.max(1) as f64
+    }
+
+    /// The share of the window the server was on a CPU: 1 is a whole core.
+    fn server_share(&self) -> f64 {
+        self.server_cpu.as_secs_f64() / self.wall.as_secs_f64()
+    }
+
+    /// The share of the window the generator was on a CPU: near 1, the
+    /// generator, not the server, set the pace.
+    fn generator_busy(&self) -> f64 {
+        self.generator_cpu.as_secs_f64() / self.wall.as_secs_f64()
+    }
+
+    fn instructions_per_request(&self) -> Option<f64> {
+        let count = self.server_instructions?;
+        Some(count as f64 / self.requests.max(1) as f64)
+    }
+}
+
+/// CPU clocks and the instruction counter, read together at both ends of a
+/// measurement window.
+struct Meters {
+    server: CpuClock,
+    generator: CpuClock,
+    instructions: Option<InstructionCounter>,
+}
+
+/// One reading of [`Meters`].
+struct Reading {
+    at: Instant,
+    server: Duration,
+    generator: Duration,
+    instructions: Option<u64>,
+}
+
+impl Meters {
+    /// The meters of `server`, read from the calling thread (the
+    /// generator's).
+    fn new(server: CpuClock) -> Meters {
+        Meters {
+            server,
+            generator: CpuClock::Thread(current_thread_id()),
+            instructions: InstructionCounter::open(server.main_thread()).ok(),
+        }
+    }
+
+    fn read(&self) -> Reading {
+        let cpu = |clock: CpuClock| clock.read().unwrap_or_default();
+        Reading {
+            server: cpu(self.server),
+            generator: cpu(self.generator),
+            instructions: self.instructions.as_ref().and_then(|c| c.read()),
+            at: Instant::now(),
+        }
+    }
+}
+
+impl Reading {
+    /// What happened between `start` and this reading, for `requests`
+    /// round trips.
+    fn since(&self, start: &Reading, requests: u64) -> Load {
+        let instructions = match (start.instructions, self.instructions) {
+            (Some(before), Some(after)) => Some(after - before),
+            _ => None,
+        };
+        Load {
+            requests,
+            wall: self.at - start.at,
+            server_cpu: self.server.saturating_sub(start.server),
+            generator_cpu: self.generator.saturating_sub(start.generator),
+            server_instructions: instructions,
+        }
+    }
 }
 
 /// One of the generator's connections: a plain socket, or TLS over one.
@@ -603,16 +744,16 @@ fn ignore_would_block(result: std::io::Result<()>) -> std::io::Result<()> {
     }
 }
 
-/// Drives `CONNECTIONS` connections to `port` for `duration`, each with one
-/// message of `size` bytes in flight, and counts the round trips; over TLS
-/// if given a client config.
+/// Drives `CONNECTIONS` connections to `target` for `duration`, each with
+/// one message of `size` bytes in flight, and counts the round trips and the
+/// CPU time both sides spent on them; over TLS if given a client config.
 fn generate(
-    port: u16,
+    target: Target,
     size: usize,
     duration: Duration,
     tls: Option<&Arc<ClientConfig>>,
 ) -> Load {
-    let address: SocketAddr = ([127, 0, 0, 1], port).into();
+    let address: SocketAddr = ([127, 0, 0, 1], target.port).into();
     let mut poll = Poll::new().unwrap();
     let message = vec![b'x'; size];
     struct Client {
@@ -636,12 +777,10 @@ fn generate(
     let mut events = Events::with_capacity(64);
     let mut buffer = vec![0u8; 128 * 1024];
     let mut completed = 0u64;
-    let mut waiting = Duration::ZERO;
-    let start = Instant::now();
-    while start.elapsed() < duration {
-        let before = Instant::now();
+    let meters = Meters::new(target.cpu);
+    let start = meters.read();
+    while start.at.elapsed() < duration {
         poll.poll(&mut events, Some(Duration::from_millis(100))).unwrap();
-        waiting += before.elapsed();
         for event in &events {
             let client = &mut clients[event.token().0];
             loop {
@@ -678,14 +817,11 @@ fn generate(
             }
         }
     }
-    let elapsed = start.elapsed();
+    let load = meters.read().since(&start, completed);
     for client in &mut clients {
         client.wire.close();
     }
-    Load {
-        requests_per_second: completed as f64 / elapsed.as_secs_f64(),
-        busy: 1.0 - waiting.as_secs_f64() / elapsed.as_secs_f64(),
-    }
+    load
 }
 
 // ---------------------------------------------------------------- fairness
@@ -706,13 +842,16 @@ struct Fairness {
     starved: bool,
     /// The flood's echoed bytes per second, while the probe ran.
     flood_bytes_per_second: f64,
+    /// The server's CPU time per MiB the flood got back, in milliseconds.
+    server_cpu_ms_per_mib: f64,
 }
 
-/// One client floods `port` (a thread writes 64 KiB pieces as fast as the
+/// One client floods `target` (a thread writes 64 KiB pieces as fast as the
 /// server takes them, another reads the echoes back); meanwhile a probe on
 /// its own connection makes one small round trip every millisecond or so for
 /// `duration`, each timed.
-fn flood_and_probe(port: u16, duration: Duration) -> Fairness {
+fn flood_and_probe(target: Target, duration: Duration) -> Fairness {
+    let port = target.port;
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     let stop = Arc::new(AtomicBool::new(false));
     let echoed = Arc::new(AtomicU64::new(0));
@@ -746,9 +885,10 @@ fn flood_and_probe(port: u16, duration: Duration) -> Fairness {
     let mut echo = [0u8; PROBE_MESSAGE];
     let mut round_trips = Vec::new();
     let mut starved = false;
+    let meters = Meters::new(target.cpu);
     let echoed_before = echoed.load(Ordering::Relaxed);
-    let start = Instant::now();
-    while start.elapsed() < duration {
+    let start = meters.read();
+    while start.at.elapsed() < duration {
         let sent = Instant::now();
         probe.write_all(&message).unwrap();
         if probe.read_exact(&mut echo).is_err() {
@@ -758,29 +898,39 @@ fn flood_and_probe(port: u16, duration: Duration) -> Fairness {
         round_trips.push(sent.elapsed());
         std::thread::sleep(PROBE_PAUSE);
     }
-    let flood_bytes_per_second = (echoed.load(Ordering::Relaxed)
-        - echoed_before) as f64
-        / start.elapsed().as_secs_f64();
+    let window = meters.read().since(&start, 0);
+    let mib = (echoed.load(Ordering::Relaxed) - echoed_before) as f64
+        / (1024.0 * 1024.0);
     stop.store(true, Ordering::Relaxed);
     let _ = writer.join();
     round_trips.sort();
-    Fairness { round_trips, starved, flood_bytes_per_second }
+    Fairness {
+        round_trips,
+        starved,
+        flood_bytes_per_second: mib * 1024.0 * 1024.0
+            / window.wall.as_secs_f64(),
+        server_cpu_ms_per_mib: window.server_cpu.as_secs_f64() * 1e3
+            / mib.max(f64::MIN_POSITIVE),
+    }
 }
 
 // ---------------------------------------------------------------- report
 
-/// The servers of one table, each with its port or why it did not start,
+/// A list of servers, each with its target or why it did not start.
+type ServerList = [(String, Result<Target, String>)];
+
+/// The servers of one table, each with its target or why it did not start,
 /// and the Python processes among them, ended with the table.
 struct Servers {
-    list: Vec<(String, Result<u16, String>)>,
+    list: Vec<(String, Result<Target, String>)>,
     children: Vec<Child>,
 }
 
 impl Servers {
-    fn new(in_process: Vec<(&str, u16)>) -> Servers {
+    fn new(in_process: Vec<(&str, Target)>) -> Servers {
         let list = in_process
             .into_iter()
-            .map(|(name, port)| (name.to_owned(), Ok(port)))
+            .map(|(name, target)| (name.to_owned(), Ok(target)))
             .collect();
         Servers { list, children: Vec::new() }
     }
@@ -792,13 +942,11 @@ impl Servers {
         style: &str,
         tls: Option<&CertificateFiles>,
     ) {
-        let ready = if style == "uvloop" { ensure_uvloop() } else { Ok(()) };
-        let started = ready.and_then(|()| python_server(style, tls));
-        let port = started.map(|(child, port)| {
+        let target = start_python(style, tls).map(|(child, target)| {
             self.children.push(child);
-            port
+            target
         });
-        self.list.push((name.to_owned(), port));
+        self.list.push((name.to_owned(), target));
     }
 }
 
@@ -811,18 +959,54 @@ impl Drop for Servers {
     }
 }
 
+/// The plain servers that run in this process, each on its thread, in the
+/// tables' order.
+const IN_PROCESS: [&str; 5] = [
+    "aio streams",
+    "aio protocol",
+    bench_data::REFERENCE,
+    "smol LocalExecutor",
+    "bare mio loop (floor)",
+];
+
+/// The Python servers, each a process of its own: name and style.
+const PYTHON: [(&str, &str); 3] = [
+    ("Python asyncio streams", "streams"),
+    ("Python asyncio protocol", "protocol"),
+    ("uvloop protocol", "uvloop"),
+];
+
+/// Starts the plain in-process server `name`, one of [`IN_PROCESS`].
+fn start_in_process(name: &str) -> Target {
+    match name {
+        "aio streams" => aio_streams(None),
+        "aio protocol" => aio_protocol(None),
+        bench_data::REFERENCE => tokio_server(),
+        "smol LocalExecutor" => smol_server(),
+        "bare mio loop (floor)" => bare_mio(),
+        _ => panic!("no in-process server is named {name:?}"),
+    }
+}
+
+/// Starts a Python server of `style` (`uvloop` installs uvloop first).
+fn start_python(
+    style: &str,
+    tls: Option<&CertificateFiles>,
+) -> Result<(Child, Target), String> {
+    if style == "uvloop" {
+        ensure_uvloop()?;
+    }
+    python_server(style, tls)
+}
+
 /// The plain TCP servers.
 fn plain_servers() -> Servers {
-    let mut servers = Servers::new(vec![
-        ("aio streams", aio_streams(None)),
-        ("aio protocol", aio_protocol(None)),
-        (bench_data::REFERENCE, tokio_server()),
-        ("smol LocalExecutor", smol_server()),
-        ("bare mio loop (floor)", bare_mio()),
-    ]);
-    servers.python("Python asyncio streams", "streams", None);
-    servers.python("Python asyncio protocol", "protocol", None);
-    servers.python("uvloop protocol", "uvloop", None);
+    let mut servers = Servers::new(
+        IN_PROCESS.iter().map(|&name| (name, start_in_process(name))).collect(),
+    );
+    for (name, style) in PYTHON {
+        servers.python(name, style, None);
+    }
     servers
 }
 
@@ -834,31 +1018,87 @@ fn tls_servers(certificate: &Certificate) -> Servers {
         ("aio protocol", aio_protocol(Some(config.clone()))),
         (bench_data::TLS_REFERENCE, tokio_rustls_server(config)),
     ]);
-    let files = Some(&certificate.files);
-    servers.python("Python asyncio streams", "streams", files);
-    servers.python("Python asyncio protocol", "protocol", files);
-    servers.python("uvloop protocol", "uvloop", files);
+    for (name, style) in PYTHON {
+        servers.python(name, style, Some(&certificate.files));
+    }
     servers
 }
 
-fn main() {
-    let flag = |name: &str| std::env::args().any(|arg| arg == name);
-    let (quick, flood_only, tls_only) =
-        (flag("--quick"), flag("--flood-only"), flag("--tls-only"));
-    let duration =
-        if quick { Duration::from_secs(1) } else { Duration::from_secs(3) };
-    if !tls_only {
-        let servers = plain_servers();
-        if !flood_only {
-            throughput_report(&servers.list, None, duration, quick);
+/// How long and how often to measure.
+#[derive(Clone, Copy, Debug)]
+struct Settings {
+    quick: bool,
+    /// Rounds of every (server, size) measurement; the tables give the
+    /// median round.
+    rounds: usize,
+    /// One throughput measurement's window.
+    window: Duration,
+    /// The probe's time behind a flood (one round: the flood table gives
+    /// percentiles of many round trips instead).
+    flood_window: Duration,
+}
+
+impl Settings {
+    fn new(quick: bool) -> Settings {
+        let seconds = Duration::from_secs_f64;
+        match quick {
+            false => Settings {
+                quick,
+                rounds: 5,
+                window: seconds(1.0),
+                flood_window: seconds(3.0),
+            },
+            true => Settings {
+                quick,
+                rounds: 1,
+                window: seconds(0.5),
+                flood_window: seconds(1.0),
+            },
         }
-        flood_report(&servers.list, duration, quick);
     }
-    if !flood_only {
+
+    /// `" (quick mode)"` in quick mode, for a table's note.
+    fn mode(self) -> &'static str {
+        if self.quick { " (quick mode)" } else { "" }
+    }
+
+    /// The command that makes a table: `cargo bench --bench echo`, with
+    /// `--quick` and `only` (`--tls-only`, ...) after `--` when given.
+    fn command(self, only: &str) -> String {
+        let quick = if self.quick { " --quick" } else { "" };
+        match format!("{quick}{only}") {
+            flags if flags.is_empty() => "cargo bench --bench echo".to_owned(),
+            flags => format!("cargo bench --bench echo --{flags}"),
+        }
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|arg| arg == "--serve-idle") {
+        serve_idle(args.get(at + 1).expect("--serve-idle NAME"));
+        return;
+    }
+    let flag = |name: &str| args.iter().any(|arg| arg == name);
+    let settings = Settings::new(flag("--quick"));
+    let (flood_only, tls_only, idle_only) =
+        (flag("--flood-only"), flag("--tls-only"), flag("--idle-only"));
+    let everything = !(flood_only || tls_only || idle_only);
+    if everything || flood_only {
+        let servers = plain_servers();
+        if everything {
+            throughput_report(&servers.list, None, settings);
+        }
+        flood_report(&servers.list, settings);
+    }
+    if everything || tls_only {
         let certificate = certificate();
         let servers = tls_servers(&certificate);
         let client = client_config(&certificate);
-        throughput_report(&servers.list, Some(&client), duration, quick);
+        throughput_report(&servers.list, Some(&client), settings);
+    }
+    if everything || idle_only {
+        idle_report(settings);
     }
 }
 
@@ -870,30 +1110,52 @@ mod bench_data;
 #[allow(dead_code)] // echo reads its own flags; it shares uvloop's install
 mod bench_args;
 
+#[path = "support/cpu_accounting.rs"]
+mod cpu_accounting;
+
+#[path = "support/process_memory.rs"]
+mod process_memory;
+
 use bench_args::ensure_uvloop;
+use cpu_accounting::{
+    CpuClock, GENERATOR_CPU, InstructionCounter, SERVER_CPU, all_cpus,
+    current_thread_id, run_on,
+};
+use process_memory::{raise_open_files_limit, resident_kib};
 
 /// Where the data files and their tables go.
 fn generated_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("book/generated")
 }
 
-/// `" (quick mode)"` in quick mode, for a table's note.
-fn mode(quick: bool) -> &'static str {
-    if quick { " (quick mode)" } else { "" }
+/// The median of `values` (the upper one of the two middle values, for an
+/// even count, as `benches/support/in_turns.rs` takes it).
+fn median(values: impl Iterator<Item = f64>) -> f64 {
+    let mut values: Vec<f64> = values.collect();
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-/// Measures every server's throughput and writes `book/generated/echo.tsv`
-/// and its table, `echo.md`; over TLS, with `tls` as the generator's side,
+/// A pause after each measurement, so that the connections just closed are
+/// gone before the next server is measured.
+const SETTLE: Duration = Duration::from_millis(20);
+
+/// Measures every server's throughput and CPU per request at every size,
+/// `settings.rounds` times, and writes `book/generated/echo.tsv` and its
+/// table, `echo.md`; over TLS, with `tls` as the generator's side,
 /// `echo_tls.tsv` and `echo_tls.md`.
+///
+/// The measurements are taken in turns, as `benches/support/in_turns.rs`
+/// takes them: in each round every (server, size) once, each round starting
+/// two measurements later than the last, so that a burst of other work on
+/// the machine slows every server alike.
 fn throughput_report(
-    servers: &[(String, Result<u16, String>)],
+    servers: &ServerList,
     tls: Option<&Arc<ClientConfig>>,
-    duration: Duration,
-    quick: bool,
+    settings: Settings,
 ) {
     let started = bench_data::load_average();
-    let mut data = bench_data::Data::new(&bench_data::ECHO_COLUMNS);
-    let (name, flag, over) = match tls {
+    let (name, only, over) = match tls {
         None => ("echo", "", String::new()),
         Some(_) => (
             "echo_tls",
@@ -901,48 +1163,74 @@ fn throughput_report(
             format!(" over TLS 1.3 with {SUITE:?} only"),
         ),
     };
-    let command = match (quick, flag) {
-        (false, "") => "cargo bench --bench echo".to_owned(),
-        (quick, flag) => format!(
-            "cargo bench --bench echo --{}{flag}",
-            if quick { " --quick" } else { "" }
-        ),
-    };
-    data.set_meta("command", &command);
-    for (server, port) in servers {
-        let port = match port {
-            Ok(port) => *port,
-            Err(reason) => {
-                println!("{server}: skipped: {reason}");
-                let skipped = [server, "", "", "", reason.as_str()];
-                data.push(skipped.map(str::to_owned).to_vec());
-                continue;
-            }
-        };
-        for size in SIZES {
-            let load = generate(port, size, duration, tls);
+    let mut measurements: Vec<Measurement> = servers
+        .iter()
+        .filter_map(|(server, target)| Some((server, *target.as_ref().ok()?)))
+        .flat_map(|(server, target)| {
+            SIZES.map(|size| Measurement {
+                server: server.as_str(),
+                target,
+                size,
+                loads: Vec::new(),
+            })
+        })
+        .collect();
+    let count = measurements.len();
+    run_on(current_thread_id(), [GENERATOR_CPU]);
+    for round in 0..settings.rounds {
+        for turn in 0..count {
+            let Measurement { server, target, size, loads } =
+                &mut measurements[(turn + round * 2) % count];
+            let load = generate(*target, *size, settings.window, tls);
             println!(
-                "{server}{over}, {size} B: {:.0} requests/s, generator {:.0}% \
+                "{server}{over}, {size} B, round {}: {:.0} requests/s, \
+                 server {:.1} µs/request ({:.0}% of a core), generator {:.0}% \
                  busy",
-                load.requests_per_second,
-                load.busy * 100.0
+                round + 1,
+                load.requests_per_second(),
+                load.server_cpu_us_per_request(),
+                load.server_share() * 100.0,
+                load.generator_busy() * 100.0,
             );
-            data.push(vec![
-                server.clone(),
-                size.to_string(),
-                format!("{:.1}", load.requests_per_second),
-                format!("{:.3}", load.busy),
-                String::new(),
-            ]);
+            loads.push(load);
+            std::thread::sleep(SETTLE);
         }
     }
+    run_on(current_thread_id(), all_cpus());
+    let mut data = bench_data::Data::new(&bench_data::ECHO_COLUMNS);
+    data.set_meta("command", &settings.command(only));
+    for (server, target) in servers {
+        if let Err(reason) = target {
+            println!("{server}: skipped: {reason}");
+            let mut cells = vec![String::new(); bench_data::ECHO_COLUMNS.len()];
+            cells[0].clone_from(server);
+            *cells.last_mut().unwrap() = reason.clone();
+            data.push(cells);
+        }
+        for measurement in measurements.iter().filter(|m| m.server == server) {
+            data.push(echo_cells(measurement));
+        }
+    }
+    let instructions = match InstructionCounter::open(current_thread_id()) {
+        Ok(_) => "user-space instructions of the server's (main) thread, \
+                  from a hardware counter (perf_event_open)"
+            .to_owned(),
+        Err(reason) => reason,
+    };
     data.set_meta(
         "note",
         &format!(
-            "{CONNECTIONS} connections{over}, one request in flight on each, \
-             {} s per measurement{}, on {}.",
-            duration.as_secs(),
-            mode(quick),
+            "{CONNECTIONS} connections{over}, one request in flight on each; \
+             each number is the median of {} of {} s per measurement, taken \
+             in turns{}, with the server on core {SERVER_CPU} and the \
+             generator on core {GENERATOR_CPU}, on {}. Instructions per \
+             request: {instructions}.",
+            match settings.rounds {
+                1 => "1 round".to_owned(),
+                rounds => format!("{rounds} rounds"),
+            },
+            settings.window.as_secs_f64(),
+            settings.mode(),
             bench_data::machine(started),
         ),
     );
@@ -955,26 +1243,59 @@ fn throughput_report(
     );
 }
 
+/// One (server, size) of a throughput table, with the loads of its rounds.
+struct Measurement<'a> {
+    server: &'a str,
+    target: Target,
+    size: usize,
+    loads: Vec<Load>,
+}
+
+/// One (server, size)'s line of the echo data, in
+/// `bench_data::ECHO_COLUMNS`' order: the medians of its rounds, and every
+/// round's requests per second and CPU per request.
+fn echo_cells(measurement: &Measurement) -> Vec<String> {
+    let Measurement { server, size, loads, .. } = measurement;
+    let runs = |value: fn(&Load) -> f64, decimals: usize| {
+        let values: Vec<String> = loads
+            .iter()
+            .map(|l| format!("{:.*}", decimals, value(l)))
+            .collect();
+        values.join(",")
+    };
+    let of = |value: fn(&Load) -> f64| median(loads.iter().map(value));
+    let instructions: Vec<f64> =
+        loads.iter().filter_map(Load::instructions_per_request).collect();
+    vec![
+        (*server).to_owned(),
+        size.to_string(),
+        loads.len().to_string(),
+        format!("{:.1}", of(Load::requests_per_second)),
+        format!("{:.2}", of(Load::server_cpu_us_per_request)),
+        format!("{:.3}", of(Load::server_share)),
+        format!("{:.3}", of(Load::generator_busy)),
+        match instructions.len() {
+            0 => String::new(),
+            _ => format!("{:.0}", median(instructions.into_iter())),
+        },
+        runs(Load::requests_per_second, 0),
+        runs(Load::server_cpu_us_per_request, 2),
+        String::new(),
+    ]
+}
+
 /// Measures every server's fairness under a flood and writes
 /// `book/generated/echo_flood.tsv` and its table, `echo_flood.md`.
-fn flood_report(
-    servers: &[(String, Result<u16, String>)],
-    duration: Duration,
-    quick: bool,
-) {
+fn flood_report(servers: &ServerList, settings: Settings) {
     let started = bench_data::load_average();
     let mut data = bench_data::Data::new(&bench_data::FLOOD_COLUMNS);
-    data.set_meta(
-        "command",
-        if quick {
-            "cargo bench --bench echo -- --quick --flood-only"
-        } else {
-            "cargo bench --bench echo -- --flood-only"
-        },
-    );
-    for (name, port) in servers {
-        let cells = match port {
-            Ok(port) => flood_cells(name, flood_and_probe(*port, duration)),
+    data.set_meta("command", &settings.command(" --flood-only"));
+    for (name, target) in servers {
+        let cells = match target {
+            Ok(target) => flood_cells(
+                name,
+                flood_and_probe(*target, settings.flood_window),
+            ),
             Err(reason) => {
                 let columns = bench_data::FLOOD_COLUMNS.len();
                 let mut cells = vec![String::new(); columns];
@@ -992,10 +1313,11 @@ fn flood_report(
             "One connection floods the server with 64 KiB pieces (and reads \
              the echoes back) while a probe on another connection makes a \
              {PROBE_MESSAGE}-byte round trip every {} ms or so, for {} s{}, \
-             on {}; the last column is the flood's own throughput meanwhile.",
+             on {}; the last two columns are the flood's own throughput \
+             meanwhile, and the server's CPU time per MiB it echoed.",
             PROBE_PAUSE.as_millis(),
-            duration.as_secs(),
-            mode(quick),
+            settings.flood_window.as_secs_f64(),
+            settings.mode(),
             bench_data::machine(started),
         ),
     );
@@ -1028,6 +1350,133 @@ fn flood_cells(name: &str, fairness: Fairness) -> Vec<String> {
         if fairness.starved { "yes" } else { "no" }.to_owned(),
         PROBE_GIVES_UP.as_nanos().to_string(),
         format!("{:.0}", fairness.flood_bytes_per_second),
+        format!("{:.2}", fairness.server_cpu_ms_per_mib),
         String::new(),
     ]
+}
+
+// ---------------------------------------------------------------- idle
+// connections
+
+/// How many idle connections each server holds while its memory is read.
+const IDLE_CONNECTIONS: usize = 2000;
+/// The message each idle connection echoes once, so that the server has
+/// read from every one of them (and allocated what a read allocates).
+const IDLE_MESSAGE: usize = 100;
+/// The pause before each memory reading, so that the server is done with
+/// what it was doing (starting, or answering the last connection).
+const IDLE_SETTLE: Duration = Duration::from_millis(200);
+
+/// `--serve-idle NAME`: this program run again as a child of
+/// [`idle_report`], to start the in-process server `NAME` alone in its own
+/// process, print its port, and serve until its standard input closes (so
+/// that it ends with the parent, even if the parent panics).
+fn serve_idle(name: &str) {
+    raise_open_files_limit();
+    let target = start_in_process(name);
+    println!("{}", target.port);
+    let _ = std::io::stdin().read_to_end(&mut Vec::new());
+}
+
+/// Starts the server `name` in a process of its own: this program with
+/// `--serve-idle NAME` for a Rust server, `python3` for a Python one.
+fn start_alone(name: &str) -> Result<(Child, u16), String> {
+    if let Some((_, style)) = PYTHON.iter().find(|(python, _)| *python == name)
+    {
+        let (child, target) = start_python(style, None)?;
+        return Ok((child, target.port));
+    }
+    let program = std::env::current_exe().map_err(|error| error.to_string())?;
+    let child = Command::new(program)
+        .args(["--serve-idle", name])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|error| {
+            format!("could not run this benchmark again: {error}")
+        })?;
+    read_port(child)
+}
+
+/// The resident memory of the server process `pid`, in KiB, before and
+/// after `IDLE_CONNECTIONS` connections to `port` have each echoed one
+/// message; the connections stay open until both are read.
+fn idle_memory(pid: u32, port: u16) -> Result<(u64, u64), String> {
+    std::thread::sleep(IDLE_SETTLE);
+    let before = resident_kib(pid)?;
+    let message = [b'i'; IDLE_MESSAGE];
+    let mut echo = [0u8; IDLE_MESSAGE];
+    let mut connections = Vec::with_capacity(IDLE_CONNECTIONS);
+    for n in 0..IDLE_CONNECTIONS {
+        let failed = |error: std::io::Error| format!("connection {n}: {error}");
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))
+            .map_err(failed)?;
+        stream.set_nodelay(true).map_err(failed)?;
+        stream.set_read_timeout(Some(PROBE_GIVES_UP)).map_err(failed)?;
+        stream.write_all(&message).map_err(failed)?;
+        stream.read_exact(&mut echo).map_err(failed)?;
+        connections.push(stream);
+    }
+    std::thread::sleep(IDLE_SETTLE);
+    let after = resident_kib(pid)?;
+    drop(connections);
+    Ok((before, after))
+}
+
+/// Measures each server's memory with `IDLE_CONNECTIONS` idle connections,
+/// one server process at a time, and writes `book/generated/idle.tsv` and
+/// its table, `idle.md`.
+fn idle_report(settings: Settings) {
+    raise_open_files_limit();
+    let started = bench_data::load_average();
+    let mut data = bench_data::Data::new(&bench_data::IDLE_COLUMNS);
+    data.set_meta("command", &settings.command(" --idle-only"));
+    let names = IN_PROCESS.iter().chain(PYTHON.iter().map(|(name, _)| name));
+    for &name in names {
+        let measured = start_alone(name).and_then(|(mut child, port)| {
+            let memory = idle_memory(child.id(), port);
+            drop(child.stdin.take());
+            let _ = child.kill();
+            let _ = child.wait();
+            memory
+        });
+        let kib = |value: u64| value.to_string();
+        let cells = match &measured {
+            Ok((before, after)) => [kib(*before), kib(*after), String::new()],
+            Err(reason) => [String::new(), String::new(), reason.clone()],
+        };
+        let [before, after, skipped] = cells;
+        let line = vec![
+            name.to_owned(),
+            IDLE_CONNECTIONS.to_string(),
+            IDLE_MESSAGE.to_string(),
+            before,
+            after,
+            skipped,
+        ];
+        println!("{}", line.join(" "));
+        data.push(line);
+    }
+    data.set_meta(
+        "note",
+        &format!(
+            "Each server alone in a process of its own; its resident memory \
+             (VmRSS) {} ms after it started, then with {IDLE_CONNECTIONS} \
+             connections open, each of which has echoed one \
+             {IDLE_MESSAGE}-byte message, {} ms after the last echo{}, on \
+             {}.",
+            IDLE_SETTLE.as_millis(),
+            IDLE_SETTLE.as_millis(),
+            settings.mode(),
+            bench_data::machine(started),
+        ),
+    );
+    data.save(&generated_dir(), "idle").unwrap();
+    print!("\n{}", bench_data::idle_table(&data));
+    println!(
+        "\nwritten to {}/idle.tsv and idle.md; run `cargo run -p figures` to \
+         redraw the chart",
+        generated_dir().display()
+    );
 }

@@ -30,18 +30,20 @@ pub fn all() -> Vec<Figure> {
         ),
         Figure::new(
             "bench-echo",
-            ratio_chart(
-                "TCP echo: time per request ÷ tokio's",
+            ratio_chart_of(
+                "TCP echo: server CPU per request ÷ tokio's",
                 REFERENCE,
                 &bench_data::echo_relative(&load("echo")),
+                "uses less CPU",
             ),
         ),
         Figure::new(
             "bench-echo-tls",
-            ratio_chart(
-                "TLS echo: time per request ÷ tokio-rustls's",
+            ratio_chart_of(
+                "TLS echo: server CPU per request ÷ tokio-rustls's",
                 TLS_REFERENCE,
                 &bench_data::echo_tls_relative(&load("echo_tls")),
+                "uses less CPU",
             ),
         ),
         Figure::new(
@@ -50,6 +52,15 @@ pub fn all() -> Vec<Figure> {
                 "Under a flood: probe's wait ÷ tokio's",
                 REFERENCE,
                 &bench_data::flood_relative(&load("echo_flood")),
+            ),
+        ),
+        Figure::new(
+            "bench-idle",
+            ratio_chart_of(
+                "Idle connections: memory each ÷ tokio's",
+                REFERENCE,
+                &bench_data::idle_relative(&load("idle")),
+                "uses less memory",
             ),
         ),
         Figure::new(
@@ -118,6 +129,17 @@ fn axis_end(groups: &[Relative]) -> f64 {
 /// bars per workload, a dashed line at 1 (the reference), each bar labelled
 /// with its ratio.
 fn ratio_chart(title: &str, reference: &str, groups: &[Relative]) -> String {
+    ratio_chart_of(title, reference, groups, "is faster")
+}
+
+/// [`ratio_chart`], of a cost other than time: what a shorter bar `shorter`
+/// (`"uses less memory"`), as the subtitle and the description say it.
+fn ratio_chart_of(
+    title: &str,
+    reference: &str,
+    groups: &[Relative],
+    shorter: &str,
+) -> String {
     let end = axis_end(groups);
     let x = |ratio: f64| BARS_LEFT + (BARS_RIGHT - BARS_LEFT) * ratio / end;
     let height = groups.iter().fold(AXIS_TOP + 8.0, |height, group| {
@@ -130,7 +152,7 @@ fn ratio_chart(title: &str, reference: &str, groups: &[Relative]) -> String {
         40.0,
         Anchor::Start,
         "",
-        &format!("1 = {reference}; a shorter bar is faster"),
+        &format!("1 = {reference}; a shorter bar {shorter}"),
     );
     let bottom = height - GROUP_GAP;
     for tick in 0..=end as u32 {
@@ -165,7 +187,7 @@ fn ratio_chart(title: &str, reference: &str, groups: &[Relative]) -> String {
         }
         y += GROUP_GAP;
     }
-    svg.finish(&format!("{title} (1 = {reference}, shorter is faster)"))
+    svg.finish(&format!("{title} (1 = {reference}, shorter {shorter})"))
 }
 
 /// A bar's ratio, with as many decimals as fit the room right of the
