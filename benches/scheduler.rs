@@ -9,7 +9,6 @@
 //! cargo bench --bench scheduler -- --quick # fewer runs, smaller sizes
 //! ```
 
-use std::future::Future;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -27,6 +26,7 @@ fn deadlines(n: usize, max_ms: u64) -> Vec<Duration> {
 }
 
 struct Sizes {
+    builds: usize,
     spawn_small: usize,
     spawn_large: usize,
     yield_tasks: usize,
@@ -39,6 +39,7 @@ struct Sizes {
 }
 
 const FULL: Sizes = Sizes {
+    builds: 1_000,
     spawn_small: 1_000,
     spawn_large: 25_000,
     yield_tasks: 200,
@@ -51,6 +52,7 @@ const FULL: Sizes = Sizes {
 };
 
 const QUICK: Sizes = Sizes {
+    builds: 200,
     spawn_small: 1_000,
     spawn_large: 25_000,
     yield_tasks: 200,
@@ -67,258 +69,11 @@ const QUICK: Sizes = Sizes {
 #[path = "support/aio_workloads.rs"]
 mod on_aio;
 
-// ---------------------------------------------------------------- tokio
+#[path = "support/tokio_workloads.rs"]
+mod on_tokio;
 
-mod on_tokio {
-    use super::*;
-
-    pub fn block_on<T>(future: impl Future<Output = T>) -> T {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(future)
-    }
-
-    pub fn spawn_many(n: usize) {
-        block_on(async move {
-            let tasks: Vec<_> =
-                (0..n).map(|i| tokio::spawn(async move { i })).collect();
-            for task in tasks {
-                task.await.unwrap();
-            }
-        });
-    }
-
-    pub fn yield_many(tasks: usize, yields: usize) {
-        block_on(async move {
-            let handles: Vec<_> = (0..tasks)
-                .map(|_| {
-                    tokio::spawn(async move {
-                        for _ in 0..yields {
-                            tokio::task::yield_now().await;
-                        }
-                    })
-                })
-                .collect();
-            for handle in handles {
-                handle.await.unwrap();
-            }
-        });
-    }
-
-    pub fn ping_pong(round_trips: usize) {
-        block_on(async move {
-            for _ in 0..round_trips {
-                let (ping_tx, ping_rx) = tokio::sync::oneshot::channel::<()>();
-                let (pong_tx, pong_rx) = tokio::sync::oneshot::channel::<()>();
-                tokio::spawn(async move {
-                    ping_rx.await.unwrap();
-                    pong_tx.send(()).unwrap();
-                });
-                ping_tx.send(()).unwrap();
-                pong_rx.await.unwrap();
-            }
-        });
-    }
-
-    pub fn chained_spawn(depth: usize) {
-        fn link(remaining: usize, done: tokio::sync::oneshot::Sender<()>) {
-            if remaining == 0 {
-                done.send(()).unwrap();
-            } else {
-                tokio::spawn(async move { link(remaining - 1, done) });
-            }
-        }
-        block_on(async move {
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            link(depth, tx);
-            rx.await.unwrap();
-        });
-    }
-
-    pub fn timers(deadlines: Rc<Vec<Duration>>) {
-        block_on(async move {
-            let tasks: Vec<_> = deadlines
-                .iter()
-                .map(|d| tokio::spawn(tokio::time::sleep(*d)))
-                .collect();
-            for task in tasks {
-                task.await.unwrap();
-            }
-        });
-    }
-
-    pub fn timeouts(n: usize) {
-        block_on(async move {
-            for _ in 0..n {
-                tokio::time::timeout(
-                    Duration::from_secs(1),
-                    tokio::task::yield_now(),
-                )
-                .await
-                .unwrap();
-            }
-        });
-    }
-
-    pub fn queue_round_trips(n: usize) {
-        block_on(async move {
-            let (request_tx, mut request_rx) =
-                tokio::sync::mpsc::channel::<usize>(1);
-            let (reply_tx, mut reply_rx) =
-                tokio::sync::mpsc::channel::<usize>(1);
-            tokio::spawn(async move {
-                for _ in 0..n {
-                    let request = request_rx.recv().await.unwrap();
-                    reply_tx.send(request + 1).await.unwrap();
-                }
-            });
-            for i in 0..n {
-                request_tx.send(i).await.unwrap();
-                assert_eq!(reply_rx.recv().await.unwrap(), i + 1);
-            }
-        });
-    }
-}
-
-// ---------------------------------------------------------------- smol
-
-mod on_smol {
-    use super::*;
-
-    pub fn block_on<T>(future: impl Future<Output = T>) -> T {
-        let executor = smol::LocalExecutor::new();
-        smol::block_on(executor.run(future))
-    }
-
-    pub fn spawn_many(n: usize) {
-        let executor = Rc::new(smol::LocalExecutor::new());
-        let ex = executor.clone();
-        smol::block_on(executor.run(async move {
-            let tasks: Vec<_> =
-                (0..n).map(|i| ex.spawn(async move { i })).collect();
-            for task in tasks {
-                task.await;
-            }
-        }));
-    }
-
-    pub fn yield_many(tasks: usize, yields: usize) {
-        let executor = Rc::new(smol::LocalExecutor::new());
-        let ex = executor.clone();
-        smol::block_on(executor.run(async move {
-            let handles: Vec<_> = (0..tasks)
-                .map(|_| {
-                    ex.spawn(async move {
-                        for _ in 0..yields {
-                            smol::future::yield_now().await;
-                        }
-                    })
-                })
-                .collect();
-            for handle in handles {
-                handle.await;
-            }
-        }));
-    }
-
-    pub fn ping_pong(round_trips: usize) {
-        let executor = Rc::new(smol::LocalExecutor::new());
-        let ex = executor.clone();
-        smol::block_on(executor.run(async move {
-            for _ in 0..round_trips {
-                let (ping_tx, ping_rx) = smol::channel::bounded::<()>(1);
-                let (pong_tx, pong_rx) = smol::channel::bounded::<()>(1);
-                ex.spawn(async move {
-                    ping_rx.recv().await.unwrap();
-                    pong_tx.send(()).await.unwrap();
-                })
-                .detach();
-                ping_tx.send(()).await.unwrap();
-                pong_rx.recv().await.unwrap();
-            }
-        }));
-    }
-
-    pub fn chained_spawn(depth: usize) {
-        fn link(
-            ex: Rc<smol::LocalExecutor<'static>>,
-            remaining: usize,
-            done: smol::channel::Sender<()>,
-        ) {
-            if remaining == 0 {
-                done.try_send(()).unwrap();
-            } else {
-                let next = ex.clone();
-                ex.spawn(async move { link(next, remaining - 1, done) })
-                    .detach();
-            }
-        }
-        let executor = Rc::new(smol::LocalExecutor::new());
-        let ex = executor.clone();
-        smol::block_on(executor.run(async move {
-            let (tx, rx) = smol::channel::bounded(1);
-            link(ex, depth, tx);
-            rx.recv().await.unwrap();
-        }));
-    }
-
-    pub fn timers(deadlines: Rc<Vec<Duration>>) {
-        let executor = Rc::new(smol::LocalExecutor::new());
-        let ex = executor.clone();
-        smol::block_on(executor.run(async move {
-            let tasks: Vec<_> = deadlines
-                .iter()
-                .map(|d| {
-                    let d = *d;
-                    ex.spawn(async move {
-                        smol::Timer::after(d).await;
-                    })
-                })
-                .collect();
-            for task in tasks {
-                task.await;
-            }
-        }));
-    }
-
-    pub fn timeouts(n: usize) {
-        block_on(async move {
-            for _ in 0..n {
-                let work = async {
-                    smol::future::yield_now().await;
-                    true
-                };
-                let timeout = async {
-                    smol::Timer::after(Duration::from_secs(1)).await;
-                    false
-                };
-                assert!(smol::future::or(work, timeout).await);
-            }
-        });
-    }
-
-    pub fn queue_round_trips(n: usize) {
-        let executor = Rc::new(smol::LocalExecutor::new());
-        let ex = executor.clone();
-        smol::block_on(executor.run(async move {
-            let (request_tx, request_rx) = smol::channel::bounded::<usize>(1);
-            let (reply_tx, reply_rx) = smol::channel::bounded::<usize>(1);
-            ex.spawn(async move {
-                for _ in 0..n {
-                    let request = request_rx.recv().await.unwrap();
-                    reply_tx.send(request + 1).await.unwrap();
-                }
-            })
-            .detach();
-            for i in 0..n {
-                request_tx.send(i).await.unwrap();
-                assert_eq!(reply_rx.recv().await.unwrap(), i + 1);
-            }
-        }));
-    }
-}
+#[path = "support/smol_workloads.rs"]
+mod on_smol;
 
 // ---------------------------------------------------------------- harness
 
@@ -356,6 +111,7 @@ fn workloads(sizes: &Sizes) -> Vec<Workload> {
     let deadlines = Rc::new(deadlines(sizes.timers, 10));
     let (d1, d2, d3) = (deadlines.clone(), deadlines.clone(), deadlines);
     let &Sizes {
+        builds,
         spawn_small,
         spawn_large,
         yield_tasks,
@@ -367,6 +123,13 @@ fn workloads(sizes: &Sizes) -> Vec<Workload> {
         ..
     } = sizes;
     vec![
+        Workload {
+            name: format!("empty runtime ({builds})"),
+            operations: builds,
+            aio: Box::new(move || on_aio::build_many(builds)),
+            tokio: Box::new(move || on_tokio::build_many(builds)),
+            smol: Box::new(move || on_smol::build_many(builds)),
+        },
         Workload {
             name: format!("spawn_many ({spawn_small})"),
             operations: spawn_small,

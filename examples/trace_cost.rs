@@ -11,6 +11,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 #[path = "../benches/support/aio_workloads.rs"]
+#[allow(dead_code)] // `build_many` builds loops: no trace to cost
 mod workloads;
 
 fn main() {

@@ -15,6 +15,14 @@ pub fn block_on<T: 'static>(future: impl Future<Output = T> + 'static) -> T {
     output
 }
 
+/// Builds `n` runtimes, runs nothing on each, and drops (closes) it: the
+/// fixed cost that every other workload pays once per run.
+pub fn build_many(n: usize) {
+    for _ in 0..n {
+        block_on(async {});
+    }
+}
+
 pub fn spawn_many(n: usize) {
     block_on(async move {
         let tasks: Vec<_> =

@@ -11,7 +11,8 @@
 //!   once into a committed data file and drawn as a timeline.
 //! - [`charts`]: the benchmarks' bar charts, from the data the benchmark
 //!   programs write next to their tables ([`bench_data`], which also renders
-//!   those tables).
+//!   those tables), and [`summary`], the table of every workload at a
+//!   glance.
 //!
 //! `cargo run -p figures` writes every figure to `book/figures/`; the test
 //! `figures/tests/fresh.rs` fails when a committed figure differs from what
@@ -22,6 +23,7 @@ pub mod charts;
 pub mod concepts;
 pub mod measured;
 pub mod slow_step;
+pub mod summary;
 pub mod svg;
 pub mod timelines;
 

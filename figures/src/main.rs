@@ -32,5 +32,10 @@ fn main() -> std::io::Result<()> {
     for name in changed {
         eprintln!("wrote {}", tables.join(format!("{name}.md")).display());
     }
+    if figures::summary::refresh_summary(&tables)
+        .map_err(std::io::Error::other)?
+    {
+        eprintln!("wrote {}", tables.join("summary.md").display());
+    }
     Ok(())
 }
