@@ -31,6 +31,9 @@ pub(crate) struct FutureSlot<F> {
 
 impl<F: Future> FutureSlot<F> {
     /// Stores `future`, ready to be polled.
+    // Inlined, so the task's parts are built where the task is, not built
+    // aside and copied (one `memcpy` fewer per spawn, measured).
+    #[inline(always)]
     pub(crate) fn new(future: F) -> Self {
         FutureSlot {
             state: Cell::new(SlotState::Idle),

@@ -57,6 +57,9 @@ unsafe impl<T> Sync for OwnerThreadCell<T> {}
 
 impl<T> OwnerThreadCell<T> {
     /// Wraps `value`, owned by the calling thread.
+    // Inlined, so the task's parts are built where the task is, not built
+    // aside and copied (one `memcpy` fewer per spawn, measured).
+    #[inline(always)]
     pub(crate) fn new(value: T) -> Self {
         OwnerThreadCell {
             owner: ThreadToken::current(),
