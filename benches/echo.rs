@@ -865,6 +865,9 @@ fn flood_and_probe(target: Target, duration: Duration) -> Fairness {
             counter.fetch_add(n as u64, Ordering::Relaxed);
         }
     });
+    // A server that stops reading for good (one Python run did, at the end
+    // of its window) must not hang the writer, and the benchmark with it.
+    flood.set_write_timeout(Some(PROBE_GIVES_UP)).unwrap();
     let stopping = stop.clone();
     let writer = std::thread::spawn(move || {
         let piece = vec![b'f'; 64 * 1024];

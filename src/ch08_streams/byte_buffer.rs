@@ -1,15 +1,15 @@
 //! Chapter 8 (streams): the reader's byte buffer, filled at the back and read
 //! from the front.
 
-use crate::ch07_protocols::io_steps::KEPT_CAPACITY;
+use crate::ch07_protocols::io_steps::{KEPT_CAPACITY, spares};
 
 // ANCHOR: byte_buffer
 /// A byte buffer that is filled at the back and read from the front: one
 /// contiguous `Vec` and a read offset, so reads and searches are plain slice
 /// operations (no byte-by-byte copying, as a `VecDeque<u8>` would need). The
 /// read part is dropped when it is more than half the buffer. An emptied
-/// buffer gives its `Vec` to the thread's spares (below), so an idle reader
-/// holds nothing.
+/// buffer gives its `Vec` to the thread's spares (chapter 7's `io_steps`),
+/// so an idle reader holds nothing.
 #[derive(Default)]
 pub(crate) struct ByteBuffer {
     bytes: Vec<u8>,
@@ -58,56 +58,6 @@ impl ByteBuffer {
     }
 }
 
-/// The buffers that this thread's readers emptied, kept for the next reader
-/// that receives data. A reader that gave its memory to the allocator each
-/// time it emptied, and asked again at the next message, would make the C
-/// library shrink and grow its heap around every message (measured: two
-/// `brk` calls and nine page faults per 100 KiB round trip); with spares, a
-/// busy connection reuses memory and an idle one holds none. The spares are
-/// bounded, as the loop's read buffer is: at most `MOST` buffers of at most
-/// `LARGEST` bytes per thread.
-mod spares {
-    use std::cell::RefCell;
-
-    /// How many spare buffers a thread keeps, at most.
-    const MOST: usize = 8;
-    /// The largest spare a thread keeps; a larger buffer is freed.
-    const LARGEST: usize = 256 * 1024;
-
-    thread_local! {
-        static SPARES: RefCell<Vec<Vec<u8>>> =
-            const { RefCell::new(Vec::new()) };
-    }
-
-    /// A spare buffer, empty, or a new one with no room yet.
-    pub(super) fn take() -> Vec<u8> {
-        SPARES
-            .try_with(|spares| spares.borrow_mut().pop())
-            .ok()
-            .flatten()
-            .unwrap_or_default()
-    }
-
-    /// Keeps `buffer`'s memory for another reader, if there is room.
-    pub(super) fn give(mut buffer: Vec<u8>) {
-        if buffer.capacity() > LARGEST {
-            return;
-        }
-        buffer.clear();
-        let _ = SPARES.try_with(|spares| {
-            let mut spares = spares.borrow_mut();
-            if spares.len() < MOST {
-                spares.push(buffer);
-            }
-        });
-    }
-
-    /// How many spares this thread holds, for the tests.
-    #[cfg(test)]
-    pub(super) fn count() -> usize {
-        SPARES.with(|spares| spares.borrow().len())
-    }
-}
 // ANCHOR_END: byte_buffer
 
 impl ByteBuffer {

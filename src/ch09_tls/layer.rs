@@ -22,7 +22,7 @@ use crate::ch07_protocols::callbacks::{FlowNews, ProtocolSlot};
 use crate::ch07_protocols::interface::{
     ExtraInfo, Protocol, Transport, TransportOps,
 };
-use crate::ch07_protocols::io_steps::KEPT_CAPACITY;
+use crate::ch07_protocols::io_steps::{KEPT_CAPACITY, spares};
 use crate::ch09_tls::context::Ssl;
 use crate::ch09_tls::tls_error::TlsError;
 use std::cell::{Cell, RefCell};
@@ -262,7 +262,8 @@ impl TlsLayer {
             };
             incoming.drain(..taken);
             if incoming.is_empty() && incoming.capacity() > KEPT_CAPACITY {
-                incoming.shrink_to_fit(); // rustls has its own buffers
+                // rustls has its own buffers: ours goes to the spares.
+                spares::give(std::mem::take(&mut *incoming));
             }
             total += taken;
             if let Err(error) = tls.process_new_packets() {
@@ -601,7 +602,13 @@ impl Protocol for TlsLower {
 
     fn data_received(&mut self, data: &[u8]) {
         let layer = &self.0;
-        layer.incoming.borrow_mut().extend_from_slice(data);
+        {
+            let mut incoming = layer.incoming.borrow_mut();
+            if incoming.capacity() == 0 {
+                *incoming = spares::take();
+            }
+            incoming.extend_from_slice(data);
+        }
         layer.process();
         if !layer.incoming.borrow().is_empty()
             && let Some(lower) = layer.lower.borrow().as_ref()
