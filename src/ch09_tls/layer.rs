@@ -230,6 +230,7 @@ impl TlsLayer {
                 break;
             }
         }
+        self.flush_records(); // what the application wrote meanwhile
         self.processing.set(false);
         self.after_peer_eof();
         self.app_flow_news.deliver(|paused| self.call_app_flow(paused));
@@ -673,7 +674,13 @@ impl TransportOps for TlsTransport {
         }
         // With no buffer limit, rustls takes it all, as records to send.
         layer.tls.borrow_mut().writer().write_all(data)?;
-        layer.flush_records();
+        // A write from inside `data_received` (an echo, a reply) waits for
+        // the end of `process`, which sends every record it made at once:
+        // plaintext comes up 16 KiB at a time, and flushing each write made
+        // a send, and a buffer, per record (seven for a 100 KiB message).
+        if !layer.processing.get() {
+            layer.flush_records();
+        }
         Ok(())
     }
 
