@@ -216,8 +216,9 @@ pub(crate) const KEPT_CAPACITY: usize = 4 * 1024;
 // ANCHOR_END: read_buffer
 
 // ANCHOR: spares
-/// The buffers that this thread's connections emptied (a stream reader's, a
-/// TLS layer's ciphertext), kept for the next one that receives data. A
+/// The buffers that this thread's connections emptied (a write buffer, a
+/// stream reader's, a TLS layer's ciphertext), kept for the next one that
+/// must hold data. A
 /// buffer that went back to the allocator each time it emptied, and was
 /// asked for again at the next message, would make the C library shrink and
 /// grow its heap around every message (measured: two `brk` calls and nine

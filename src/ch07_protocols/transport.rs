@@ -22,7 +22,7 @@ use crate::ch07_protocols::interface::{
 };
 use crate::ch07_protocols::io_steps::{
     Flush, KEPT_CAPACITY, ReadBudget, Receive, Socket, TaskWaker, flush_step,
-    read_step, with_read_buffer,
+    read_step, spares, with_read_buffer,
 };
 use crate::ch07_protocols::life::{Life, WriteSide};
 use crate::ch07_protocols::reactor::IoSource;
@@ -207,7 +207,12 @@ impl<S: ByteStream> TransportOps for SocketTransport<S> {
             }
         }
         if sent < data.len() {
-            inner.write_buffer.borrow_mut().extend(&data[sent..]);
+            let mut buffer = inner.write_buffer.borrow_mut();
+            if buffer.capacity() == 0 {
+                *buffer = VecDeque::from(spares::take());
+            }
+            buffer.extend(&data[sent..]);
+            drop(buffer);
             self.wake_driver();
         }
         self.check_high_water();
@@ -544,8 +549,9 @@ impl<S: ByteStream> Flush<S> for SocketTransport<S> {
                 let mut buffer = self.inner.write_buffer.borrow_mut();
                 buffer.drain(..n);
                 if buffer.is_empty() && buffer.capacity() > KEPT_CAPACITY {
-                    // A burst is over: give its memory back.
-                    buffer.shrink_to_fit();
+                    // A burst is over: its memory goes to the thread's spares
+                    // (an empty `VecDeque` becomes a `Vec` without a copy).
+                    spares::give(Vec::from(std::mem::take(&mut *buffer)));
                 }
                 ControlFlow::Continue(())
             }
