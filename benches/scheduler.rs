@@ -12,18 +12,9 @@
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-/// A tiny xorshift, so every runtime gets the same "random" deadlines.
-fn deadlines(n: usize, max_ms: u64) -> Vec<Duration> {
-    let mut state = 0x9e37_79b9_u32;
-    (0..n)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            Duration::from_micros(u64::from(state) % (max_ms * 1000))
-        })
-        .collect()
-}
+#[path = "support/timer_deadlines.rs"]
+mod timer_deadlines;
+use timer_deadlines::deadlines;
 
 struct Sizes {
     builds: usize,

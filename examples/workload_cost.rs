@@ -21,19 +21,12 @@ mod on_smol;
 #[path = "../benches/support/tokio_workloads.rs"]
 mod on_tokio;
 
-/// The same "random" deadlines as the benchmark's, up to `max_ms`.
+#[path = "../benches/support/timer_deadlines.rs"]
+mod timer_deadlines;
+
+/// The benchmark's deadlines, up to `max_ms`, shared by every runtime.
 fn deadlines(n: usize, max_ms: u64) -> Rc<Vec<Duration>> {
-    let mut state = 0x9e37_79b9_u32;
-    Rc::new(
-        (0..n)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 17;
-                state ^= state << 5;
-                Duration::from_micros(u64::from(state) % (max_ms * 1000))
-            })
-            .collect(),
-    )
+    Rc::new(timer_deadlines::deadlines(n, max_ms))
 }
 
 macro_rules! run_on {
